@@ -1,0 +1,66 @@
+# 镜鉴 — the README's commands. `make run` and `make test` are the whole set-up.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo run test lint format check pytest collectstatic bench clean lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs exactly what requirements.lock pins (hashes checked), then the project itself.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Regenerate the lock file after changing dependencies in pyproject.toml.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content
+
+collectstatic: install
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: demo collectstatic
+	@echo ""
+	@echo "  镜鉴已启动: http://$(HOST):$(PORT)/"
+	@echo "  管理后台:   http://$(HOST):$(PORT)/admin/  用户名 admin  密码 jingjian-admin"
+	@echo "  其他演示账号(密码均为 jingjian-demo): bianji(编辑) shenhe(审核) jijian(纪检监察) duzhe(读者)"
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/djhtml --check $$(git ls-files '*.html')
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/djhtml $$(git ls-files '*.html')
+
+check: install
+	DJANGO_SETTINGS_MODULE=jingjian.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=jingjian.settings.test $(MANAGE) makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint check pytest
+
+bench: install
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

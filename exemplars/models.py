@@ -1,0 +1,229 @@
+"""先进典型: exemplar profiles and the index that lists them."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework import serializers
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from jingjian.core.blocks import StoryBlock
+from jingjian.core.filterable import FilterableListMixin, FilterForm, LenientSlugMultipleChoiceField
+from jingjian.core.models import Taxonomy, WorkArea
+
+SUMMARY_MAX_LENGTH = 120
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class PoliticalStatus(models.TextChoices):
+    PARTY_MEMBER = "party_member", "中共党员"
+    PROBATIONARY_MEMBER = "probationary_member", "中共预备党员"
+    LEAGUE_MEMBER = "league_member", "共青团员"
+    DEMOCRATIC_PARTY = "democratic_party", "民主党派成员"
+    MASSES = "masses", "群众"
+
+
+class ExemplarCategory(Taxonomy):
+    """先进典型类别 (担当作为, 敬业奉献, …)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "典型类别"
+        verbose_name_plural = "典型类别"
+
+
+def validate_summary_length(value):
+    if len(value) > SUMMARY_MAX_LENGTH:
+        raise ValidationError(
+            f"一句话简介最多 {SUMMARY_MAX_LENGTH} 个字,当前 {len(value)} 个字,请删减后再保存。"
+        )
+
+
+class ExemplarFilterForm(FilterForm):
+    category = LenientSlugMultipleChoiceField(ExemplarCategory.objects.all(), label="类别")
+    work_area = LenientSlugMultipleChoiceField(WorkArea.objects.all(), label="重点工作")
+
+
+class ExemplarIndexPage(FilterableListMixin, Page):
+    """先进典型 index: filters by category and work area, with an RSS feed."""
+
+    introduction = models.TextField("导语", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    subpage_types = ["exemplars.ExemplarPage"]
+    parent_page_types = ["home.HomePage"]
+    max_count = 1
+    filter_form_class = ExemplarFilterForm
+
+    class Meta:
+        verbose_name = "先进典型栏目"
+
+    def get_listing_queryset(self):
+        return (
+            ExemplarPage.objects.child_of(self)
+            .live()
+            .select_related("category", "portrait")
+            .prefetch_related("work_areas")
+            .order_by("-date", "-pk")
+        )
+
+    def apply_filters(self, queryset, data):
+        if data.get("category"):
+            queryset = queryset.filter(category__in=data["category"])
+        if data.get("work_area"):
+            queryset = queryset.filter(work_areas__in=data["work_area"]).distinct()
+        return queryset
+
+
+class ExemplarPage(Page):
+    """One exemplary official's profile."""
+
+    date = models.DateField("发布日期")
+    name = models.CharField("姓名", max_length=40)
+    gender = models.CharField("性别", max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_year = models.PositiveSmallIntegerField(
+        "出生年份", validators=[MinValueValidator(1900), MaxValueValidator(2020)]
+    )
+    birth_month = models.PositiveSmallIntegerField(
+        "出生月份", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    political_status = models.CharField(
+        "政治面貌", max_length=30, choices=PoliticalStatus.choices, blank=True
+    )
+    unit = models.CharField("工作单位", max_length=120)
+    post = models.CharField("职务", max_length=120)
+    posthumous = models.BooleanField("已故", default=False, help_text="勾选后身份写作“生前系……”。")
+    category = models.ForeignKey(
+        ExemplarCategory,
+        verbose_name="类别",
+        on_delete=models.PROTECT,
+        related_name="exemplars",
+    )
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="照片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(
+        "一句话简介",
+        max_length=SUMMARY_MAX_LENGTH,
+        validators=[validate_summary_length],
+        help_text=f"最多 {SUMMARY_MAX_LENGTH} 个字,用于列表、搜索结果和分发摘要。",
+    )
+    deeds = StreamField(StoryBlock(), verbose_name="先进事迹", blank=True)
+    citation = models.TextField("颁奖词", blank=True)
+    work_areas = ParentalManyToManyField(
+        WorkArea, verbose_name="重点工作", blank=True, related_name="exemplars"
+    )
+    featured = models.BooleanField("首页推荐", default=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("name"), FieldPanel("gender"), FieldPanel("ethnicity")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("birth_year"),
+                        FieldPanel("birth_month"),
+                        FieldPanel("political_status"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("unit"), FieldPanel("post")]),
+                FieldPanel("posthumous"),
+            ],
+            heading="基本信息",
+        ),
+        FieldPanel("portrait"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("date"), FieldPanel("featured")]),
+        FieldPanel("work_areas", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("deeds"),
+        FieldPanel("citation"),
+        InlinePanel("honours", label="荣誉", heading="所获荣誉"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("name", boost=3),
+        index.SearchField("summary", boost=2),
+        index.SearchField("unit"),
+        index.SearchField("post"),
+        index.SearchField("deeds"),
+        index.SearchField("citation"),
+        index.FilterField("date"),
+        index.FilterField("category"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+        index.RelatedFields("work_areas", [index.SearchField("name")]),
+    ]
+
+    api_fields = [
+        APIField("date"),
+        APIField("name"),
+        APIField("gender"),
+        APIField("ethnicity"),
+        APIField("birth_year"),
+        APIField("birth_month"),
+        APIField("political_status"),
+        APIField("unit"),
+        APIField("post"),
+        APIField("posthumous"),
+        APIField("category", serializer=serializers.StringRelatedField()),
+        APIField("summary"),
+        APIField("portrait"),
+        APIField("deeds"),
+        APIField("citation"),
+        APIField("honours"),
+        APIField("work_areas", serializer=serializers.StringRelatedField(many=True)),
+    ]
+
+    parent_page_types = ["exemplars.ExemplarIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "先进典型"
+        verbose_name_plural = "先进典型"
+
+    def identity_line(self):
+        """The one-line identity of a profile release: 姓名,性别,民族,党派,出生年月,单位职务."""
+        parts = [self.name, self.get_gender_display(), self.ethnicity]
+        if self.political_status:
+            parts.append(self.get_political_status_display())
+        born = (
+            f"{self.birth_year}年{self.birth_month}月生"
+            if self.birth_month
+            else f"{self.birth_year}年生"
+        )
+        parts.append(born)
+        role = f"{self.unit}{self.post}"
+        parts.append(f"生前系{role}" if self.posthumous else f"现任{role}")
+        return ",".join(parts)
+
+
+class Honour(Orderable):
+    page = ParentalKey(ExemplarPage, related_name="honours", on_delete=models.CASCADE)
+    title = models.CharField("荣誉称号", max_length=120)
+    awarding_body = models.CharField("授予单位", max_length=120, blank=True)
+    year = models.PositiveSmallIntegerField(
+        "年份", validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("awarding_body"), FieldPanel("year")]
+    api_fields = [APIField("title"), APIField("awarding_body"), APIField("year")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "荣誉"
+        verbose_name_plural = "荣誉"
+
+    def __str__(self):
+        return f"{self.year}年 {self.title}"

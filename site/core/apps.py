@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "jingjian.core"
+    label = "core"
+    verbose_name = "站点基础"

@@ -1,0 +1,148 @@
+"""manage.py load_demo_content: demo users, pictures, exemplars and case studies. Idempotent."""
+
+import hashlib
+from io import BytesIO
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from jingjian.core import visibility
+from jingjian.core.demo import images
+from jingjian.core.importing import ImportFileError, import_rows, read_rows
+from jingjian.core.models import ImportedPage
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_FILES = ["exemplars.jsonl", "cases-a.jsonl", "cases-b.jsonl"]
+ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "jingjian-admin"
+DEMO_PASSWORD = "jingjian-demo"
+DEMO_USERS = [
+    ("bianji", "宣传部", "编辑", "编辑"),
+    ("shenhe", "宣传部", "审核", "审核"),
+    ("jijian", "纪委监委", "纪检", "纪检监察"),
+    ("duzhe", "区直机关", "干部", "读者"),
+]
+COLLECTION_FOR = {
+    visibility.Visibility.INTRANET: "内部资料",
+    visibility.Visibility.RESTRICTED: "限定资料",
+}
+
+
+class Command(BaseCommand):
+    help = "写入演示内容:账号、图片、先进典型和警示案例,然后重建搜索索引。可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file",
+            action="append",
+            dest="files",
+            help="演示内容文件(JSON Lines),可重复;默认使用内置的演示内容",
+        )
+        parser.add_argument("--skip-index", action="store_true", help="不重建搜索索引")
+
+    def handle(self, *args, files=None, skip_index=False, **options):
+        self.create_users()
+        rows = []
+        for file in files or [DEMO_DIR / name for name in DEMO_FILES]:
+            try:
+                rows.extend(read_rows(file))
+            except ImportFileError as exc:
+                raise CommandError(str(exc)) from exc
+        result = import_rows(rows)
+        if result.failed:
+            for failure in result.failed:
+                self.stderr.write(f"第 {failure.line} 行:{failure.reason}")
+            raise CommandError(f"演示内容有 {len(result.failed)} 行无法导入,见上。")
+        self.attach_pictures(rows)
+        if not skip_index:
+            call_command("update_index", verbosity=0)
+        if options.get("verbosity", 1) > 0:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示内容已就绪:新建 {result.created} 条,更新 {result.updated} 条。"
+                    f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
+                )
+            )
+
+    def create_users(self):
+        User = get_user_model()
+        admin, _ = User.objects.get_or_create(
+            username=ADMIN_USERNAME,
+            defaults={"email": "admin@jianhu.example", "first_name": "管理员"},
+        )
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(ADMIN_PASSWORD)
+        admin.save()
+        for username, last_name, first_name, group_name in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={"last_name": last_name, "first_name": first_name},
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([Group.objects.get(name=group_name)])
+
+    @transaction.atomic
+    def attach_pictures(self, rows):
+        """Give every exemplar a portrait, and the featured ones a work photo in their deeds."""
+        Image = get_image_model()
+        root = Collection.get_first_root_node()
+        for _line, row in rows:
+            if row.get("type") != "exemplar":
+                continue
+            record = ImportedPage.objects.select_related("page").get(source_id=row["source_id"])
+            page = record.page.specific
+            vis = row.get("visibility", "public")
+            collection = (
+                Collection.objects.filter(name=COLLECTION_FOR[vis]).first()
+                if vis in COLLECTION_FOR
+                else root
+            ) or root
+            portrait = self.image(
+                Image,
+                f"{row['name']}照片",
+                f"{row['name']}的肖像照片",
+                images.portrait_png(row["source_id"]),
+                collection,
+            )
+            changed = page.portrait_id != portrait.pk
+            page.portrait = portrait
+            if row.get("featured") and not any(b.block_type == "image" for b in page.deeds):
+                scene = self.image(
+                    Image,
+                    f"{row['name']}工作照",
+                    f"{row['name']}在{row.get('unit', '')}工作现场",
+                    images.scene_png(row["source_id"]),
+                    collection,
+                )
+                image_block = page.deeds.stream_block.child_blocks["image"]
+                value = image_block.to_python(
+                    {"image": scene.pk, "alt_text": scene.description, "decorative": False}
+                )
+                page.deeds.insert(1, ("image", value))
+                changed = True
+            if changed:
+                if not page.live:
+                    page.save()  # a draft's row holds its latest content
+                revision = page.save_revision(log_action=False)
+                if page.live:
+                    revision.publish()
+
+    def image(self, Image, title, alt, data, collection):
+        existing = Image.objects.filter(title=title).first()
+        if existing:
+            if existing.collection_id != collection.pk:
+                existing.collection = collection
+                existing.save(update_fields=["collection"])
+            return existing
+        filename = f"demo-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:12]}.png"
+        image = Image(title=title, collection=collection, description=alt)
+        image.file = ImageFile(BytesIO(data), name=filename)
+        image.save()
+        return image

@@ -1,0 +1,136 @@
+"""Who may see what: the one place that decides.
+
+Every page is public (公开), intranet (内部: any logged-in official) or restricted (限定: named
+groups), expressed with Wagtail's own page privacy so editors use the native "隐私" dialog:
+
+- no view restriction on the page or an ancestor  -> public
+- a "login" restriction                           -> intranet
+- a "groups" or "password" restriction            -> restricted
+
+Every way out (page listings, home counts, search, feeds, the API, the sitemap) asks this module.
+Serving a single page is guarded by Wagtail itself, using the same restrictions.
+"""
+
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import models, transaction
+from wagtail.models import (
+    BaseViewRestriction,
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+)
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "公开"
+    INTRANET = "intranet", "内部"
+    RESTRICTED = "restricted", "限定范围"
+
+
+DEFAULT_RESTRICTED_GROUPS = ["纪检监察"]
+ANONYMOUS = AnonymousUser()
+
+
+def _is_authenticated(user):
+    return user is not None and user.is_authenticated
+
+
+def _user_passes(restriction, user, group_ids):
+    """Whether ``user`` may see content behind ``restriction`` (sessions and passwords aside)."""
+    if not _is_authenticated(user):
+        return False
+    if user.is_superuser:
+        return True
+    if restriction.restriction_type == BaseViewRestriction.LOGIN:
+        return True
+    if restriction.restriction_type == BaseViewRestriction.GROUPS:
+        return any(group.pk in group_ids for group in restriction.groups.all())
+    # Password-protected pages are treated as restricted: they never appear in listings.
+    return False
+
+
+def _user_group_ids(user):
+    if not _is_authenticated(user):
+        return set()
+    return set(user.groups.values_list("pk", flat=True))
+
+
+def visible_pages(queryset, user=None):
+    """Narrow a page queryset to what ``user`` (``None`` = an anonymous reader) may see."""
+    if not _is_authenticated(user):
+        return queryset.public()
+    if user.is_superuser:
+        return queryset
+    group_ids = _user_group_ids(user)
+    hidden = models.Q()
+    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    for restriction in restrictions:
+        if not _user_passes(restriction, user, group_ids):
+            hidden |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
+    return queryset.exclude(hidden) if hidden else queryset
+
+
+def public_pages(queryset):
+    """What may leave the platform (feeds, channels): public content only, whoever asks."""
+    return visible_pages(queryset, None)
+
+
+def visibility_of(page):
+    """The visibility level of ``page``, taking its ancestors' restrictions into account."""
+    restrictions = list(page.get_view_restrictions())
+    if not restrictions:
+        return Visibility.PUBLIC
+    if all(r.restriction_type == BaseViewRestriction.LOGIN for r in restrictions):
+        return Visibility.INTRANET
+    return Visibility.RESTRICTED
+
+
+def can_see_page(page, user=None):
+    """Whether ``user`` may see ``page`` (used for single objects outside Wagtail's serve)."""
+    group_ids = _user_group_ids(user)
+    return all(_user_passes(r, user, group_ids) for r in page.get_view_restrictions())
+
+
+@transaction.atomic
+def set_visibility(page, visibility, groups=None):
+    """Give ``page`` exactly one view restriction matching ``visibility``.
+
+    ``groups`` (names) applies to restricted pages and defaults to 纪检监察. Unknown group names
+    raise ``Group.DoesNotExist``.
+    """
+    visibility = Visibility(visibility)
+    PageViewRestriction.objects.filter(page=page).delete()
+    if visibility == Visibility.PUBLIC:
+        return None
+    if visibility == Visibility.INTRANET:
+        return PageViewRestriction.objects.create(
+            page=page, restriction_type=BaseViewRestriction.LOGIN
+        )
+    names = list(groups or DEFAULT_RESTRICTED_GROUPS)
+    group_objects = [Group.objects.get(name=name) for name in names]
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=BaseViewRestriction.GROUPS
+    )
+    restriction.groups.set(group_objects)
+    return restriction
+
+
+def visible_collections(user=None):
+    """Collections whose images and documents ``user`` may list (API, choosers on the site)."""
+    collections = Collection.objects.all()
+    group_ids = _user_group_ids(user)
+    hidden = models.Q()
+    restrictions = CollectionViewRestriction.objects.select_related("collection")
+    for restriction in restrictions.prefetch_related("groups"):
+        if not _user_passes(restriction, user, group_ids):
+            hidden |= models.Q(
+                path__startswith=restriction.collection.path,
+                depth__gte=restriction.collection.depth,
+            )
+    return collections.exclude(hidden) if hidden else collections
+
+
+def visible_media(queryset, user=None):
+    """Narrow an image or document queryset to collections ``user`` may see."""
+    return queryset.filter(collection__in=visible_collections(user))

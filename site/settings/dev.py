@@ -1,0 +1,10 @@
+"""Settings for a developer's laptop: `make run`."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Serve static files straight from the source folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

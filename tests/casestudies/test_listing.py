@@ -1,0 +1,194 @@
+"""The case listing: filters, bad query values, pagination, query counts and the RSS feed."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casestudies.choices import CaseSource
+from jingjian.core.models import WorkArea
+from tests.factories import CaseStudyPageFactory, HandlingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_titles(response):
+    return [page.title for page in response.context["items"]]
+
+
+@pytest.fixture
+def cases():
+    hotline = CaseStudyPageFactory(
+        title="某街道12345热线工单虚假办结问题",
+        source=CaseSource.UNANNOUNCED_VISIT,
+        work_area=WorkArea.objects.get(name="民心工程"),
+        date_handled=datetime.date(2024, 6, 1),
+        period_end=datetime.date(2024, 3, 1),
+        problem_types=["纸上整改", "拖延应付、敷衍塞责"],
+    )
+    HandlingFactory(page=hotline, discipline_form=1, party_sanction="", accountability="admonition")
+    permits = CaseStudyPageFactory(
+        title="区某局审批推诿扯皮问题",
+        source=CaseSource.COMPLAINT,
+        date_handled=datetime.date(2022, 1, 10),
+        problem_types=["推诿扯皮"],
+    )
+    HandlingFactory(page=permits, discipline_form=2, party_sanction="serious_warning")
+    bribe = CaseStudyPageFactory(
+        title="某村党支部书记吃拿卡要问题",
+        source=CaseSource.CITY_INSPECTION,
+        date_handled=datetime.date(2021, 9, 1),
+        period_end=datetime.date(2021, 5, 1),
+        problem_types=["吃拿卡要"],
+    )
+    HandlingFactory(
+        page=bribe,
+        discipline_form=4,
+        party_sanction="expulsion",
+        administrative_sanction="dismissal",
+        detained=True,
+        referred=True,
+    )
+    return hotline, permits, bribe
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        (
+            {},
+            {
+                "某街道12345热线工单虚假办结问题",
+                "区某局审批推诿扯皮问题",
+                "某村党支部书记吃拿卡要问题",
+            },
+        ),
+        ({"problem_type": "推诿扯皮"}, {"区某局审批推诿扯皮问题"}),
+        (
+            {"problem_type": ["推诿扯皮", "吃拿卡要"]},
+            {"区某局审批推诿扯皮问题", "某村党支部书记吃拿卡要问题"},
+        ),
+        ({"source": "unannounced_visit"}, {"某街道12345热线工单虚假办结问题"}),
+        ({"work_area": "民心工程"}, {"某街道12345热线工单虚假办结问题"}),
+        ({"sanction": "party:serious_warning"}, {"区某局审批推诿扯皮问题"}),
+        ({"sanction": "admin:dismissal"}, {"某村党支部书记吃拿卡要问题"}),
+        ({"sanction": "referred"}, {"某村党支部书记吃拿卡要问题"}),
+        ({"discipline_form": "1"}, {"某街道12345热线工单虚假办结问题"}),
+        ({"year": "2022"}, {"区某局审批推诿扯皮问题"}),
+        ({"year": "2022", "problem_type": "吃拿卡要"}, set()),
+    ],
+)
+def test_filters(client, cases, query, expected):
+    response = client.get("/cases/", query)
+    assert response.status_code == 200
+    assert set(listed_titles(response)) == expected
+
+
+def test_multi_valued_problem_type_lists_a_case_once(client, cases):
+    response = client.get("/cases/", {"problem_type": ["纸上整改", "拖延应付、敷衍塞责"]})
+    assert listed_titles(response) == ["某街道12345热线工单虚假办结问题"]
+
+
+def test_newest_first(client, cases):
+    assert listed_titles(client.get("/cases/")) == [
+        "某街道12345热线工单虚假办结问题",
+        "区某局审批推诿扯皮问题",
+        "某村党支部书记吃拿卡要问题",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "abc"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"problem_type": "不存在的类型"},
+        {"source": "martian"},
+        {"year": "20x4"},
+        {"year": "1066"},
+        {"discipline_form": "9"},
+        {"sanction": "party:beheading"},
+        {"work_area": "x" * 5000},
+        {"problem_type": ["推诿扯皮"] * 200},
+        {"q": "' OR 1=1 --", "page": "1e9"},
+    ],
+)
+def test_bad_values_give_a_normal_page(client, cases, query):
+    response = client.get("/cases/", query)
+    assert response.status_code == 200
+    assert response.context["result_count"] >= 1
+
+
+def test_unknown_values_are_reported_and_ignored(client, cases):
+    response = client.get("/cases/", {"problem_type": "不存在的类型", "year": "20x4"})
+    body = response.content.decode()
+    assert "部分筛选条件无法识别,已忽略" in body
+    assert "不存在的类型" in body
+    assert response.context["result_count"] == 3
+
+
+def test_filtered_view_is_noindex(client, cases):
+    assert 'name="robots"' not in client.get("/cases/").content.decode()
+    assert "noindex" in client.get("/cases/", {"year": "2022"}).content.decode()
+
+
+def test_pagination(client):
+    for n in range(15):
+        CaseStudyPageFactory(
+            title=f"分页案例{n:02d}",
+            period_start=None,
+            period_end=None,
+            date_handled=datetime.date(2020, 1, n + 1),
+        )
+    first = client.get("/cases/")
+    assert len(first.context["items"]) == 12
+    assert "下一页" in first.content.decode()
+    second = client.get("/cases/", {"page": 2})
+    assert len(second.context["items"]) == 3
+    assert listed_titles(second)[-1] == "分页案例00"
+    assert client.get("/cases/", {"page": 99999}).context["page_obj"].number == 2
+
+
+def test_listing_query_count_does_not_grow_with_results(client):
+    def count_queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/cases/").status_code == 200
+        return len(captured)
+
+    for n in range(2):
+        CaseStudyPageFactory(problem_types=["推诿扯皮"], title=f"少量{n}")
+    few = count_queries()
+    for n in range(10):
+        CaseStudyPageFactory(problem_types=["推诿扯皮", "吃拿卡要"], title=f"更多{n}")
+    assert count_queries() == few
+
+
+def test_listing_query_budget(client, cases, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25):
+        client.get("/cases/", {"problem_type": "推诿扯皮", "year": "2022"})
+
+
+def test_feed_honours_filters(client, cases):
+    response = client.get("/cases/feed/", {"problem_type": "推诿扯皮"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    titles = [item.findtext("title") for item in root.iter("item")]
+    assert titles == ["区某局审批推诿扯皮问题"]
+    link = root.find("channel/item/link").text
+    assert link.startswith("http://") and "/cases/" in link
+
+
+def test_feed_with_bad_values(client, cases):
+    response = client.get("/cases/feed/", {"year": "abc", "page": "x"})
+    assert response.status_code == 200
+    assert len(list(ET.fromstring(response.content).iter("item"))) == 3
+
+
+def test_listing_links_to_its_feed(client, cases):
+    body = client.get("/cases/", {"year": "2022"}).content.decode()
+    assert 'type="application/rss+xml"' in body
+    assert "/cases/feed/?year=2022" in body

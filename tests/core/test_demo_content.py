@@ -1,0 +1,110 @@
+"""manage.py load_demo_content: realistic, complete, idempotent."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.images import get_image_model
+
+from casestudies.choices import (
+    Accountability,
+    AdministrativeSanction,
+    CaseSource,
+    DisciplineForm,
+    PartySanction,
+)
+from casestudies.models import CaseStudyPage, GovernancePriority, Handling, ProblemType, UnitType
+from exemplars.models import ExemplarCategory, ExemplarPage
+from jingjian.core import visibility
+from jingjian.core.models import WorkArea
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Load the demo twice (the second run must change nothing) and keep it for the module."""
+    with django_db_blocker.unblock():
+        call_command("load_demo_content", verbosity=0)
+        counts = (CaseStudyPage.objects.count(), ExemplarPage.objects.count())
+        images = get_image_model().objects.count()
+        call_command("load_demo_content", verbosity=0)
+        yield {"first_counts": counts, "first_images": images}
+        # Leave the shared test database as we found it.
+        CaseStudyPage.objects.all().delete()
+        ExemplarPage.objects.all().delete()
+        get_image_model().objects.all().delete()
+        get_user_model().objects.all().delete()
+
+
+@pytest.fixture
+def db_with_demo(demo, db):
+    return demo
+
+
+def test_quantities_and_idempotence(db_with_demo):
+    assert db_with_demo["first_counts"] == (44, 14)
+    assert CaseStudyPage.objects.count() == 44
+    assert ExemplarPage.objects.count() == 14
+    assert get_image_model().objects.count() == db_with_demo["first_images"]
+
+
+def test_every_taxonomy_value_is_used(db_with_demo):
+    cases = CaseStudyPage.objects.all()
+    assert set(ProblemType.objects.all()) == set(ProblemType.objects.filter(cases__in=cases))
+    assert set(UnitType.objects.all()) == {c.unit_type for c in cases}
+    assert set(GovernancePriority.objects.all()) == {c.governance_priority for c in cases}
+    assert set(WorkArea.objects.all()) == {c.work_area for c in cases}
+    assert set(WorkArea.objects.all()) == set(
+        WorkArea.objects.filter(exemplars__in=ExemplarPage.objects.all())
+    )
+    assert set(ExemplarCategory.objects.all()) == {e.category for e in ExemplarPage.objects.all()}
+    assert set(CaseSource.values) == {c.source for c in cases}
+    handlings = Handling.objects.all()
+    assert set(PartySanction.values) <= set(handlings.values_list("party_sanction", flat=True))
+    assert set(AdministrativeSanction.values) <= set(
+        handlings.values_list("administrative_sanction", flat=True)
+    )
+    assert set(Accountability.values) <= set(handlings.values_list("accountability", flat=True))
+    assert set(DisciplineForm.values) == set(handlings.values_list("discipline_form", flat=True))
+    assert handlings.filter(detained=True).exists() and handlings.filter(referred=True).exists()
+
+
+def test_every_visibility_level_and_year(db_with_demo):
+    for model in (CaseStudyPage, ExemplarPage):
+        levels = {visibility.visibility_of(page) for page in model.objects.all()}
+        assert levels == set(visibility.Visibility), model
+    years = set(CaseStudyPage.objects.values_list("date_handled__year", flat=True))
+    assert set(range(2019, 2027)) <= years
+    exemplar_years = set(ExemplarPage.objects.values_list("date__year", flat=True))
+    assert set(range(2019, 2027)) <= exemplar_years
+    assert CaseStudyPage.objects.filter(live=False).exists()
+
+
+def test_case_studies_are_anonymized(db_with_demo):
+    for handling in Handling.objects.all():
+        assert handling.pseudonym.rstrip("0123456789").endswith("某"), handling.pseudonym
+
+
+def test_exemplars_have_portraits_with_alt_text(db_with_demo, client):
+    for page in ExemplarPage.objects.all():
+        assert page.portrait is not None
+        assert page.portrait.description
+    featured = ExemplarPage.objects.filter(featured=True, live=True).first()
+    assert any(block.block_type == "image" for block in featured.deeds)
+    assert client.get(featured.url).status_code == 200
+
+
+def test_demo_accounts(db_with_demo, client):
+    assert client.login(username="admin", password="jingjian-admin")
+    assert client.get("/admin/").status_code == 200
+    assert client.login(username="duzhe", password="jingjian-demo")
+    assert client.get("/admin/").status_code == 302
+
+
+def test_anonymous_reader_sees_only_public_demo_pages(db_with_demo, client):
+    response = client.get("/cases/")
+    listed = response.context["result_count"]
+    public_live = [
+        p
+        for p in CaseStudyPage.objects.live()
+        if visibility.visibility_of(p) == visibility.Visibility.PUBLIC
+    ]
+    assert listed == len(public_live) > 10

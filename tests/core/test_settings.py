@@ -1,0 +1,47 @@
+"""Settings come from the environment; production refuses the development secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    full_env.update(env, DJANGO_SETTINGS_MODULE="jingjian.settings.production")
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_the_default_secret_key():
+    result = run_check({"ALLOWED_HOSTS": "jingjian.example"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_requires_allowed_hosts():
+    result = run_check({"SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_when_configured():
+    result = run_check({"SECRET_KEY": "a-real-secret-" * 4, "ALLOWED_HOSTS": "jingjian.example"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_follows_database_url():
+    from django.db import connection
+
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
+    assert connection.vendor == expected

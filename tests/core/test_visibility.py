@@ -1,0 +1,206 @@
+"""Visibility: the one module, and every way out asks it (pages, listings, counts, feeds,
+sitemap, search, API pages/images/documents)."""
+
+import io
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page
+
+from jingjian.core import visibility
+from jingjian.core.visibility import Visibility
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, HandlingFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_TITLE = "公开案例甲乙丙"
+INTRANET_TITLE = "内部案例丁戊己"
+RESTRICTED_TITLE = "限定案例庚辛壬"
+
+
+@pytest.fixture
+def three_cases(make_page_visible):
+    public = CaseStudyPageFactory(title=PUBLIC_TITLE, summary="公开摘要")
+    intranet = CaseStudyPageFactory(title=INTRANET_TITLE, summary="内部摘要")
+    restricted = CaseStudyPageFactory(title=RESTRICTED_TITLE, summary="限定摘要")
+    for page in (public, intranet, restricted):
+        HandlingFactory(page=page)
+    make_page_visible(intranet, Visibility.INTRANET)
+    make_page_visible(restricted, Visibility.RESTRICTED)
+    return public, intranet, restricted
+
+
+def titles(queryset):
+    return set(queryset.values_list("title", flat=True))
+
+
+class TestVisibilityModule:
+    def test_levels_round_trip(self, three_cases):
+        public, intranet, restricted = three_cases
+        assert visibility.visibility_of(public) == Visibility.PUBLIC
+        assert visibility.visibility_of(intranet) == Visibility.INTRANET
+        assert visibility.visibility_of(restricted) == Visibility.RESTRICTED
+
+    def test_anonymous_sees_public_only(self, three_cases):
+        seen = titles(visibility.visible_pages(Page.objects.all(), None))
+        assert PUBLIC_TITLE in seen
+        assert INTRANET_TITLE not in seen and RESTRICTED_TITLE not in seen
+
+    def test_reader_sees_intranet_but_not_restricted(self, three_cases, reader):
+        seen = titles(visibility.visible_pages(Page.objects.all(), reader))
+        assert {PUBLIC_TITLE, INTRANET_TITLE} <= seen
+        assert RESTRICTED_TITLE not in seen
+
+    def test_discipline_group_sees_restricted(self, three_cases, discipline_user):
+        seen = titles(visibility.visible_pages(Page.objects.all(), discipline_user))
+        assert {PUBLIC_TITLE, INTRANET_TITLE, RESTRICTED_TITLE} <= seen
+
+    def test_restricted_to_named_groups(self, make_page_visible, reader, discipline_user):
+        page = CaseStudyPageFactory(title="仅读者组可见")
+        make_page_visible(page, Visibility.RESTRICTED, ["读者"])
+        assert visibility.can_see_page(page, reader)
+        assert not visibility.can_see_page(page, discipline_user)
+        assert not visibility.can_see_page(page, None)
+
+    def test_restriction_on_ancestor_hides_children(self, three_cases, make_page_visible):
+        index = three_cases[0].get_parent()
+        make_page_visible(index, Visibility.INTRANET)
+        assert PUBLIC_TITLE not in titles(visibility.visible_pages(Page.objects.all(), None))
+        assert visibility.visibility_of(three_cases[0]) == Visibility.INTRANET
+
+    def test_set_visibility_replaces_previous_level(self, three_cases, make_page_visible):
+        _public, intranet, _restricted = three_cases
+        make_page_visible(intranet, Visibility.PUBLIC)
+        assert visibility.visibility_of(intranet) == Visibility.PUBLIC
+        assert intranet.view_restrictions.count() == 0
+
+
+class TestEveryWayOut:
+    def test_page_serving(self, client, three_cases, reader):
+        public, intranet, restricted = three_cases
+        assert client.get(public.url).status_code == 200
+        login_redirect = client.get(intranet.url)
+        assert login_redirect.status_code == 302
+        assert "/accounts/login/" in login_redirect["Location"]
+        assert client.get(restricted.url).status_code == 302
+        client.force_login(reader)
+        assert client.get(intranet.url).status_code == 200
+        assert client.get(restricted.url).status_code in (302, 403)
+
+    def test_case_listing(self, client, three_cases, reader):
+        body = client.get("/cases/").content.decode()
+        assert PUBLIC_TITLE in body
+        assert INTRANET_TITLE not in body and RESTRICTED_TITLE not in body
+        client.force_login(reader)
+        body = client.get("/cases/").content.decode()
+        assert INTRANET_TITLE in body and RESTRICTED_TITLE not in body
+
+    def test_exemplar_listing(self, client, make_page_visible):
+        ExemplarPageFactory(name="公开典型")
+        hidden = ExemplarPageFactory(name="内部典型")
+        make_page_visible(hidden, Visibility.INTRANET)
+        body = client.get("/exemplars/").content.decode()
+        assert "公开典型" in body and "内部典型" not in body
+
+    def test_home_lists_and_counts(self, client, three_cases, discipline_user):
+        response = client.get("/")
+        body = response.content.decode()
+        assert PUBLIC_TITLE in body
+        assert INTRANET_TITLE not in body and RESTRICTED_TITLE not in body
+        assert response.context["counts"]["cases"] == 1
+        assert response.context["counts"]["persons"] == 1
+        client.force_login(discipline_user)
+        assert client.get("/").context["counts"]["cases"] == 3
+
+    def test_feed_is_public_only_even_when_logged_in(self, client, three_cases, superuser):
+        client.force_login(superuser)
+        body = client.get("/cases/feed/").content.decode()
+        assert PUBLIC_TITLE in body
+        assert INTRANET_TITLE not in body and RESTRICTED_TITLE not in body
+        assert "内部摘要" not in body
+
+    def test_sitemap(self, client, three_cases):
+        body = client.get("/sitemap.xml").content.decode()
+        assert three_cases[0].slug in body
+        assert three_cases[1].slug not in body and three_cases[2].slug not in body
+
+    def test_search(self, client, three_cases, reader):
+        query = {"q": three_cases[0].subject}  # a term all three cases share
+        body = client.get("/search/", query).content.decode()
+        assert PUBLIC_TITLE in body
+        assert INTRANET_TITLE not in body and RESTRICTED_TITLE not in body
+        client.force_login(reader)
+        body = client.get("/search/", query).content.decode()
+        assert INTRANET_TITLE in body and RESTRICTED_TITLE not in body
+
+    def test_api_pages_list_and_detail(self, client, three_cases):
+        public, intranet, restricted = three_cases
+        data = client.get("/api/v2/pages/", {"limit": 100}).json()
+        ids = {item["id"] for item in data["items"]}
+        assert public.pk in ids
+        assert intranet.pk not in ids and restricted.pk not in ids
+        assert client.get(f"/api/v2/pages/{public.pk}/").status_code == 200
+        assert client.get(f"/api/v2/pages/{intranet.pk}/").status_code == 404
+        assert client.get(f"/api/v2/pages/{restricted.pk}/").status_code == 404
+        typed = client.get("/api/v2/pages/", {"type": "casestudies.CaseStudyPage"}).json()
+        assert {item["id"] for item in typed["items"]} == {public.pk}
+
+    def test_api_pages_search_and_find(self, client, three_cases):
+        data = client.get("/api/v2/pages/", {"search": three_cases[0].subject}).json()
+        found = {item["title"] for item in data["items"]}
+        assert PUBLIC_TITLE in found and INTRANET_TITLE not in found
+        found = client.get("/api/v2/pages/find/", {"html_path": three_cases[1].url})
+        assert found.status_code == 404
+
+    def test_api_images_and_documents(self, client, reader):
+        def png():
+            buffer = io.BytesIO()
+            PILImage.new("RGB", (8, 8), "red").save(buffer, "PNG")
+            return ImageFile(io.BytesIO(buffer.getvalue()), name="x.png")
+
+        Image, Document = get_image_model(), get_document_model()
+        root = Collection.get_first_root_node()
+        intranet = Collection.objects.get(name="内部资料")
+        restricted = Collection.objects.get(name="限定资料")
+        Image.objects.create(title="公开图片", file=png(), collection=root)
+        Image.objects.create(title="内部图片", file=png(), collection=intranet)
+        Image.objects.create(title="限定图片", file=png(), collection=restricted)
+        Document.objects.create(
+            title="限定文件", file=ContentFile(b"x", name="a.txt"), collection=restricted
+        )
+        Document.objects.create(title="公开文件", file=ContentFile(b"x", name="b.txt"))
+
+        images = {i["title"] for i in client.get("/api/v2/images/").json()["items"]}
+        assert images == {"公开图片"}
+        documents = {d["title"] for d in client.get("/api/v2/documents/").json()["items"]}
+        assert documents == {"公开文件"}
+        client.force_login(reader)
+        images = {i["title"] for i in client.get("/api/v2/images/").json()["items"]}
+        assert images == {"公开图片", "内部图片"}
+
+    def test_no_way_out_mentions_hidden_text(self, client, three_cases):
+        """A sweep over every anonymous path: the hidden titles and summaries never appear."""
+        paths = [
+            "/",
+            "/cases/",
+            "/cases/feed/",
+            "/exemplars/",
+            "/exemplars/feed/",
+            "/sitemap.xml",
+            "/search/?q=鉴湖区某局原副局长王某",
+            "/api/v2/pages/?limit=100&fields=*",
+            "/api/v2/pages/?search=鉴湖区某局原副局长王某",
+        ]
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            body = response.content.decode()
+            if "json" in response.get("Content-Type", ""):
+                body = json.dumps(response.json(), ensure_ascii=False)
+            for hidden in (INTRANET_TITLE, RESTRICTED_TITLE, "内部摘要", "限定摘要"):
+                assert hidden not in body, (path, hidden)
