@@ -109,7 +109,7 @@ class CaseStudyPageFactory(wagtail_factories.PageFactory):
         if names:
             self.problem_types.set([ProblemType.objects.get(name=n) for n in names])
             if create:
-                self.save()
+                self.save_revision().publish()
 
 
 class HandlingFactory(factory.django.DjangoModelFactory):

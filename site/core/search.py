@@ -1,35 +1,69 @@
-"""Search queries: one place that turns what a reader typed into what the backend is asked.
+"""Search: one place that turns what a reader typed into results, on any backend.
 
-Readers type words separated by spaces. Operators, quotes, brackets, control characters and
-emoji mean nothing to them and would break the full-text engines' query syntax, so only
-letters, digits and CJK characters survive; every remaining term must match (AND).
+Readers type terms separated by spaces. Each term must occur in the page as an exact string
+(simplified and traditional, full- and half-width forms alike); operators, quotes and brackets
+mean nothing. Results are ranked: pages whose title contains every term first, then pages
+whose summary does, then the rest; recent pages first within each group.
 """
 
-import re
+from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from jingjian.core import chinese
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
-TERM_PATTERN = re.compile(r"[^\W_]+", re.UNICODE)
+# Where page types keep their one-line summary, seen from a Page queryset.
+SUMMARY_LOOKUPS = ["exemplarpage__summary", "casestudypage__summary"]
 
 
 def query_terms(text):
-    """The search terms in ``text``: runs of letters, digits and CJK characters."""
-    text = (text or "")[: MAX_QUERY_LENGTH * 4]
-    terms = []
-    for term in TERM_PATTERN.findall(text):
-        if term not in terms:
-            terms.append(term[:MAX_QUERY_LENGTH])
-    return terms[:MAX_TERMS]
+    """The normalized terms of ``text`` (tokens of one term joined by spaces)."""
+    return chinese.query_terms(text, max_terms=MAX_TERMS, max_length=MAX_QUERY_LENGTH)
 
 
 def prepare_query(text):
-    """The cleaned query string (terms joined by spaces), or ``""`` when nothing is left."""
+    """The cleaned query string, or ``""`` when nothing searchable is left."""
     return " ".join(query_terms(text))
 
 
-def search_pages(queryset, text):
-    """Full-text search over a (visibility-narrowed) page queryset; every term must match."""
+def _contains_all(lookups, terms):
+    condition = Q()
+    for term in terms:
+        either = Q()
+        for lookup in lookups:
+            either |= Q(**{f"{lookup}__icontains": term})
+        condition &= either
+    return condition
+
+
+def rank_terms(text):
+    """Terms as they would appear in a title: normalized, punctuation inside a term kept out."""
+    terms = []
+    for raw in str(text or "")[: MAX_QUERY_LENGTH * 4].split():
+        if raw in chinese.OPERATOR_WORDS:
+            continue
+        segments = chinese.segments(chinese.normalize(raw))
+        if segments:
+            terms.append("".join(segments)[:MAX_QUERY_LENGTH])
+    return terms[:MAX_TERMS]
+
+
+def search_pages(queryset, text, summary_lookups=None):
+    """Search a (visibility-narrowed) page queryset; every term must match; ranked."""
     query = prepare_query(text)
     if not query:
         return queryset.none()
-    return queryset.search(query, operator="and")
+    terms = rank_terms(text)
+    if summary_lookups is None:
+        summary_lookups = ["summary"] if hasattr(queryset.model, "summary") else SUMMARY_LOOKUPS
+    rank = Case(
+        When(_contains_all(["title"], terms), then=Value(0)),
+        When(_contains_all(summary_lookups, terms), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    # Expressions, not field names: the backend only checks plain names against its index.
+    ranked = queryset.order_by(
+        rank.asc(), F("first_published_at").desc(nulls_last=True), F("pk").desc()
+    )
+    return ranked.search(query, operator="and", order_by_relevance=False)

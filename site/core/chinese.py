@@ -1,0 +1,99 @@
+"""Chinese text for full-text search: normalization and the token stream both sides share.
+
+The stock tokenizers treat a run of Chinese characters as one word, so 推诿扯皮 inside a longer
+run is never found. Text is therefore normalized (full-width → half-width via NFKC, lower case,
+traditional → simplified via OpenCC) and turned into tokens the engines index as words:
+
+- a run of Latin letters or digits is one token (``12345``, ``app``);
+- a run of Chinese characters becomes its overlapping character pairs (bigrams);
+- every Chinese character is also emitted on its own, after the bigrams, so that one-character
+  terms can be found.
+
+A query term is prepared the same way and searched as a *phrase* of its tokens: the bigrams of
+推诿扯皮 (推诿 诿扯 扯皮) are adjacent in the index exactly where the string occurs, so a phrase
+match is an exact-substring match.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+# CJK Unified Ideographs (+ extension A and compatibility ideographs).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SEGMENT = re.compile(rf"[{HAN}]+|[^\W_{HAN}]+", re.UNICODE)
+HAN_RUN = re.compile(rf"^[{HAN}]+$")
+
+
+def normalize(text):
+    """Fold widths and case, and convert traditional characters to simplified."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return _T2S.convert(text)
+
+
+def segments(text):
+    """The searchable segments of already-normalized text, in order."""
+    return SEGMENT.findall(text)
+
+
+def _bigrams(run):
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_text(text):
+    """The token stream to index for ``text`` (space separated)."""
+    text = normalize(text)
+    tokens = []
+    singles = []
+    for segment in segments(text):
+        if HAN_RUN.match(segment):
+            tokens.extend(_bigrams(segment))
+            if len(segment) > 1:
+                singles.extend(segment)
+        else:
+            tokens.append(segment)
+    return " ".join(tokens + singles)
+
+
+@lru_cache(maxsize=2048)
+def term_phrases(term):
+    """The phrases (each a tuple of tokens) that together find ``term`` as a substring.
+
+    Normally one phrase. A one-character Chinese segment inside a mixed term (e.g. ``a股``) is
+    only indexed on its own, so such a term is split into separate phrases that must all match.
+    """
+    parts = segments(normalize(term))
+    if not parts:
+        return ()
+    if len(parts) == 1:
+        part = parts[0]
+        return ((part,),) if len(part) == 1 or not HAN_RUN.match(part) else (tuple(_bigrams(part)),)
+    if any(HAN_RUN.match(p) and len(p) == 1 for p in parts):
+        return tuple(term_phrases(p)[0] for p in parts)
+    tokens = []
+    for part in parts:
+        tokens.extend(_bigrams(part) if HAN_RUN.match(part) else [part])
+    return (tuple(tokens),)
+
+
+# Search-engine operators typed out of habit; as all-capital words they are not search terms.
+OPERATOR_WORDS = {"AND", "OR", "NOT"}
+
+
+def query_terms(text, max_terms=10, max_length=100):
+    """The user's terms (split on whitespace), normalized, deduplicated, each non-empty."""
+    terms = []
+    for raw in str(text or "")[: max_length * 4].split():
+        if raw in OPERATOR_WORDS:
+            continue
+        term = " ".join(segments(normalize(raw)))[:max_length]
+        if term and term not in terms:
+            terms.append(term)
+    return terms[:max_terms]

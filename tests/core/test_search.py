@@ -1,0 +1,158 @@
+"""The search contract on the database backend (SQLite here, PostgreSQL in CI's second run)."""
+
+import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wagtail.models import Page
+
+from jingjian.core import chinese, search
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text, queryset=None):
+    queryset = queryset if queryset is not None else Page.objects.live().filter(depth__gt=2)
+    return [page.title for page in search.search_pages(queryset, text)]
+
+
+@pytest.fixture
+def pages():
+    return {
+        "permits": CaseStudyPageFactory(
+            title="区某局审批窗口问题",
+            summary="企业反映办事难。",
+            facts=[{"type": "paragraph", "value": "<p>王某对企业申请推诿扯皮,拖延三个月。</p>"}],
+        ),
+        "hotline": CaseStudyPageFactory(
+            title="某街道12345热线工单虚假办结问题",
+            summary="工单“先办结后处理”,群众不满意。",
+            facts=[{"type": "paragraph", "value": "<p>要求群众在APP上点“满意”。</p>"}],
+        ),
+        "river": ExemplarPageFactory(
+            title="守护一江清水的河长",
+            summary="她落实河长制,巡河五千公里。",
+            deeds=[{"type": "paragraph", "value": "<p>推诿、扯皮的事她从来不干。</p>"}],
+        ),
+    }
+
+
+def test_term_inside_a_longer_run_of_chinese_is_found(pages):
+    assert found("推诿扯皮") == ["区某局审批窗口问题"]
+
+
+def test_a_term_split_by_punctuation_is_not_an_exact_match(pages):
+    assert "守护一江清水的河长" not in found("推诿扯皮")
+    assert "守护一江清水的河长" in found("推诿")
+
+
+def test_traditional_and_simplified_match_each_other(pages):
+    assert found("推諉扯皮") == ["区某局审批窗口问题"]
+    assert found("河長制") == ["守护一江清水的河长"]
+    traditional = CaseStudyPageFactory(title="擔當作為典型", summary="繁體字寫成的摘要。")
+    assert traditional.title in found("担当作为")
+
+
+def test_full_width_and_case_are_folded(pages):
+    assert found("ＡＰＰ") == ["某街道12345热线工单虚假办结问题"]
+    assert found("app") == ["某街道12345热线工单虚假办结问题"]
+    assert found("１２３４５热线") == ["某街道12345热线工单虚假办结问题"]
+
+
+def test_one_character_terms(pages):
+    assert set(found("扯")) == {"区某局审批窗口问题", "守护一江清水的河长"}
+    assert found("巡") == ["守护一江清水的河长"]
+
+
+def test_latin_words_and_numbers(pages):
+    assert found("12345") == ["某街道12345热线工单虚假办结问题"]
+    assert found("12345热线") == ["某街道12345热线工单虚假办结问题"]
+
+
+def test_every_term_must_match(pages):
+    assert found("推诿 企业") == ["区某局审批窗口问题"]
+    assert found("推诿 河长制") == ["守护一江清水的河长"]
+    assert found("推诿扯皮 河长制") == []
+
+
+def test_operators_and_quotes_are_ignored(pages):
+    assert found('"推诿扯皮" AND (') == found("推诿扯皮")
+    assert found("((( ***") == []
+
+
+def test_taxonomy_names_are_searchable():
+    CaseStudyPageFactory(title="不含关键词的标题", problem_types=["门难进、脸难看、事难办"])
+    assert found("脸难看") == ["不含关键词的标题"]
+
+
+def test_title_matches_rank_first_then_summary_then_recency():
+    old_body = CaseStudyPageFactory(
+        title="甲案",
+        summary="无关摘要",
+        facts=[{"type": "paragraph", "value": "<p>文山会海</p>"}],
+    )
+    new_body = CaseStudyPageFactory(
+        title="乙案",
+        summary="无关摘要",
+        facts=[{"type": "paragraph", "value": "<p>文山会海</p>"}],
+    )
+    in_summary = CaseStudyPageFactory(title="丙案", summary="文山会海的典型")
+    in_title = CaseStudyPageFactory(title="某局文山会海问题", summary="无关摘要")
+    Page.objects.filter(pk=old_body.pk).update(
+        first_published_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    Page.objects.filter(pk=new_body.pk).update(
+        first_published_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert found("文山会海") == [in_title.title, in_summary.title, "乙案", "甲案"]
+
+
+def test_unpublished_and_deleted_pages_are_not_found(pages):
+    pages["permits"].unpublish()
+    assert found("推诿扯皮") == []
+    hotline = pages["hotline"]
+    hotline.delete()
+    assert found("12345") == []
+
+
+def test_edits_are_reindexed(pages):
+    page = pages["river"]
+    page.summary = "她落实湖长制。"
+    page.save_revision().publish()
+    assert found("湖长制") == ["守护一江清水的河长"]
+    assert found("河长制") == []
+
+
+def test_api_search_gives_the_same_results(client, pages):
+    data = client.get("/api/v2/pages/", {"search": "推諉扯皮"}).json()
+    assert [item["title"] for item in data["items"]] == ["区某局审批窗口问题"]
+
+
+def test_index_text_and_terms():
+    assert chinese.index_text("推诿扯皮,12345熱線") == "推诿 诿扯 扯皮 12345 热线 推 诿 扯 皮 热 线"
+    assert chinese.term_phrases("12345热线") == (("12345", "热线"),)
+    assert chinese.query_terms('  擔當  "推诿 😀') == ["担当", "推诿"]
+
+
+HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(alphabet=HAN, min_size=8, max_size=40),
+    start=st.integers(min_value=0, max_value=30),
+    length=st.integers(min_value=1, max_value=6),
+)
+def test_any_substring_of_a_page_finds_it(text, start, length):
+    """Recall property: every substring of a page's text finds that page."""
+    start = min(start, len(text) - 1)
+    term = text[start : start + length]
+    page = CaseStudyPageFactory(title="随机文本", summary=text)
+    try:
+        assert page.pk in {p.pk for p in search.search_pages(Page.objects.live(), term)}
+    finally:
+        page.delete()
