@@ -40,6 +40,16 @@ class ExemplarCategory(Taxonomy):
         verbose_name_plural = "典型类别"
 
 
+def join_unit_and_post(unit, post):
+    """“单位+职务” without repeating what both say (上坝村党支部 + 上坝村党支部书记)."""
+    if unit and unit in post:
+        return post
+    for size in range(min(len(unit), len(post)), 1, -1):
+        if unit.endswith(post[:size]):
+            return unit + post[size:]
+    return unit + post
+
+
 def validate_summary_length(value):
     if len(value) > SUMMARY_MAX_LENGTH:
         raise ValidationError(
@@ -205,7 +215,7 @@ class ExemplarPage(Page):
             else f"{self.birth_year}年生"
         )
         parts.append(born)
-        role = f"{self.unit}{self.post}"
+        role = join_unit_and_post(self.unit, self.post)
         parts.append(f"生前系{role}" if self.posthumous else f"现任{role}")
         return ",".join(parts)
 

@@ -1,19 +1,35 @@
 """Search: one place that turns what a reader typed into results, on any backend.
 
-Readers type terms separated by spaces. Each term must occur in the page as an exact string
-(simplified and traditional, full- and half-width forms alike); operators, quotes and brackets
-mean nothing. Results are ranked: pages whose title contains every term first, then pages
-whose summary does, then the rest; recent pages first within each group.
+The contract, the same on every engine:
+
+- readers type terms separated by spaces; each term must occur in the page as an exact string
+  (simplified and traditional, full- and half-width, upper and lower case alike); operators,
+  quotes and brackets mean nothing;
+- results are ranked: pages whose title contains every term first, then pages whose summary
+  does, then the rest; recent pages first within each group;
+- filters (type, problem type, work area, source, sanction, year) narrow the results and facet
+  counts describe them; everything is limited to what the reader may see.
+
+``run_search`` is what the search page uses; ``search_pages`` serves the API.
 """
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from dataclasses import dataclass, field
 
-from jingjian.core import chinese
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from wagtail.models import Page
+
+from jingjian.core import chinese, visibility
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
+PER_PAGE = 10
+SNIPPET_LENGTH = 120
 # Where page types keep their one-line summary, seen from a Page queryset.
 SUMMARY_LOOKUPS = ["exemplarpage__summary", "casestudypage__summary"]
+FACET_NAMES = ["type", "problem_type", "work_area", "source", "sanction", "year"]
 
 
 def query_terms(text):
@@ -26,18 +42,8 @@ def prepare_query(text):
     return " ".join(query_terms(text))
 
 
-def _contains_all(lookups, terms):
-    condition = Q()
-    for term in terms:
-        either = Q()
-        for lookup in lookups:
-            either |= Q(**{f"{lookup}__icontains": term})
-        condition &= either
-    return condition
-
-
 def rank_terms(text):
-    """Terms as they would appear in a title: normalized, punctuation inside a term kept out."""
+    """Terms as they would appear in a title: normalized, punctuation inside a term left out."""
     terms = []
     for raw in str(text or "")[: MAX_QUERY_LENGTH * 4].split():
         if raw in chinese.OPERATOR_WORDS:
@@ -48,14 +54,18 @@ def rank_terms(text):
     return terms[:MAX_TERMS]
 
 
-def search_pages(queryset, text, summary_lookups=None):
-    """Search a (visibility-narrowed) page queryset; every term must match; ranked."""
-    query = prepare_query(text)
-    if not query:
-        return queryset.none()
-    terms = rank_terms(text)
-    if summary_lookups is None:
-        summary_lookups = ["summary"] if hasattr(queryset.model, "summary") else SUMMARY_LOOKUPS
+def _contains_all(lookups, terms):
+    condition = Q()
+    for term in terms:
+        either = Q()
+        for lookup in lookups:
+            either |= Q(**{f"{lookup}__icontains": term})
+        condition &= either
+    return condition
+
+
+def rank_ordering(terms, summary_lookups):
+    """Order-by expressions: title matches, then summary matches, then the newest first."""
     rank = Case(
         When(_contains_all(["title"], terms), then=Value(0)),
         When(_contains_all(summary_lookups, terms), then=Value(1)),
@@ -63,7 +73,316 @@ def search_pages(queryset, text, summary_lookups=None):
         output_field=IntegerField(),
     )
     # Expressions, not field names: the backend only checks plain names against its index.
-    ranked = queryset.order_by(
-        rank.asc(), F("first_published_at").desc(nulls_last=True), F("pk").desc()
-    )
-    return ranked.search(query, operator="and", order_by_relevance=False)
+    return [rank.asc(), F("first_published_at").desc(nulls_last=True), F("pk").desc()]
+
+
+def database_matches(queryset, text):
+    """The pages of ``queryset`` matching every term, as a lazy queryset (database backend)."""
+    query = prepare_query(text)
+    if not query:
+        return queryset.none()
+    results = queryset.search(query, operator="and", order_by_relevance=False)
+    if not hasattr(results, "get_queryset"):  # nothing indexed or nothing to search
+        return queryset.none()
+    return results.get_queryset()
+
+
+def search_pages(queryset, text, summary_lookups=None):
+    """Search a (visibility-narrowed) page queryset; every term must match; ranked."""
+    if not prepare_query(text):
+        return queryset.none()
+    if summary_lookups is None:
+        summary_lookups = ["summary"] if hasattr(queryset.model, "summary") else SUMMARY_LOOKUPS
+    ordered = queryset.order_by(*rank_ordering(rank_terms(text), summary_lookups))
+    engine = get_engine()
+    if engine is not None:
+        ids = engine.ranked_ids(text, ordered, limit=engine.max_results)
+        preserved = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)])
+        return queryset.filter(pk__in=ids).order_by(preserved) if ids else queryset.none()
+    return database_matches(ordered, text)
+
+
+# Filters ----------------------------------------------------------------------------------
+
+
+def page_type_choices():
+    from casestudies.models import CaseStudyPage
+    from exemplars.models import ExemplarPage
+
+    return [("case", CaseStudyPage, "警示案例"), ("exemplar", ExemplarPage, "先进典型")]
+
+
+def clean_filters(params):
+    """Known filter values from a query dict; unknown names and values are dropped."""
+    from casestudies.models import CaseFilterForm
+
+    form = CaseFilterForm(params)
+    form.is_valid()
+    data = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v}
+    types = {name for name, _model, _label in page_type_choices()}
+    chosen = [t for t in params.getlist("type") if t in types] if hasattr(params, "getlist") else []
+    if chosen:
+        data["type"] = chosen
+    return data
+
+
+def filter_q(filters):
+    """A Q over Page for the cleaned filters (case and exemplar fields by their relations)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    q = Q()
+    if filters.get("type"):
+        models = [m for name, m, _ in page_type_choices() if name in filters["type"]]
+        q &= Q(content_type__in=[ContentType.objects.get_for_model(m) for m in models])
+    if filters.get("problem_type"):
+        q &= Q(casestudypage__problem_types__in=filters["problem_type"])
+    if filters.get("work_area"):
+        areas = filters["work_area"]
+        q &= Q(casestudypage__work_area__in=areas) | Q(exemplarpage__work_areas__in=areas)
+    if filters.get("source"):
+        q &= Q(casestudypage__source__in=filters["source"])
+    sanction = filters.get("sanction", "")
+    if sanction.startswith("party:"):
+        q &= Q(casestudypage__handlings__party_sanction=sanction.split(":", 1)[1])
+    elif sanction.startswith("admin:"):
+        q &= Q(casestudypage__handlings__administrative_sanction=sanction.split(":", 1)[1])
+    elif sanction in ("detained", "referred"):
+        q &= Q(**{f"casestudypage__handlings__{sanction}": True})
+    if filters.get("discipline_form"):
+        q &= Q(casestudypage__handlings__discipline_form=int(filters["discipline_form"]))
+    if filters.get("year"):
+        year = int(filters["year"])
+        q &= Q(casestudypage__date_handled__year=year) | Q(exemplarpage__date__year=year)
+    return q
+
+
+# Results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Outcome:
+    query: str
+    terms: list
+    total: int
+    results: list
+    facets: dict = field(default_factory=dict)
+    suggestions: list = field(default_factory=list)
+    engine: str = "database"
+
+
+def highlight(text, terms, length=SNIPPET_LENGTH):
+    """An HTML snippet of ``text`` around the first match, every match wrapped in <mark>.
+
+    Matching is done on the normalized text character by character, so a traditional query
+    highlights simplified text and the other way round.
+    """
+    text = str(text or "")
+    if not text:
+        return ""
+    normalized = [chinese.normalize(ch) or ch for ch in text]
+    folded = "".join(n[:1] if len(n) >= 1 else " " for n in normalized)
+    spans = []
+    for term in terms:
+        needle = term.replace(" ", "")
+        if not needle:
+            continue
+        start = folded.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle)))
+            start = folded.find(needle, start + len(needle))
+    spans.sort()
+    first = spans[0][0] if spans else 0
+    begin = max(0, min(first - length // 4, len(text) - length))
+    end = min(len(text), begin + length)
+    pieces, cursor = [], begin
+    for s, e in spans:
+        if s < cursor or s >= end:
+            continue
+        pieces.append(escape(text[cursor:s]))
+        pieces.append(f"<mark>{escape(text[s : min(e, end)])}</mark>")
+        cursor = min(e, end)
+    pieces.append(escape(text[cursor:end]))
+    prefix = "…" if begin > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)
+
+
+def page_text(page):
+    """The reader-facing text of a page, for snippets."""
+    parts = [getattr(page, "summary", "")]
+    for name in ("deeds", "facts"):
+        stream = getattr(page, name, None)
+        if stream is not None:
+            for block in stream:
+                if block.block_type in ("paragraph", "heading"):
+                    value = block.value
+                    parts.append(getattr(value, "source", str(value)))
+    from django.utils.html import strip_tags
+
+    return " ".join(strip_tags(p) for p in parts if p)
+
+
+def _with_snippets(pages, terms):
+    for page in pages:
+        title_terms = [t.replace(" ", "") for t in terms]
+        page.search_title = highlight(page.title, title_terms, length=200)
+        page.search_snippet = highlight(page_text(page), title_terms)
+    return pages
+
+
+def _facets(matched, filters):
+    from casestudies.choices import AdministrativeSanction, CaseSource, PartySanction
+    from casestudies.models import CaseStudyPage, ProblemType
+    from exemplars.models import ExemplarPage
+    from jingjian.core.models import WorkArea
+
+    ids = matched.values("pk")
+    cases = CaseStudyPage.objects.filter(pk__in=ids)
+    exemplars = ExemplarPage.objects.filter(pk__in=ids)
+    selected = {
+        name: {str(getattr(v, "slug", v)) for v in (filters.get(name) or [])}
+        for name in ("type", "problem_type", "work_area", "source")
+    }
+    facets = {}
+    facets["type"] = [
+        FacetValue(name, label, count, name in selected["type"])
+        for name, count, label in [
+            ("case", cases.count(), "警示案例"),
+            ("exemplar", exemplars.count(), "先进典型"),
+        ]
+        if count
+    ]
+    facets["problem_type"] = [
+        FacetValue(t.slug, t.name, t.n, t.slug in selected["problem_type"])
+        for t in ProblemType.objects.filter(cases__in=cases)
+        .annotate(n=Count("cases", distinct=True))
+        .order_by("-n", "sort_order")
+    ]
+    area_counts = {}
+    for area in WorkArea.objects.filter(cases__in=cases).annotate(n=Count("cases", distinct=True)):
+        area_counts[area.slug] = [area.name, area.n]
+    for area in WorkArea.objects.filter(exemplars__in=exemplars).annotate(
+        n=Count("exemplars", distinct=True)
+    ):
+        area_counts.setdefault(area.slug, [area.name, 0])[1] += area.n
+    facets["work_area"] = [
+        FacetValue(slug, name, n, slug in selected["work_area"])
+        for slug, (name, n) in sorted(area_counts.items(), key=lambda item: -item[1][1])
+    ]
+    labels = dict(CaseSource.choices)
+    facets["source"] = [
+        FacetValue(
+            row["source"],
+            labels.get(row["source"], row["source"]),
+            row["n"],
+            row["source"] in selected["source"],
+        )
+        for row in cases.values("source").annotate(n=Count("pk")).order_by("-n")
+    ]
+    sanction_rows = []
+    for prefix, column, choices in [
+        ("party", "handlings__party_sanction", PartySanction),
+        ("admin", "handlings__administrative_sanction", AdministrativeSanction),
+    ]:
+        names = dict(choices.choices)
+        for row in (
+            cases.exclude(**{column: ""})
+            .filter(**{f"{column}__isnull": False})
+            .values(column)
+            .annotate(n=Count("pk", distinct=True))
+        ):
+            value = f"{prefix}:{row[column]}"
+            label = ("党纪" if prefix == "party" else "政务") + names.get(row[column], "")
+            sanction_rows.append(
+                FacetValue(value, label, row["n"], filters.get("sanction") == value)
+            )
+    facets["sanction"] = sorted(sanction_rows, key=lambda f: -f.count)
+    years = {}
+    for row in cases.values("date_handled__year").annotate(n=Count("pk")):
+        years[row["date_handled__year"]] = years.get(row["date_handled__year"], 0) + row["n"]
+    for row in exemplars.values("date__year").annotate(n=Count("pk")):
+        years[row["date__year"]] = years.get(row["date__year"], 0) + row["n"]
+    facets["year"] = [
+        FacetValue(str(y), f"{y}年", n, filters.get("year") == str(y))
+        for y, n in sorted(years.items(), reverse=True)
+    ]
+    return facets
+
+
+def suggestions_for(text, base_queryset):
+    """What to try when nothing matched: each term alone (if it finds something) and
+    taxonomy names sharing a two-character stretch with the query."""
+    from casestudies.models import ProblemType
+    from jingjian.core.models import WorkArea
+
+    terms = rank_terms(text)
+    suggestions = []
+    if len(terms) > 1:
+        for term in terms:
+            if database_matches(base_queryset, term).exists():
+                suggestions.append(term)
+    pairs = {t[i : i + 2] for t in terms for i in range(max(1, len(t) - 1))}
+    for model in (ProblemType, WorkArea):
+        for name in model.objects.values_list("name", flat=True):
+            folded = chinese.normalize(name)
+            if any(pair in folded for pair in pairs if len(pair) == 2) and name not in suggestions:
+                suggestions.append(name)
+    return suggestions[:8]
+
+
+def base_queryset(user):
+    return visibility.visible_pages(Page.objects.live().filter(depth__gt=2), user)
+
+
+def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
+    """The search page: ranked results with snippets, facet counts and suggestions."""
+    from django.core.paginator import Paginator
+
+    query = prepare_query(text)
+    terms = rank_terms(text)
+    if not query:
+        return Outcome(query="", terms=[], total=0, results=[]), None
+    filters = clean_filters(params)
+    engine = get_engine()
+    base = base_queryset(user)
+    if engine is not None:
+        outcome, page_obj = engine.run_search(text, filters, user, page_number, per_page)
+    else:
+        matched = database_matches(base, text)
+        if filters:
+            # Filters go through a subquery: joins to child tables would repeat pages.
+            matched = matched.filter(pk__in=Page.objects.filter(filter_q(filters)).values("pk"))
+        ordered = matched.order_by(*rank_ordering(terms, SUMMARY_LOOKUPS))
+        paginator = Paginator(ordered, per_page)
+        page_obj = paginator.get_page(page_number)
+        specific = list(Page.objects.filter(pk__in=[p.pk for p in page_obj.object_list]).specific())
+        by_pk = {p.pk: p for p in specific}
+        results = [by_pk[p.pk] for p in page_obj.object_list if p.pk in by_pk]
+        outcome = Outcome(
+            query=query,
+            terms=terms,
+            total=paginator.count,
+            results=results,
+            facets=_facets(matched, filters),
+        )
+    _with_snippets(outcome.results, terms)
+    if outcome.total == 0:
+        outcome.suggestions = suggestions_for(text, base)
+    return outcome, page_obj
+
+
+def get_engine():
+    """The Elasticsearch engine when ``ELASTICSEARCH_URL`` is set, else ``None`` (database)."""
+    if not getattr(settings, "ELASTICSEARCH_URL", ""):
+        return None
+    from jingjian.core import search_elasticsearch
+
+    return search_elasticsearch.engine()

@@ -1,32 +1,38 @@
 """The site-wide search page (/search/)."""
 
-from urllib.parse import urlencode
-
-from django.core.paginator import Paginator
 from django.shortcuts import render
-from wagtail.models import Page
 
 from jingjian.core import search as site_search
-from jingjian.core import visibility
 
 
 def search(request):
     raw_query = request.GET.get("q", "")
-    query = site_search.prepare_query(raw_query)
-    results = Page.objects.none()
-    if query:
-        pages = visibility.visible_pages(Page.objects.live().filter(depth__gt=2), request.user)
-        results = site_search.search_pages(pages.specific(), query)
-    paginator = Paginator(results, 10)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    outcome, page_obj = site_search.run_search(
+        raw_query, request.GET, request.user, request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "home/search.html",
         {
-            "search_query": query,
+            "search_query": outcome.query and " ".join(outcome.terms),
             "typed_query": raw_query[: site_search.MAX_QUERY_LENGTH],
+            "outcome": outcome,
             "page_obj": page_obj,
-            "results": page_obj.object_list,
-            "query_without_page": urlencode({"q": query}),
+            "results": outcome.results,
+            "facet_groups": [
+                (name, label, outcome.facets.get(name, []))
+                for name, label in [
+                    ("type", "类型"),
+                    ("problem_type", "问题类型"),
+                    ("work_area", "重点工作"),
+                    ("source", "线索来源"),
+                    ("sanction", "处理结果"),
+                    ("year", "年份"),
+                ]
+                if outcome.facets.get(name)
+            ],
+            "query_without_page": query.urlencode(),
         },
     )

@@ -204,3 +204,13 @@ class TestEveryWayOut:
                 body = json.dumps(response.json(), ensure_ascii=False)
             for hidden in (INTRANET_TITLE, RESTRICTED_TITLE, "内部摘要", "限定摘要"):
                 assert hidden not in body, (path, hidden)
+
+
+def test_search_counts_and_facets_never_include_hidden_pages(client, three_cases, reader):
+    query = {"q": three_cases[0].subject}
+    outcome = client.get("/search/", query).context["outcome"]
+    assert outcome.total == 1
+    assert [(f.value, f.count) for f in outcome.facets["type"]] == [("case", 1)]
+    assert sum(f.count for f in outcome.facets["year"]) == 1
+    client.force_login(reader)
+    assert client.get("/search/", query).context["outcome"].total == 2

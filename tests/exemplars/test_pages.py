@@ -77,3 +77,17 @@ def test_listing_query_count_is_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         response = client.get("/exemplars/")
     assert len(response.context["items"]) == 8
+
+
+@pytest.mark.parametrize(
+    "unit, post, expected",
+    [
+        ("临江镇上坝村", "党支部书记", "临江镇上坝村党支部书记"),
+        ("鉴湖区石桥镇上坝村党支部", "石桥镇上坝村党支部书记", "鉴湖区石桥镇上坝村党支部书记"),
+        ("鉴湖区税务局", "鉴湖区税务局第一税务所所长", "鉴湖区税务局第一税务所所长"),
+    ],
+)
+def test_unit_and_post_are_joined_without_repetition(unit, post, expected):
+    from exemplars.models import join_unit_and_post
+
+    assert join_unit_and_post(unit, post) == expected

@@ -41,7 +41,7 @@ def test_search_finds_a_page_and_says_when_nothing_matches(client):
     found = client.get("/search/", {"q": "APP打卡"})
     assert "可以找到的案例" in found.content.decode()
     none = client.get("/search/", {"q": "完全不存在的词语"}).content.decode()
-    assert "没有找到相关内容" in none
+    assert "没有找到同时包含这些关键词的内容" in none
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,42 @@ def test_api_search_bad_input_never_500(client, query):
 def test_search_page_explains_a_query_with_nothing_searchable(client):
     body = client.get("/search/", {"q": "((("}).content.decode()
     assert "中没有可搜索的文字" in body
+
+
+def test_search_page_highlights_and_counts_facets(client):
+    CaseStudyPageFactory(
+        title="某局推诿扯皮问题",
+        summary="王某对群众诉求推诿扯皮。",
+        problem_types=["推诿扯皮"],
+    )
+    ExemplarPageFactory(title="不推诿不扯皮的好干部", summary="群众的事从不推诿。")
+    response = client.get("/search/", {"q": "推诿"})
+    body = response.content.decode()
+    assert response.context["outcome"].total == 2
+    assert "<mark>推诿</mark>" in body
+    facets = {name: values for name, _label, values in response.context["facet_groups"]}
+    assert {(f.value, f.count) for f in facets["type"]} == {("case", 1), ("exemplar", 1)}
+    assert [(f.label, f.count) for f in facets["problem_type"]] == [("推诿扯皮", 1)]
+
+
+def test_search_page_filters(client):
+    CaseStudyPageFactory(title="案例里的推诿", summary="推诿")
+    ExemplarPageFactory(title="典型里的推诿", summary="不推诿")
+    response = client.get("/search/", {"q": "推诿", "type": "exemplar"})
+    assert [r.title for r in response.context["results"]] == ["典型里的推诿"]
+    response = client.get("/search/", {"q": "推诿", "type": "nonsense", "year": "abc"})
+    assert response.context["outcome"].total == 2
+
+
+def test_no_results_suggests_single_terms_and_taxonomy_names(client):
+    CaseStudyPageFactory(title="推诿扯皮", summary="一")
+    response = client.get("/search/", {"q": "推诿扯皮 月球"})
+    suggestions = response.context["outcome"].suggestions
+    assert suggestions[0] == "推诿扯皮"
+    assert "推诿扯皮" in response.content.decode()
+
+
+def test_traditional_query_highlights_simplified_text(client):
+    CaseStudyPageFactory(title="担当作为的反面", summary="不担当不作为。")
+    body = client.get("/search/", {"q": "擔當"}).content.decode()
+    assert "<mark>担当</mark>" in body
