@@ -7,7 +7,8 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo run test lint format check pytest collectstatic bench clean lock
+.PHONY: install demo run test lint format check pytest collectstatic bench clean lock \
+	elasticsearch elasticsearch-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,15 @@ test: lint check pytest
 
 bench: install
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/search.py
+
+# Elasticsearch 8 for developers (the same distribution CI uses), on 127.0.0.1:9200.
+# Then: ELASTICSEARCH_URL=http://127.0.0.1:9200 make run   (or make test)
+elasticsearch:
+	scripts/elasticsearch.sh start
+
+elasticsearch-stop:
+	scripts/elasticsearch.sh stop
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -60,3 +60,77 @@ def superuser(db):
 @pytest.fixture
 def in_ci():
     return os.environ.get("CI", "").lower() == "true"
+
+
+ENGINES = ["database", "elasticsearch"]
+
+
+@pytest.fixture(params=ENGINES)
+def search_engine(request, settings, db):
+    """Run a test on the database backend and on Elasticsearch.
+
+    Elasticsearch needs ELASTICSEARCH_URL: without it the test is skipped on a laptop and fails
+    in CI (CI=true), where a missing engine must never pass unnoticed.
+    """
+    if request.param == "database":
+        yield "database"
+        return
+    url = settings.TEST_ELASTICSEARCH_URL
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but ELASTICSEARCH_URL is not set: Elasticsearch tests cannot run.")
+        pytest.skip("Elasticsearch not configured (set ELASTICSEARCH_URL to run these tests)")
+    from django.core.management import call_command
+
+    from jingjian.core import search_elasticsearch
+
+    prefix = f"jingjian_test_{os.getpid()}"
+    settings.ELASTICSEARCH_URL = url
+    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
+    settings.ELASTICSEARCH_REFRESH_ON_WRITE = True
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",
+            "URLS": [url],
+            "INDEX_PREFIX": f"{prefix}_wagtail_",
+            "TIMEOUT": 30,
+            "ATOMIC_REBUILD": True,
+        }
+    }
+    if not _ELASTICSEARCH_READY:
+        search_elasticsearch.wait_for_cluster()
+        call_command("update_index", verbosity=0)  # creates both indexes with their mappings
+        _ELASTICSEARCH_READY.append(prefix)
+        es = search_elasticsearch.client()
+        request.session.addfinalizer(
+            lambda: search_elasticsearch.delete_indices(f"{prefix}_*", es=es)
+        )
+    else:
+        # Same indexes, emptied: much faster than rebuilding them for every test.
+        search_elasticsearch.delete_all_documents(f"{prefix}_*")
+    yield "elasticsearch"
+
+
+_ELASTICSEARCH_READY = []
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """The demo content, loaded once for a test module and removed again afterwards
+    (it lives outside the per-test transactions)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from wagtail.images import get_image_model
+
+    from casestudies.models import CaseStudyPage
+    from exemplars.models import ExemplarPage
+
+    with django_db_blocker.unblock():
+        call_command("load_demo_content", verbosity=0)
+        try:
+            yield
+        finally:
+            CaseStudyPage.objects.all().delete()
+            ExemplarPage.objects.all().delete()
+            get_image_model().objects.all().delete()
+            get_user_model().objects.all().delete()

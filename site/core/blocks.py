@@ -1,5 +1,8 @@
 """StreamField blocks shared by exemplar deeds and case-study facts."""
 
+import html
+import re
+
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
@@ -23,10 +26,24 @@ class QuoteBlock(blocks.StructBlock):
         template = "core/blocks/quote.html"
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Rich text whose indexed text is taken with a regular expression: several times faster
+    than parsing the HTML, and the search index only needs the words."""
+
+    def get_searchable_content(self, value):
+        if not self.search_index:
+            return []
+        source = getattr(value, "source", value) or ""
+        return [html.unescape(_TAG.sub(" ", source))]
+
+
 class StoryBlock(blocks.StreamBlock):
     """Body text: paragraphs, headings, quotes, images and video embeds."""
 
-    paragraph = blocks.RichTextBlock(
+    paragraph = ParagraphBlock(
         label="段落", features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
     )
     heading = HeadingBlock()

@@ -32,7 +32,10 @@ def normalize(text):
     """Fold widths and case, and convert traditional characters to simplified."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text)).lower()
+    text = str(text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
     return _T2S.convert(text)
 
 
@@ -47,18 +50,22 @@ def _bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+_SEGMENT_KINDS = re.compile(rf"([{HAN}]+)|([^\W_{HAN}]+)", re.UNICODE)
+
+
 def index_text(text):
     """The token stream to index for ``text`` (space separated)."""
     text = normalize(text)
     tokens = []
     singles = []
-    for segment in segments(text):
-        if HAN_RUN.match(segment):
-            tokens.extend(_bigrams(segment))
-            if len(segment) > 1:
-                singles.extend(segment)
+    for han, other in _SEGMENT_KINDS.findall(text):
+        if not han:
+            tokens.append(other)
+        elif len(han) == 1:
+            tokens.append(han)
         else:
-            tokens.append(segment)
+            tokens.append(" ".join([han[i : i + 2] for i in range(len(han) - 1)]))
+            singles.append(" ".join(han))
     return " ".join(tokens + singles)
 
 

@@ -178,17 +178,10 @@ class Outcome:
     engine: str = "database"
 
 
-def highlight(text, terms, length=SNIPPET_LENGTH):
-    """An HTML snippet of ``text`` around the first match, every match wrapped in <mark>.
-
-    Matching is done on the normalized text character by character, so a traditional query
-    highlights simplified text and the other way round.
-    """
-    text = str(text or "")
-    if not text:
-        return ""
-    normalized = [chinese.normalize(ch) or ch for ch in text]
-    folded = "".join(n[:1] if len(n) >= 1 else " " for n in normalized)
+def find_spans(text, terms):
+    """Where ``terms`` occur in ``text``, compared after normalization character by character
+    (so a traditional query finds simplified text and the other way round)."""
+    folded = "".join((chinese.normalize(ch) or " ")[:1] for ch in text)
     spans = []
     for term in terms:
         needle = term.replace(" ", "")
@@ -198,7 +191,25 @@ def highlight(text, terms, length=SNIPPET_LENGTH):
         while start != -1:
             spans.append((start, start + len(needle)))
             start = folded.find(needle, start + len(needle))
-    spans.sort()
+    return spans
+
+
+def _merge(spans):
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text, spans, length=SNIPPET_LENGTH):
+    """An HTML snippet of ``text`` around the first span, every span wrapped in <mark>."""
+    text = str(text or "")
+    if not text:
+        return ""
+    spans = _merge(spans)
     first = spans[0][0] if spans else 0
     begin = max(0, min(first - length // 4, len(text) - length))
     end = min(len(text), begin + length)
@@ -216,7 +227,9 @@ def highlight(text, terms, length=SNIPPET_LENGTH):
 
 
 def page_text(page):
-    """The reader-facing text of a page, for snippets."""
+    """The reader-facing text of a page below its title, for snippets and highlighting."""
+    from django.utils.html import strip_tags
+
     parts = [getattr(page, "summary", "")]
     for name in ("deeds", "facts"):
         stream = getattr(page, name, None)
@@ -224,18 +237,46 @@ def page_text(page):
             for block in stream:
                 if block.block_type in ("paragraph", "heading"):
                     value = block.value
-                    parts.append(getattr(value, "source", str(value)))
-    from django.utils.html import strip_tags
-
-    return " ".join(strip_tags(p) for p in parts if p)
+                    parts.append(strip_tags(getattr(value, "source", str(value))))
+                elif block.block_type == "quote":
+                    parts.append(block.value["text"])
+    return " ".join(p.strip() for p in parts if p)
 
 
 def _with_snippets(pages, terms):
+    """Highlighted title and snippet on each page: from the engine's spans if it gave any
+    (over ``title + "\n" + page_text``), else found here."""
     for page in pages:
-        title_terms = [t.replace(" ", "") for t in terms]
-        page.search_title = highlight(page.title, title_terms, length=200)
-        page.search_snippet = highlight(page_text(page), title_terms)
+        body = page_text(page)
+        spans = getattr(page, "search_spans", None)
+        if spans is None:
+            title_spans, body_spans = find_spans(page.title, terms), find_spans(body, terms)
+        else:
+            cut = len(page.title) + 1
+            title_spans = [(s, min(e, len(page.title))) for s, e in spans if s < len(page.title)]
+            body_spans = [(s - cut, e - cut) for s, e in spans if s >= cut]
+        page.search_title = highlight(page.title, title_spans, length=200)
+        page.search_snippet = highlight(body, body_spans)
     return pages
+
+
+def facet_labels():
+    """Labels for facet values, by facet name."""
+    from casestudies.choices import AdministrativeSanction, CaseSource, PartySanction
+    from casestudies.models import ProblemType
+    from jingjian.core.models import WorkArea
+
+    sanctions = {f"party:{v}": f"党纪{label}" for v, label in PartySanction.choices}
+    sanctions |= {f"admin:{v}": f"政务{label}" for v, label in AdministrativeSanction.choices}
+    sanctions |= {"detained": "留置", "referred": "移送司法机关"}
+    return {
+        "type": {name: label for name, _model, label in page_type_choices()},
+        "problem_type": dict(ProblemType.objects.values_list("slug", "name")),
+        "work_area": dict(WorkArea.objects.values_list("slug", "name")),
+        "source": dict(CaseSource.choices),
+        "sanction": sanctions,
+        "year": {str(y): f"{y}年" for y in range(1990, 2100)},
+    }
 
 
 def _facets(matched, filters):
@@ -326,8 +367,13 @@ def suggestions_for(text, base_queryset):
     terms = rank_terms(text)
     suggestions = []
     if len(terms) > 1:
+        engine = get_engine()
         for term in terms:
-            if database_matches(base_queryset, term).exists():
+            if engine is not None:
+                found = engine.ranked_ids(term, base_queryset, limit=1)
+            else:
+                found = database_matches(base_queryset, term).exists()
+            if found:
                 suggestions.append(term)
     pairs = {t[i : i + 2] for t in terms for i in range(max(1, len(t) - 1))}
     for model in (ProblemType, WorkArea):

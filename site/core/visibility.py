@@ -134,3 +134,34 @@ def visible_collections(user=None):
 def visible_media(queryset, user=None):
     """Narrow an image or document queryset to collections ``user`` may see."""
     return queryset.filter(collection__in=visible_collections(user))
+
+
+# Search indexes keep, per page, what these two functions say; the reader search filters on it
+# and loaded results are checked again with ``visible_pages``.
+
+
+def index_fields(page):
+    """What a search index stores about who may see ``page``: its level and, when restricted,
+    the ids of groups whose members may see it (conservative when restrictions stack)."""
+    restrictions = list(page.get_view_restrictions())
+    level = visibility_of(page)
+    groups = None
+    for restriction in restrictions:
+        if restriction.restriction_type == BaseViewRestriction.GROUPS:
+            ids = {str(g.pk) for g in restriction.groups.all()}
+            groups = ids if groups is None else groups & ids
+        elif restriction.restriction_type == BaseViewRestriction.PASSWORD:
+            groups = set()
+    return {"visibility": str(level), "groups": sorted(groups or [])}
+
+
+def search_scope(user=None):
+    """What ``user`` may see, in the terms of ``index_fields``: ``None`` means everything."""
+    if not _is_authenticated(user):
+        return {"levels": [Visibility.PUBLIC.value], "groups": []}
+    if user.is_superuser:
+        return None
+    return {
+        "levels": [Visibility.PUBLIC.value, Visibility.INTRANET.value],
+        "groups": sorted(str(pk) for pk in _user_group_ids(user)),
+    }

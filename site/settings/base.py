@@ -174,5 +174,23 @@ LOGGING = {
         # Task start/finish lines and Wagtail's page log lines are noise on the console.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
     },
 }
+
+# Elasticsearch 8: set ELASTICSEARCH_URL (e.g. http://127.0.0.1:9200) to use it for Wagtail's
+# search (admin, API) and for the reader-facing faceted search; otherwise the database does both.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "").strip()
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "jingjian")
+# Make every write visible to searches at once (tests; slow for bulk work).
+ELASTICSEARCH_REFRESH_ON_WRITE = env_bool("ELASTICSEARCH_REFRESH_ON_WRITE", False)
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX_PREFIX": f"{ELASTICSEARCH_INDEX_PREFIX}_wagtail_",
+            "TIMEOUT": 30,
+            "ATOMIC_REBUILD": True,
+        }
+    }

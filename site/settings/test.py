@@ -16,3 +16,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Elasticsearch is opt-in per test (the ``search_engine`` fixture): the URL CI provides is kept
+# aside so ordinary tests index into the database backend only.
+TEST_ELASTICSEARCH_URL = ELASTICSEARCH_URL  # noqa: F405
+ELASTICSEARCH_URL = ""
+ELASTICSEARCH_INDEX_PREFIX = "jingjian_test"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.core.search_backends"}}

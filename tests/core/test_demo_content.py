@@ -1,7 +1,6 @@
 """manage.py load_demo_content: realistic, complete, idempotent."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.images import get_image_model
 
@@ -19,19 +18,14 @@ from jingjian.core.models import WorkArea
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo twice (the second run must change nothing) and keep it for the module."""
+def demo(demo_content, django_db_blocker):
+    """The demo loaded (by ``demo_content``) and then loaded again: the second run must change
+    nothing."""
     with django_db_blocker.unblock():
-        call_command("load_demo_content", verbosity=0)
         counts = (CaseStudyPage.objects.count(), ExemplarPage.objects.count())
         images = get_image_model().objects.count()
         call_command("load_demo_content", verbosity=0)
-        yield {"first_counts": counts, "first_images": images}
-        # Leave the shared test database as we found it.
-        CaseStudyPage.objects.all().delete()
-        ExemplarPage.objects.all().delete()
-        get_image_model().objects.all().delete()
-        get_user_model().objects.all().delete()
+        return {"first_counts": counts, "first_images": images}
 
 
 @pytest.fixture

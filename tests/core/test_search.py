@@ -13,6 +13,12 @@ from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def engine(search_engine):
+    """Every test here runs on the database backend and on Elasticsearch."""
+    return search_engine
+
+
 def found(text, queryset=None):
     queryset = queryset if queryset is not None else Page.objects.live().filter(depth__gt=2)
     return [page.title for page in search.search_pages(queryset, text)]

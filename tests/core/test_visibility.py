@@ -129,7 +129,7 @@ class TestEveryWayOut:
         assert three_cases[0].slug in body
         assert three_cases[1].slug not in body and three_cases[2].slug not in body
 
-    def test_search(self, client, three_cases, reader):
+    def test_search(self, search_engine, client, three_cases, reader):
         query = {"q": three_cases[0].subject}  # a term all three cases share
         body = client.get("/search/", query).content.decode()
         assert PUBLIC_TITLE in body
@@ -150,7 +150,7 @@ class TestEveryWayOut:
         typed = client.get("/api/v2/pages/", {"type": "casestudies.CaseStudyPage"}).json()
         assert {item["id"] for item in typed["items"]} == {public.pk}
 
-    def test_api_pages_search_and_find(self, client, three_cases):
+    def test_api_pages_search_and_find(self, search_engine, client, three_cases):
         data = client.get("/api/v2/pages/", {"search": three_cases[0].subject}).json()
         found = {item["title"] for item in data["items"]}
         assert PUBLIC_TITLE in found and INTRANET_TITLE not in found
@@ -206,7 +206,9 @@ class TestEveryWayOut:
                 assert hidden not in body, (path, hidden)
 
 
-def test_search_counts_and_facets_never_include_hidden_pages(client, three_cases, reader):
+def test_search_counts_and_facets_never_include_hidden_pages(
+    search_engine, client, three_cases, reader
+):
     query = {"q": three_cases[0].subject}
     outcome = client.get("/search/", query).context["outcome"]
     assert outcome.total == 1

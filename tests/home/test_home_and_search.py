@@ -36,7 +36,7 @@ def test_search_page_without_query(client):
     assert "请输入要查找的关键词" in response.content.decode()
 
 
-def test_search_finds_a_page_and_says_when_nothing_matches(client):
+def test_search_finds_a_page_and_says_when_nothing_matches(search_engine, client):
     CaseStudyPageFactory(title="可以找到的案例", subject="APP打卡 形式主义")
     found = client.get("/search/", {"q": "APP打卡"})
     assert "可以找到的案例" in found.content.decode()
@@ -56,7 +56,7 @@ def test_search_finds_a_page_and_says_when_nothing_matches(client):
         "字" * 10_000,
     ],
 )
-def test_search_bad_input_is_a_normal_page(client, query):
+def test_search_bad_input_is_a_normal_page(search_engine, client, query):
     assert client.get("/search/", {"q": query, "page": "x"}).status_code == 200
 
 
@@ -64,28 +64,28 @@ def test_search_bad_input_is_a_normal_page(client, query):
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=st.text(max_size=300))
-def test_search_never_fails_on_any_text(client, query):
+def test_search_never_fails_on_any_text(search_engine, client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
 
 
-def test_api_search_rejects_empty_queries_in_chinese(client):
+def test_api_search_rejects_empty_queries_in_chinese(search_engine, client):
     response = client.get("/api/v2/pages/", {"search": '"((*'})
     assert response.status_code == 400
     assert "搜索词中没有可搜索的文字" in response.json()["message"]
 
 
 @pytest.mark.parametrize("query", ['"', "(((", "a AND (b", "😀", "x" * 10_000])
-def test_api_search_bad_input_never_500(client, query):
+def test_api_search_bad_input_never_500(search_engine, client, query):
     assert client.get("/api/v2/pages/", {"search": query}).status_code in (200, 400)
 
 
-def test_search_page_explains_a_query_with_nothing_searchable(client):
+def test_search_page_explains_a_query_with_nothing_searchable(search_engine, client):
     body = client.get("/search/", {"q": "((("}).content.decode()
     assert "中没有可搜索的文字" in body
 
 
-def test_search_page_highlights_and_counts_facets(client):
+def test_search_page_highlights_and_counts_facets(search_engine, client):
     CaseStudyPageFactory(
         title="某局推诿扯皮问题",
         summary="王某对群众诉求推诿扯皮。",
@@ -101,7 +101,7 @@ def test_search_page_highlights_and_counts_facets(client):
     assert [(f.label, f.count) for f in facets["problem_type"]] == [("推诿扯皮", 1)]
 
 
-def test_search_page_filters(client):
+def test_search_page_filters(search_engine, client):
     CaseStudyPageFactory(title="案例里的推诿", summary="推诿")
     ExemplarPageFactory(title="典型里的推诿", summary="不推诿")
     response = client.get("/search/", {"q": "推诿", "type": "exemplar"})
@@ -110,7 +110,7 @@ def test_search_page_filters(client):
     assert response.context["outcome"].total == 2
 
 
-def test_no_results_suggests_single_terms_and_taxonomy_names(client):
+def test_no_results_suggests_single_terms_and_taxonomy_names(search_engine, client):
     CaseStudyPageFactory(title="推诿扯皮", summary="一")
     response = client.get("/search/", {"q": "推诿扯皮 月球"})
     suggestions = response.context["outcome"].suggestions
@@ -118,7 +118,7 @@ def test_no_results_suggests_single_terms_and_taxonomy_names(client):
     assert "推诿扯皮" in response.content.decode()
 
 
-def test_traditional_query_highlights_simplified_text(client):
+def test_traditional_query_highlights_simplified_text(search_engine, client):
     CaseStudyPageFactory(title="担当作为的反面", summary="不担当不作为。")
     body = client.get("/search/", {"q": "擔當"}).content.decode()
     assert "<mark>担当</mark>" in body

@@ -1,0 +1,24 @@
+"""Background work (django-tasks): keeping the reader search index in step with the site."""
+
+from django_tasks import task
+from wagtail.models import Page
+
+
+@task()
+def update_reader_index(page_ids):
+    """Re-index these pages (removing those that are no longer live)."""
+    from jingjian.core import search_elasticsearch
+
+    pages = Page.objects.filter(pk__in=page_ids).specific()
+    found = {page.pk for page in pages}
+    search_elasticsearch.index_pages(pages)
+    missing = [pk for pk in page_ids if pk not in found]
+    if missing:
+        search_elasticsearch.remove_pages(missing)
+
+
+@task()
+def remove_from_reader_index(page_ids):
+    from jingjian.core import search_elasticsearch
+
+    search_elasticsearch.remove_pages(page_ids)
