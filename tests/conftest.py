@@ -67,14 +67,27 @@ ENGINES = ["database", "elasticsearch"]
 
 @pytest.fixture(params=ENGINES)
 def search_engine(request, settings, db):
-    """Run a test on the database backend and on Elasticsearch.
+    """Run a test on the database backend and on Elasticsearch."""
+    if request.param == "elasticsearch":
+        _use_elasticsearch(request, settings)
+    yield request.param
 
-    Elasticsearch needs ELASTICSEARCH_URL: without it the test is skipped on a laptop and fails
-    in CI (CI=true), where a missing engine must never pass unnoticed.
+
+@pytest.fixture
+def elasticsearch(request, settings, db):
+    """Elasticsearch as the search engine for this test."""
+    _use_elasticsearch(request, settings)
+    from jingjian.core import search_elasticsearch
+
+    return search_elasticsearch.client()
+
+
+def _use_elasticsearch(request, settings):
+    """Point search at Elasticsearch, with empty indexes.
+
+    Needs ELASTICSEARCH_URL: without it the test is skipped on a laptop and fails in CI
+    (CI=true), where a missing engine must never pass unnoticed.
     """
-    if request.param == "database":
-        yield "database"
-        return
     url = settings.TEST_ELASTICSEARCH_URL
     if not url:
         if os.environ.get("CI", "").lower() == "true":
@@ -108,7 +121,6 @@ def search_engine(request, settings, db):
     else:
         # Same indexes, emptied: much faster than rebuilding them for every test.
         search_elasticsearch.delete_all_documents(f"{prefix}_*")
-    yield "elasticsearch"
 
 
 _ELASTICSEARCH_READY = []

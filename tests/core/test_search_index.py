@@ -1,0 +1,81 @@
+"""The Elasticsearch reader index follows what happens to pages (Elasticsearch only)."""
+
+import pytest
+from django.core.management import call_command
+
+from casestudies.models import CaseIndexPage, CaseStudyPage
+from jingjian.core import search_elasticsearch, visibility
+from tests.factories import CaseStudyPageFactory, HandlingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def es(elasticsearch):
+    return elasticsearch
+
+
+def document(es, page):
+    found = es.options(ignore_status=404).get(index=search_elasticsearch.alias_name(), id=page.pk)
+    return found["_source"] if found.get("found") else None
+
+
+def test_publish_indexes_facets_and_visibility(es):
+    page = CaseStudyPageFactory(problem_types=["推诿扯皮"])
+    HandlingFactory(page=page, party_sanction="warning", detained=True)
+    page.save_revision().publish()
+    doc = document(es, page)
+    assert doc["page_type"] == "case"
+    assert doc["problem_types"] == ["推诿扯皮"]
+    assert set(doc["sanctions"]) == {"party:warning", "detained"}
+    assert doc["visibility"] == "public"
+    assert "推诿" in doc["title_tokens"] or "推诿" in doc["body_tokens"]
+
+
+def test_privacy_changes_are_followed(es, make_page_visible, discipline_user):
+    page = CaseStudyPageFactory()
+    make_page_visible(page, visibility.Visibility.RESTRICTED)
+    doc = document(es, page)
+    assert doc["visibility"] == "restricted"
+    group_id = str(discipline_user.groups.get().pk)
+    assert doc["groups"] == [group_id]
+    make_page_visible(page, visibility.Visibility.PUBLIC)
+    assert document(es, page)["visibility"] == "public"
+
+
+def test_privacy_on_an_ancestor_reaches_descendants(es, make_page_visible):
+    page = CaseStudyPageFactory()
+    make_page_visible(page.get_parent(), visibility.Visibility.INTRANET)
+    assert document(es, page)["visibility"] == "intranet"
+
+
+def test_moves_are_followed(es, make_page_visible):
+    page = CaseStudyPageFactory()
+    home = page.get_parent().get_parent()
+    archive = home.add_child(instance=CaseIndexPage(title="内部案例库", slug="internal-cases"))
+    make_page_visible(archive, visibility.Visibility.INTRANET)
+    page.move(archive, pos="last-child")
+    assert document(es, page)["visibility"] == "intranet"
+
+
+def test_unpublish_and_delete_remove_documents(es):
+    page = CaseStudyPageFactory()
+    assert document(es, page) is not None
+    page.unpublish()
+    assert document(es, page) is None
+    other = CaseStudyPageFactory()
+    other.delete()
+    assert document(es, other) is None
+
+
+def test_update_index_swaps_the_alias_to_a_new_index(es):
+    CaseStudyPageFactory(title="重建前后都能找到")
+    before = set(es.indices.get_alias(name=search_elasticsearch.alias_name()))
+    call_command("update_index", verbosity=0)
+    after = set(es.indices.get_alias(name=search_elasticsearch.alias_name()))
+    assert len(after) == 1 and after != before
+    assert not es.indices.exists(index=list(before)[0])
+    engine = search_elasticsearch.engine()
+    assert len(engine.ranked_ids("重建前后", CaseStudyPage.objects.all())) == 1
+    # Ids outside the queryset the caller may see are never returned.
+    assert engine.ranked_ids("重建前后", CaseStudyPage.objects.none()) == []
