@@ -24,8 +24,8 @@ CHROMIUM_ARGS = [
 # still synchronous, so Django's async-safety guard is relaxed for this module.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# The live server reads the database from another thread, so tests commit; serialized
-# rollback restores the site tree, groups and taxonomies the migrations created.
+# The live server reads the database from another thread, so the test commits; serialized
+# rollback puts back the site tree, groups and taxonomies the migrations created.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -52,9 +52,9 @@ def cases():
     CaseStudyPageFactory(title="区某局审批推诿扯皮问题", problem_types=["推诿扯皮"])
 
 
-def test_phone_menu_opens_and_closes(browser, live_server, cases):
+def check_phone_menu(browser, url):
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(live_server.url + "/")
+    page.goto(url + "/")
     toggle = page.get_by_role("button", name="菜单")
     nav = page.locator("#site-nav")
     assert toggle.is_visible()
@@ -66,9 +66,9 @@ def test_phone_menu_opens_and_closes(browser, live_server, cases):
     page.close()
 
 
-def test_search_from_the_home_page(browser, live_server, cases):
+def check_search_from_the_home_page(browser, url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(live_server.url + "/")
+    page.goto(url + "/")
     page.fill("#hero-search", "推諉扯皮")
     page.press("#hero-search", "Enter")
     page.wait_for_url("**/search/?q=*")
@@ -80,12 +80,20 @@ def test_search_from_the_home_page(browser, live_server, cases):
     page.close()
 
 
-def test_case_filters_submit_on_change_on_wide_screens(browser, live_server, cases):
+def check_case_filters_submit_on_change(browser, url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(live_server.url + "/cases/")
+    page.goto(url + "/cases/")
     assert page.locator(".case-item").count() == 2
     page.get_by_label("推诿扯皮").check()
     page.wait_for_url("**problem_type=*")
     assert page.locator(".case-item").count() == 1
     assert "noindex" in page.content()
     page.close()
+
+
+def test_a_reader_in_a_real_browser(browser, live_server, cases):
+    """One committed data set, three things a reader does (a transactional test flushes the
+    database afterwards, so they share one test)."""
+    check_phone_menu(browser, live_server.url)
+    check_search_from_the_home_page(browser, live_server.url)
+    check_case_filters_submit_on_change(browser, live_server.url)
