@@ -29,8 +29,8 @@ from jingjian.core.filterable import (
     LenientSlugMultipleChoiceField,
 )
 from jingjian.core.models import Taxonomy, WorkArea
+from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 
-SUMMARY_MAX_LENGTH = 120
 FIRST_YEAR = 2015
 
 
@@ -80,13 +80,6 @@ class CaseFilterForm(FilterForm):
         label="四种形态",
     )
     year = LenientChoiceField(choices=[("", "不限")] + year_choices(), label="处理年份")
-
-
-def validate_summary_length(value):
-    if len(value) > SUMMARY_MAX_LENGTH:
-        raise ValidationError(
-            f"一句话简介最多 {SUMMARY_MAX_LENGTH} 个字,当前 {len(value)} 个字,请删减后再保存。"
-        )
 
 
 class CaseIndexPage(FilterableListMixin, Page):

@@ -1,7 +1,6 @@
 """先进典型: exemplar profiles and the index that lists them."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -15,8 +14,7 @@ from wagtail.search import index
 from jingjian.core.blocks import StoryBlock
 from jingjian.core.filterable import FilterableListMixin, FilterForm, LenientSlugMultipleChoiceField
 from jingjian.core.models import Taxonomy, WorkArea
-
-SUMMARY_MAX_LENGTH = 120
+from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 
 
 class Gender(models.TextChoices):
@@ -48,13 +46,6 @@ def join_unit_and_post(unit, post):
         if unit.endswith(post[:size]):
             return unit + post[size:]
     return unit + post
-
-
-def validate_summary_length(value):
-    if len(value) > SUMMARY_MAX_LENGTH:
-        raise ValidationError(
-            f"一句话简介最多 {SUMMARY_MAX_LENGTH} 个字,当前 {len(value)} 个字,请删减后再保存。"
-        )
 
 
 class ExemplarFilterForm(FilterForm):
