@@ -352,7 +352,11 @@ def main():
     import django
 
     django.setup()
-    results = [run_size(int(n), args, es_url) for n in args.sizes.split(",")]
+    results = []
+    for n in args.sizes.split(","):
+        results.append(run_size(int(n), args, es_url))
+        # Progress on stderr: a long run that is stopped still leaves its finished sizes.
+        print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     print(
         json.dumps(
             {"benchmark": "search", "queries": QUERIES, "runs": results},
