@@ -104,3 +104,16 @@ def query_terms(text, max_terms=10, max_length=100):
         if term and term not in terms:
             terms.append(term)
     return terms[:max_terms]
+
+
+def normalize_same_length(text):
+    """``normalize`` keeping one character for one, so offsets stay valid (for highlighting).
+
+    Whole-text conversion is tried first (fast); where it changes the length (a ligature that
+    NFKC expands, a phrase OpenCC rewrites), characters are converted one by one.
+    """
+    text = str(text or "")
+    whole = normalize(text)
+    if len(whole) == len(text):
+        return whole
+    return "".join((normalize(ch) or " ")[:1] for ch in text)

@@ -181,7 +181,7 @@ class Outcome:
 def find_spans(text, terms):
     """Where ``terms`` occur in ``text``, compared after normalization character by character
     (so a traditional query finds simplified text and the other way round)."""
-    folded = "".join((chinese.normalize(ch) or " ")[:1] for ch in text)
+    folded = chinese.normalize_same_length(text)
     spans = []
     for term in terms:
         needle = term.replace(" ", "")

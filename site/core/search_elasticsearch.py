@@ -60,7 +60,7 @@ def _tokens(text):
 
 def _char_normalized(text):
     """Normalized text of the same length as ``text`` (one character for one)."""
-    return "".join((chinese.normalize(ch) or " ")[:1] for ch in text)
+    return chinese.normalize_same_length(text)
 
 
 class PageDocument(Document):

@@ -162,3 +162,10 @@ def test_any_substring_of_a_page_finds_it(text, start, length):
         assert page.pk in {p.pk for p in search.search_pages(Page.objects.live(), term)}
     finally:
         page.delete()
+
+
+def test_same_length_normalization_keeps_offsets():
+    assert chinese.normalize_same_length("ＡＰＰ擔當") == "app担当"
+    # NFKC turns the ligature into two letters: fall back to one character for one.
+    folded = chinese.normalize_same_length("ﬁ担當")
+    assert len(folded) == 3 and folded.endswith("担当")
