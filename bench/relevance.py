@@ -38,15 +38,12 @@ def main():
     reports["database"] = {k: v for k, v in database.items() if k != "rows"}
     if es_url:
         from jingjian.core import search_elasticsearch
+        from jingjian.settings.base import elasticsearch_search_backends
 
         settings.ELASTICSEARCH_URL = es_url
-        settings.WAGTAILSEARCH_BACKENDS = {
-            "default": {
-                "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",
-                "URLS": [es_url],
-                "INDEX_PREFIX": f"{settings.ELASTICSEARCH_INDEX_PREFIX}_wagtail_",
-            }
-        }
+        settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(
+            es_url, settings.ELASTICSEARCH_INDEX_PREFIX
+        )
         call_command("update_index", verbosity=0)
         try:
             report = relevance.evaluate()

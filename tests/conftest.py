@@ -5,6 +5,7 @@ import tempfile
 import pytest
 
 from jingjian.core import visibility
+from jingjian.settings.base import elasticsearch_search_backends
 from tests.factories import UserFactory
 
 
@@ -101,15 +102,7 @@ def _use_elasticsearch(request, settings):
     settings.ELASTICSEARCH_URL = url
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
     settings.ELASTICSEARCH_REFRESH_ON_WRITE = True
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",
-            "URLS": [url],
-            "INDEX_PREFIX": f"{prefix}_wagtail_",
-            "TIMEOUT": 30,
-            "ATOMIC_REBUILD": True,
-        }
-    }
+    settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(url, prefix)
     if not _ELASTICSEARCH_READY:
         search_elasticsearch.wait_for_cluster()
         call_command("update_index", verbosity=0)  # creates both indexes with their mappings

@@ -184,13 +184,22 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "").strip()
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "jingjian")
 # Make every write visible to searches at once (tests; slow for bulk work).
 ELASTICSEARCH_REFRESH_ON_WRITE = env_bool("ELASTICSEARCH_REFRESH_ON_WRITE", False)
-if ELASTICSEARCH_URL:
-    WAGTAILSEARCH_BACKENDS = {
+
+
+def elasticsearch_search_backends(url, index_prefix):
+    """Wagtail's search settings for Elasticsearch at ``url`` (also used by tests and bench/)."""
+    return {
         "default": {
             "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",
-            "URLS": [ELASTICSEARCH_URL],
-            "INDEX_PREFIX": f"{ELASTICSEARCH_INDEX_PREFIX}_wagtail_",
+            "URLS": [url],
+            "INDEX_PREFIX": f"{index_prefix}_wagtail_",
             "TIMEOUT": 30,
             "ATOMIC_REBUILD": True,
         }
     }
+
+
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(
+        ELASTICSEARCH_URL, ELASTICSEARCH_INDEX_PREFIX
+    )
