@@ -78,9 +78,11 @@ start() {
 
 stop() {
     if [ -f "$ES_RUN/pid" ]; then
-        kill "$(cat "$ES_RUN/pid")" 2>/dev/null || true
+        local pid
+        pid=$(cat "$ES_RUN/pid")  # Elasticsearch removes the file itself as it exits
+        kill "$pid" 2>/dev/null || true
         for _ in $(seq 1 30); do
-            kill -0 "$(cat "$ES_RUN/pid")" 2>/dev/null || break
+            kill -0 "$pid" 2>/dev/null || break
             sleep 1
         done
         rm -f "$ES_RUN/pid"
