@@ -1,12 +1,16 @@
 """警示案例: anonymized case studies, their index and the staff-editable taxonomies."""
 
+import copy
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from rest_framework import serializers
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -20,6 +24,7 @@ from casestudies.choices import (
     DisciplineForm,
     PartySanction,
 )
+from casestudies.storage import private_storage
 from jingjian.core.blocks import StoryBlock
 from jingjian.core.filterable import (
     FilterableListMixin,
@@ -129,6 +134,49 @@ class CaseIndexPage(FilterableListMixin, Page):
         return queryset.distinct()
 
 
+GATED_FIELDS = ("title", "slug", "seo_title", "search_description", "subject", "summary")
+GATED_FIELDS += ("facts", "lessons")
+
+
+class CaseStudyPageForm(WagtailAdminPageForm):
+    """Runs the publication gate when the editor publishes or approves a workflow step."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self._publishing():
+            return cleaned_data
+        from casestudies.gate import check_page, message
+
+        page = copy.copy(self.instance)
+        for name in GATED_FIELDS:
+            if name in cleaned_data:
+                setattr(page, name, cleaned_data[name])
+        formset = self.formsets.get("handlings")
+        if formset is not None and formset.is_valid():
+            page.handlings = [
+                Handling(
+                    pseudonym=form.cleaned_data.get("pseudonym", ""),
+                    post=form.cleaned_data.get("post", ""),
+                )
+                for form in formset.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+        problems = check_page(page)
+        if problems:
+            raise ValidationError(message(problems))
+        return cleaned_data
+
+    def _publishing(self):
+        if "action-publish" in self.data:
+            return True
+        from casestudies.gate import approval_is_gated
+
+        approving = "action-workflow-action" in self.data and self.data.get(
+            "workflow-action-name"
+        ) in ("approve", "approve-with-comment")
+        return approving and self.instance.pk and approval_is_gated(self.instance)
+
+
 class CaseStudyPage(Page):
     """One anonymized warning case (典型案例)."""
 
@@ -226,6 +274,7 @@ class CaseStudyPage(Page):
 
     parent_page_types = ["casestudies.CaseIndexPage"]
     subpage_types = []
+    base_form_class = CaseStudyPageForm
 
     class Meta:
         verbose_name = "警示案例"
@@ -237,6 +286,14 @@ class CaseStudyPage(Page):
             raise ValidationError({"period_end": "截止时间不能早于起始时间,请检查后重新填写。"})
         if self.period_end and self.date_handled and self.period_end > self.date_handled:
             raise ValidationError({"date_handled": "处理日期不能早于问题发生的截止时间。"})
+
+    def publish(self, revision, *args, **kwargs):
+        """The gate's backstop: every way of publishing (editor, workflow, schedule, shell,
+        bulk action) ends here, so none of them can publish a case study that fails it."""
+        from casestudies.gate import enforce
+
+        enforce(revision.as_object())
+        return super().publish(revision, *args, **kwargs)
 
     def period_display(self):
         if not self.period_start:
@@ -312,3 +369,186 @@ class Handling(Orderable):
         if self.referred:
             extra.append("移送司法机关")
         return ";".join(p for p in [text, "、".join(extra)] if p)
+
+
+# --- 案卷: the named record a case study is made from (纪检监察 only) ---------------------------
+
+
+class PersonRole(models.TextChoices):
+    SUBJECT = "subject", "被审查调查人"
+    WITNESS = "witness", "证人"
+    VICTIM = "victim", "受害人"
+    OTHER = "other", "其他"
+
+
+class NameKind(models.TextChoices):
+    HAN = "han", "汉族姓名"
+    MINORITY = "minority", "少数民族姓名"
+    FOREIGN = "foreign", "外国人姓名"
+
+
+class CaseFile(ClusterableModel):
+    """案卷: names, units, the raw account and documents; a case study is made from it."""
+
+    number = models.CharField(
+        "案卷编号", max_length=50, unique=True, help_text="如“鉴纪案〔2025〕17号”。"
+    )
+    title = models.CharField("案卷名称", max_length=200)
+    raw_account = models.TextField(
+        "原始案情", help_text="可写真实姓名、单位和证件号码;生成脱敏稿时按规则替换。"
+    )
+    unit_type = models.ForeignKey(
+        UnitType, verbose_name="单位类型", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    work_area = models.ForeignKey(
+        WorkArea, verbose_name="重点工作", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField("线索来源", max_length=30, choices=CaseSource.choices, blank=True)
+    date_handled = models.DateField("处理日期", null=True, blank=True)
+    case_study = models.OneToOneField(
+        CaseStudyPage,
+        verbose_name="脱敏稿(警示案例)",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="case_file",
+    )
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("number"), FieldPanel("title")]),
+        FieldRowPanel(
+            [
+                FieldPanel("unit_type"),
+                FieldPanel("work_area"),
+                FieldPanel("source"),
+                FieldPanel("date_handled"),
+            ],
+            heading="分类",
+        ),
+        InlinePanel("persons", label="涉案人员", heading="涉案人员"),
+        InlinePanel("units", label="涉案单位", heading="涉案单位"),
+        FieldPanel("raw_account"),
+        InlinePanel("documents", label="案卷材料", heading="案卷材料(仅纪检监察可下载)"),
+    ]
+
+    class Meta:
+        verbose_name = "案卷"
+        verbose_name_plural = "案卷"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class CaseFilePerson(Orderable):
+    case_file = ParentalKey(CaseFile, related_name="persons", on_delete=models.CASCADE)
+    name = models.CharField("姓名", max_length=50)
+    name_kind = models.CharField(
+        "姓名类型", max_length=10, choices=NameKind.choices, default=NameKind.HAN
+    )
+    gender = models.CharField(
+        "性别", max_length=2, choices=[("男", "男"), ("女", "女")], blank=True
+    )
+    post = models.CharField("职务", max_length=120, blank=True)
+    unit = models.CharField("单位", max_length=120, blank=True)
+    role = models.CharField("身份", max_length=10, choices=PersonRole.choices)
+    discipline_form = models.PositiveSmallIntegerField(
+        "四种形态", choices=DisciplineForm.choices, null=True, blank=True
+    )
+    party_sanction = models.CharField(
+        "党纪处分", max_length=30, choices=PartySanction.choices, blank=True
+    )
+    administrative_sanction = models.CharField(
+        "政务处分", max_length=30, choices=AdministrativeSanction.choices, blank=True
+    )
+
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("name"), FieldPanel("name_kind"), FieldPanel("gender"), FieldPanel("role")]
+        ),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("post")]),
+        FieldRowPanel(
+            [
+                FieldPanel("discipline_form"),
+                FieldPanel("party_sanction"),
+                FieldPanel("administrative_sanction"),
+            ],
+            heading="处理意见(被审查调查人填写,生成脱敏稿时成为处理情况)",
+        ),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "涉案人员"
+        verbose_name_plural = "涉案人员"
+
+    def __str__(self):
+        return f"{self.name}({self.get_role_display()})"
+
+
+class CaseFileUnit(Orderable):
+    case_file = ParentalKey(CaseFile, related_name="units", on_delete=models.CASCADE)
+    name = models.CharField("单位名称", max_length=120)
+    kind = models.CharField(
+        "替换为",
+        max_length=30,
+        blank=True,
+        help_text="留空则按名称推断,如“鉴湖区住房和城乡建设局”→“某局”。",
+    )
+    replace = models.BooleanField(
+        "在脱敏稿中替换", default=True, help_text="已在通报中公开点名的单位可不替换。"
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("replace")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "涉案单位"
+        verbose_name_plural = "涉案单位"
+
+    def __str__(self):
+        return self.name
+
+
+class CaseFileDocument(Orderable):
+    case_file = ParentalKey(CaseFile, related_name="documents", on_delete=models.CASCADE)
+    title = models.CharField("材料名称", max_length=200)
+    file = models.FileField("文件", storage=private_storage, upload_to="casefiles/%Y/%m/")
+
+    panels = [FieldRowPanel([FieldPanel("title"), FieldPanel("file")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "案卷材料"
+        verbose_name_plural = "案卷材料"
+
+    def __str__(self):
+        return self.title
+
+
+class CandidateDecision(models.Model):
+    """A reviewer's answer about a name the tagger found that nobody listed."""
+
+    ACCEPTED, REJECTED = "accepted", "rejected"
+    case_file = models.ForeignKey(
+        CaseFile, on_delete=models.CASCADE, related_name="candidate_decisions"
+    )
+    text = models.CharField("疑似姓名", max_length=50)
+    decision = models.CharField(
+        "审核结论",
+        max_length=10,
+        choices=[(ACCEPTED, "是人名,予以替换"), (REJECTED, "不是人名,保留原文")],
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "疑似姓名审核"
+        constraints = [
+            models.UniqueConstraint(fields=["case_file", "text"], name="one_decision_per_candidate")
+        ]
+
+    def __str__(self):
+        return f"{self.text}:{self.get_decision_display()}"

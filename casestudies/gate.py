@@ -1,0 +1,246 @@
+"""The publication gate: no case study leaves with a name or identifier from its case file.
+
+``check_page(page)`` lists every problem in every text of a case study: its title, slug and
+search/SEO fields, the subject, summary and lessons, every StreamField block (rich text with its
+embedded images and document links, headings, quotes, image blocks with the image's own title and
+alt text), and every handling inline. A problem is a string of the page's case file (a person's
+name or given name, a unit to be replaced, an address below county level, a name a reviewer confirmed, a name the tagger found
+that nobody has reviewed yet) or a personal identifier (identity card, phone, bank account,
+licence plate, e-mail, QQ/WeChat, certificate number), whoever wrote it.
+
+``enforce(page)`` raises ``AnonymizationGateError``; ``CaseStudyPage.publish`` calls it, so does
+the page form when an editor publishes and the workflow when a case study would enter its final
+step. Matching folds traditional/simplified and full/half width (王建國 is 王建国).
+"""
+
+import re
+from dataclasses import dataclass
+from html import unescape
+
+from django.utils.html import strip_tags
+
+from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
+from casestudies.anonymization.anonymizer import IDENTIFIER_RULES
+from jingjian.core.chinese import normalize
+
+IDENTIFIER_LABELS = {
+    "email": "电子邮箱",
+    "id_card": "身份证号",
+    "bank_account": "银行卡号或账号",
+    "mobile": "手机号码",
+    "landline": "固定电话",
+    "licence_plate": "车牌号",
+    "qq": "QQ号",
+    "wechat": "微信号",
+    "certificate": "证书编号",
+}
+# A published hotline (举报电话 0571-…) is public; the other identifiers never are.
+PAGE_IDENTIFIER_RULES = [
+    (rule, re.compile(pattern)) for rule, pattern in IDENTIFIER_RULES if rule != "landline"
+]
+CASE_FILE_IDENTIFIER_RULES = [(rule, re.compile(pattern)) for rule, pattern in IDENTIFIER_RULES]
+
+EMBED_IMAGE = re.compile(r'<embed[^>]*embedtype="image"[^>]*\bid="(\d+)"')
+DOCUMENT_LINK = re.compile(r'<a[^>]*linktype="document"[^>]*\bid="(\d+)"')
+EMBED_ALT = re.compile(r'<embed[^>]*\balt="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: str  # where on the page, e.g. “基本案情第2段”
+    text: str  # the offending string as the case file or the rule knows it
+    reason: str  # what it is, e.g. “案卷人员姓名”
+
+    def __str__(self):
+        return f"“{self.text}”({self.reason})出现在“{self.location}”"
+
+
+class AnonymizationGateError(Exception):
+    """Raised when a case study that fails the gate is about to be published or approved."""
+
+    def __init__(self, page, problems):
+        self.page = page
+        self.problems = problems
+        super().__init__(message(problems))
+
+
+def message(problems, limit=8):
+    shown = ";".join(str(p) for p in problems[:limit])
+    more = f"等 {len(problems)} 处" if len(problems) > limit else ""
+    return (
+        f"脱敏检查未通过,不能发布或进入终审:{shown}{more}。"
+        "请修改上述内容;疑似姓名请在案卷的“脱敏审核”页逐一确认后再提交。"
+    )
+
+
+# --- the texts of a page ---------------------------------------------------------------------
+
+
+BLOCK_LABELS = {
+    "paragraph": "段",
+    "heading": "小标题",
+    "quote": "引文",
+    "image": "图片",
+    "video": "视频",
+}
+
+
+def _strings(value):
+    """Every string inside raw StreamField data (dicts, lists, scalars)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _ids(value, key):
+    if isinstance(value, dict):
+        for k, item in value.items():
+            if k == key and isinstance(item, int):
+                yield item
+            else:
+                yield from _ids(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _ids(item, key)
+
+
+def _stream_texts(label, stream):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    image_ids, document_ids = {}, {}
+    counts = {}
+    for block in stream.raw_data if stream is not None else []:
+        kind = block.get("type", "")
+        counts[kind] = counts.get(kind, 0) + 1
+        where = f"{label}第{counts[kind]}{BLOCK_LABELS.get(kind, '块')}"
+        value = block.get("value")
+        for text in _strings(value):
+            if "<" in text:
+                for image_id in EMBED_IMAGE.findall(text):
+                    image_ids.setdefault(int(image_id), where)
+                for document_id in DOCUMENT_LINK.findall(text):
+                    document_ids.setdefault(int(document_id), where)
+                for alt in EMBED_ALT.findall(text):
+                    yield f"{where}·图片替换文字", unescape(alt)
+                text = unescape(strip_tags(text))
+            yield where, text
+        if kind == "image":
+            found = [value] if isinstance(value, int) else _ids(value, "image")
+            for image_id in found:
+                image_ids.setdefault(image_id, where)
+    if image_ids:
+        for image in get_image_model().objects.filter(pk__in=image_ids):
+            where = image_ids[image.pk]
+            yield f"{where}·图片标题", image.title
+            yield f"{where}·图片说明(替换文字)", image.description
+    if document_ids:
+        for document in get_document_model().objects.filter(pk__in=document_ids):
+            yield f"{document_ids[document.pk]}·链接文件标题", document.title
+
+
+def page_texts(page):
+    """(location, text) for every text a reader of ``page`` could see, in page order."""
+    yield "标题", page.title
+    yield "网址别名", page.slug
+    yield "SEO 标题", page.seo_title
+    yield "搜索描述", page.search_description
+    yield "当事人(脱敏)", page.subject
+    yield "一句话简介", page.summary
+    yield from _stream_texts("基本案情", page.facts)
+    for number, handling in enumerate(page.handlings.all(), start=1):
+        yield f"处理情况第{number}条·化名", handling.pseudonym
+        yield f"处理情况第{number}条·职务", handling.post
+    yield "以案说法", page.lessons
+
+
+# --- what may not appear -----------------------------------------------------------------------
+
+
+def forbidden_strings(case_file):
+    """(string, reason) pairs from ``case_file`` that may not appear in its case study."""
+    from casestudies.anonymization import Person
+    from casestudies.anonymization.anonymizer import _given_name
+    from casestudies.casefiles import pending_candidates
+
+    found = []
+    listed = [Person(p.name.strip(), p.name_kind) for p in case_file.persons.all() if p.name]
+    for person in listed:
+        found.append((person.name, "案卷人员姓名"))
+        given = _given_name(person)
+        if given:
+            found.append((given, f"案卷人员“{person.name}”的名字"))
+    for unit in case_file.units.all():
+        if unit.replace:
+            found.append((unit.name, "案卷涉及单位(应替换)"))
+    for decision in case_file.candidate_decisions.filter(decision="accepted"):
+        found.append((decision.text, "已确认的姓名"))
+    for candidate in pending_candidates(case_file):
+        found.append((candidate.text, "未审核的疑似姓名"))
+    texts = [case_file.raw_account, case_file.title]
+    texts += [f"{p.post} {p.unit}" for p in case_file.persons.all()]
+    for text in texts:
+        for rule, pattern in CASE_FILE_IDENTIFIER_RULES:
+            for match in pattern.finditer(text or ""):
+                found.append((match.group(), f"案卷中的{IDENTIFIER_LABELS[rule]}"))
+        for _rule, pattern, _replacement in ADDRESS_PATTERNS:
+            for match in pattern.finditer(text or ""):
+                found.append((match.group(), "案卷中的具体地址"))
+    unique = {}
+    for string, reason in found:
+        if string.strip():
+            unique.setdefault(string.strip(), reason)
+    return list(unique.items())
+
+
+def check_page(page, case_file=None):
+    """Every problem in ``page`` (a CaseStudyPage, saved or not), in page order."""
+    if case_file is None and page.pk:
+        from casestudies.models import CaseFile
+
+        case_file = CaseFile.objects.filter(case_study_id=page.pk).first()
+    forbidden = forbidden_strings(case_file) if case_file else []
+    folded = [(string, normalize(string), reason) for string, reason in forbidden]
+    problems = []
+    for location, text in page_texts(page):
+        if not text:
+            continue
+        text = str(text)
+        normalized = normalize(text)
+        for string, key, reason in folded:
+            if key and key in normalized:
+                problems.append(Problem(location, string, reason))
+        taken = []  # an identity card number is not also reported as a bank account
+        for rule, pattern in PAGE_IDENTIFIER_RULES:
+            for match in pattern.finditer(text):
+                if any(match.start() < end and start < match.end() for start, end in taken):
+                    continue
+                taken.append(match.span())
+                problems.append(Problem(location, match.group(), IDENTIFIER_LABELS[rule]))
+    return list(dict.fromkeys(problems))
+
+
+def enforce(page, case_file=None):
+    problems = check_page(page, case_file)
+    if problems:
+        raise AnonymizationGateError(page, problems)
+
+
+def approval_is_gated(page):
+    """Whether approving ``page``'s current workflow step moves it into the final step or
+    publishes it (the steps the gate guards)."""
+    state = page.current_workflow_state
+    if state is None or state.current_task_state is None:
+        return False
+    final_two = [task.pk for task in state.workflow.tasks][-2:]
+    return state.current_task_state.task_id in final_two
+
+
+def is_final_task(workflow_state, task):
+    tasks = [t.pk for t in workflow_state.workflow.tasks]
+    return bool(tasks) and tasks[-1] == task.pk

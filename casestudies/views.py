@@ -1,0 +1,311 @@
+"""The case-file admin (案卷): 纪检监察 and superusers only, every view and change audited.
+
+Every URL of the viewset is wrapped by ``discipline_only``: anyone else gets 403, whatever model
+permissions an administrator may have granted by mistake. Views are logged as
+``jingjian.casefile.view``; creation, edits and deletion by Wagtail's generic views as
+``wagtail.create``/``wagtail.edit``/``wagtail.delete``; review decisions and draft generation as
+``jingjian.casefile.review`` and ``jingjian.casefile.generate``.
+"""
+
+import mimetypes
+from functools import wraps
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.generic import TemplateView, View
+from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from casestudies.casefiles import (
+    DraftError,
+    anonymize_text,
+    generate_draft,
+    pending_candidates,
+)
+from casestudies.models import CandidateDecision, CaseFile, CaseFileDocument
+
+DISCIPLINE_GROUP = "纪检监察"
+RULE_LABELS = {
+    "person": "姓名",
+    "person_unlisted": "未列明的姓名",
+    "given_name": "名字",
+    "form_of_address": "称呼",
+    "surname_and_title": "姓+职务",
+    "unit": "单位",
+    "address": "地址",
+    "email": "电子邮箱",
+    "id_card": "身份证号",
+    "bank_account": "银行卡号或账号",
+    "mobile": "手机号码",
+    "landline": "固定电话",
+    "licence_plate": "车牌号",
+    "qq": "QQ号",
+    "wechat": "微信号",
+    "certificate": "证书编号",
+}
+
+
+FORBIDDEN_PAGE = (
+    '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>无权访问</title>'
+    "<h1>无权访问</h1><p>案卷仅限纪检监察组成员和系统管理员查看。"
+    "如确需查阅,请联系区纪委监委案件管理部门。</p></html>"
+)
+
+
+def in_discipline_group(user):
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=DISCIPLINE_GROUP).exists()
+
+
+class CaseFilePermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, and on top of them membership of 纪检监察 (or superuser)."""
+
+    def user_has_permission(self, user, action):
+        return in_discipline_group(user) and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return in_discipline_group(user) and super().user_has_any_permission(user, actions)
+
+    def users_with_any_permission(self, actions):
+        users = super().users_with_any_permission(actions)
+        return users.filter(is_superuser=True) | users.filter(groups__name=DISCIPLINE_GROUP)
+
+
+def discipline_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not in_discipline_group(request.user):
+            # A response, not PermissionDenied: Wagtail's admin turns that into a redirect.
+            return HttpResponseForbidden(FORBIDDEN_PAGE)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def log_view(case_file, user, what):
+    log(instance=case_file, action="jingjian.casefile.view", user=user, data={"what": what})
+
+
+class CaseFileEditView(EditView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log_view(self.object, request.user, "编辑页")
+        return response
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            HeaderButton(
+                "脱敏审核",
+                url=reverse("casefiles:review", args=[self.object.pk]),
+                icon_name="view",
+            )
+        )
+        return buttons
+
+
+def highlight(text, spans):
+    """``text`` as HTML with each (start, end, css_class, title) span marked, escaped."""
+    parts, cursor = [], 0
+    for start, end, css, title in sorted(spans):
+        if start < cursor:
+            continue
+        parts.append(format_html("{}", text[cursor:start]))
+        parts.append(
+            format_html('<mark class="{}" title="{}">{}</mark>', css, title, text[start:end])
+        )
+        cursor = end
+    parts.append(format_html("{}", text[cursor:]))
+    return mark_safe("".join(parts))
+
+
+def _output_spans(replacements):
+    """Where each replacement landed in the anonymized text."""
+    spans, shift = [], 0
+    for item in sorted(replacements, key=lambda r: r.start):
+        start = item.start + shift
+        label = RULE_LABELS.get(item.rule, item.rule)
+        spans.append((start, start + len(item.replacement), "anon-replaced", label))
+        shift += len(item.replacement) - (item.end - item.start)
+    return spans
+
+
+class ReviewView(WagtailAdminTemplateMixin, TemplateView):
+    """Original and anonymized text side by side; the reviewer decides on each candidate."""
+
+    template_name = "casestudies/admin/case_file_review.html"
+    header_icon = "view"
+
+    def dispatch(self, request, pk):
+        self.case_file = get_object_or_404(CaseFile, pk=pk)
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return f"脱敏审核:{self.case_file}"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("casefiles:index"), "label": "案卷"},
+            {"url": reverse("casefiles:edit", args=[self.case_file.pk]), "label": "编辑"},
+            {"url": "", "label": "脱敏审核"},
+        ]
+
+    def get(self, request, pk):
+        log_view(self.case_file, request.user, "脱敏审核页")
+        return super().get(request)
+
+    def post(self, request, pk):
+        known = {c.text for c in pending_candidates(self.case_file)}
+        known |= {d.text for d in self.case_file.candidate_decisions.all()}
+        changed = {}
+        for key, value in request.POST.items():
+            if not key.startswith("decision:"):
+                continue
+            text = key.split(":", 1)[1]
+            if text not in known or value not in ("accepted", "rejected", ""):
+                messages.error(request, f"“{text}”不是本案卷的疑似姓名,未保存。请刷新页面后重试。")
+                return redirect("casefiles:review", pk)
+            if value:
+                changed[text] = value
+        for text, value in changed.items():
+            CandidateDecision.objects.update_or_create(
+                case_file=self.case_file,
+                text=text,
+                defaults={"decision": value, "decided_by": request.user},
+            )
+        if changed:
+            log(
+                instance=self.case_file,
+                action="jingjian.casefile.review",
+                user=request.user,
+                data={"decisions": changed},
+            )
+            messages.success(request, f"已保存 {len(changed)} 项审核结论。")
+        else:
+            messages.warning(request, "没有选择任何审核结论。")
+        return redirect("casefiles:review", pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        original = self.case_file.raw_account
+        result = anonymize_text(self.case_file, original)
+        decisions = {d.text: d for d in self.case_file.candidate_decisions.all()}
+        source_spans = [
+            (
+                r.start,
+                r.end,
+                "anon-original",
+                f"{RULE_LABELS.get(r.rule, r.rule)} → {r.replacement}",
+            )
+            for r in result.replacements
+        ]
+        source_spans += [
+            (c.start, c.end, "anon-candidate", f"疑似姓名:{c.reason}") for c in result.candidates
+        ]
+        output_spans = _output_spans(result.replacements)
+        pending = list({c.text: c for c in result.candidates}.values())
+        context.update(
+            case_file=self.case_file,
+            original_html=highlight(original, source_spans),
+            anonymized_html=highlight(result.text, output_spans),
+            replacements=[
+                (r, RULE_LABELS.get(r.rule, r.rule))
+                for r in sorted(result.replacements, key=lambda r: r.start)
+            ],
+            pending=pending,
+            decisions=sorted(decisions.values(), key=lambda d: d.text),
+            case_study=self.case_file.case_study,
+        )
+        return context
+
+
+class GenerateDraftView(View):
+    """生成脱敏稿: create or update the case study of a case file (POST only)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        case_file = get_object_or_404(CaseFile, pk=pk)
+        try:
+            page, created = generate_draft(case_file, user=request.user)
+        except DraftError as error:
+            messages.error(request, str(error))
+            return redirect("casefiles:review", pk)
+        log(
+            instance=case_file,
+            action="jingjian.casefile.generate",
+            user=request.user,
+            data={"page": page.pk, "created": created},
+        )
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        verb = "已生成" if created else "已更新"
+        messages.success(
+            request,
+            format_html(
+                '{}脱敏稿“{}”(草稿)。<a href="{}">打开编辑</a>', verb, page.title, edit_url
+            ),
+        )
+        return redirect("casefiles:review", pk)
+
+
+class DocumentDownloadView(View):
+    def get(self, request, pk, document_pk):
+        document = get_object_or_404(CaseFileDocument, pk=document_pk, case_file_id=pk)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("文件已不在存储中,请联系管理员。") from error
+        log(
+            instance=document.case_file,
+            action="jingjian.casefile.view",
+            user=request.user,
+            data={"what": "下载材料", "document": document.title},
+        )
+        name = PurePosixPath(document.file.name).name
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+class CaseFileViewSet(ModelViewSet):
+    model = CaseFile
+    name = "casefiles"
+    url_prefix = "casefiles"
+    icon = "folder-inverse"
+    menu_label = "案卷"
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["number", "title", "case_study", "updated_at"]
+    list_filter = ["source", "unit_type"]
+    search_fields = ["number", "title"]
+    search_backend_name = None
+    edit_view_class = CaseFileEditView
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        patterns = super().get_urlpatterns() + [
+            path("review/<int:pk>/", ReviewView.as_view(), name="review"),
+            path("generate/<int:pk>/", GenerateDraftView.as_view(), name="generate"),
+            path(
+                "document/<int:pk>/<int:document_pk>/",
+                DocumentDownloadView.as_view(),
+                name="document",
+            ),
+        ]
+        return [
+            path(str(pattern.pattern), discipline_only(pattern.callback), name=pattern.name)
+            for pattern in patterns
+        ]

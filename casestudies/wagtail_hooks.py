@@ -1,0 +1,21 @@
+"""Admin registration of case files (案卷) and their audit-log actions."""
+
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from casestudies.models import CaseFile
+from casestudies.views import CaseFilePermissionPolicy, CaseFileViewSet
+
+register_permission_policy(CaseFile, CaseFilePermissionPolicy(CaseFile))
+
+
+@hooks.register("register_admin_viewset")
+def register_case_files():
+    return CaseFileViewSet()
+
+
+@hooks.register("register_log_actions")
+def case_file_log_actions(actions):
+    actions.register_action("jingjian.casefile.view", "查看案卷", "查看了案卷")
+    actions.register_action("jingjian.casefile.review", "脱敏审核", "审核了疑似姓名")
+    actions.register_action("jingjian.casefile.generate", "生成脱敏稿", "生成或更新了脱敏稿")
