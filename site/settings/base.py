@@ -44,6 +44,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "jingjian.core",
     "jingjian.home",
+    "jingjian.syndication",
     "exemplars",
     "casestudies",
     "wagtail.api.v2",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -139,6 +142,21 @@ MEDIA_URL = "/media/"
 # Case-file documents (案卷材料): outside MEDIA_ROOT, never served by URL; only the case-file
 # admin (纪检监察) streams them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+
+# Background work (django-tasks, the queue Wagtail uses). Development runs tasks at once, in the
+# request; production stores them in the database for `manage.py db_worker` (see README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# Syndication: where broadcast scripts and newspaper manuscripts are dropped for the stations
+# and the paper to collect (a shared drive), unless a channel names its own folder.
+SYNDICATION_OUTBOX = Path(os.environ.get("SYNDICATION_OUTBOX", BASE_DIR / "outbox"))
+# The public address of the site, for links sent out to channels (阅读原文, Weibo links).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

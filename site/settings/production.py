@@ -17,6 +17,12 @@ if not os.environ.get("SECRET_KEY") or SECRET_KEY == DEFAULT_SECRET_KEY:
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

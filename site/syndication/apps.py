@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SyndicationConfig(AppConfig):
+    name = "jingjian.syndication"
+    label = "syndication"
+    verbose_name = "渠道分发"
+    default_auto_field = "django.db.models.BigAutoField"
