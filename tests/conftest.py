@@ -127,7 +127,7 @@ def demo_content(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from wagtail.images import get_image_model
 
-    from casestudies.models import CaseStudyPage
+    from casestudies.models import CaseFile, CaseStudyPage
     from exemplars.models import ExemplarPage
 
     with django_db_blocker.unblock():
@@ -135,6 +135,7 @@ def demo_content(django_db_setup, django_db_blocker):
         try:
             yield
         finally:
+            CaseFile.objects.all().delete()
             CaseStudyPage.objects.all().delete()
             ExemplarPage.objects.all().delete()
             get_image_model().objects.all().delete()

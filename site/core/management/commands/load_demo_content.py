@@ -60,15 +60,50 @@ class Command(BaseCommand):
                 self.stderr.write(f"第 {failure.line} 行:{failure.reason}")
             raise CommandError(f"演示内容有 {len(result.failed)} 行无法导入,见上。")
         self.attach_pictures(rows)
+        case_files = self.load_case_files()
         if not skip_index:
             call_command("update_index", verbosity=0)
         if options.get("verbosity", 1) > 0:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"演示内容已就绪:新建 {result.created} 条,更新 {result.updated} 条。"
+                    f"演示内容已就绪:新建 {result.created} 条,更新 {result.updated} 条;"
+                    f"案卷 {case_files} 份。"
                     f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
                 )
             )
+
+    @transaction.atomic
+    def load_case_files(self):
+        """Named case files (invented people) for 纪检监察; one gets its draft case study."""
+        import json
+
+        from casestudies.casefiles import generate_draft
+        from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, UnitType
+        from jingjian.core.models import WorkArea
+
+        records = json.loads((DEMO_DIR / "casefiles.json").read_text(encoding="utf-8"))
+        for record in records:
+            case_file, _ = CaseFile.objects.update_or_create(
+                number=record["number"],
+                defaults={
+                    "title": record["title"],
+                    "raw_account": record["raw_account"],
+                    "unit_type": UnitType.objects.get(name=record["unit_type"]),
+                    "work_area": WorkArea.objects.get(name=record["work_area"]),
+                    "source": record["source"],
+                    "date_handled": record["date_handled"],
+                },
+            )
+            # Through the models' managers: the cluster's own relations would stay in memory.
+            CaseFilePerson.objects.filter(case_file=case_file).delete()
+            for order, person in enumerate(record["persons"]):
+                CaseFilePerson.objects.create(case_file=case_file, sort_order=order, **person)
+            CaseFileUnit.objects.filter(case_file=case_file).delete()
+            for order, unit in enumerate(record["units"]):
+                CaseFileUnit.objects.create(case_file=case_file, sort_order=order, **unit)
+            if record.get("draft") and case_file.case_study_id is None:
+                generate_draft(CaseFile.objects.get(pk=case_file.pk))
+        return len(records)
 
     def create_users(self):
         User = get_user_model()
