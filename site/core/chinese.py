@@ -55,7 +55,11 @@ _SEGMENT_KINDS = re.compile(rf"([{HAN}]+)|([^\W_{HAN}]+)", re.UNICODE)
 
 def index_text(text):
     """The token stream to index for ``text`` (space separated)."""
-    text = normalize(text)
+    return normalized_index_text(normalize(text))
+
+
+def normalized_index_text(text):
+    """``index_text`` of text that is already normalized."""
     tokens = []
     singles = []
     for han, other in _SEGMENT_KINDS.findall(text):
@@ -64,7 +68,7 @@ def index_text(text):
         elif len(han) == 1:
             tokens.append(han)
         else:
-            tokens.append(" ".join([han[i : i + 2] for i in range(len(han) - 1)]))
+            tokens.append(" ".join(map(str.__add__, han, han[1:])))
             singles.append(" ".join(han))
     return " ".join(tokens + singles)
 

@@ -13,15 +13,17 @@ The contract, the same on every engine:
 ``run_search`` is what the search page uses; ``search_pages`` serves the API.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from jingjian.core import chinese, visibility
+from jingjian.core import chinese, search_backends, visibility
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
@@ -87,14 +89,94 @@ def database_matches(queryset, text):
     return results.get_queryset()
 
 
+def uses_sqlite_fts():
+    """Whether searches run on this project's backend over SQLite's full-text index."""
+    from django.db import connection
+
+    backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND")
+    return connection.vendor == "sqlite" and backend == "jingjian.core.search_backends"
+
+
+def query_phrases(text):
+    """The token phrases that must all occur for ``text`` to match."""
+    return [tokens for term in query_terms(text) for tokens in chinese.term_phrases(term)]
+
+
+RECENT_FIRST = [F("first_published_at").desc(nulls_last=True), F("pk").desc()]
+
+
+class RankedPages:
+    """The pages of a queryset matching a query, in rank order, on SQLite's full-text index.
+
+    Ranked as ``rank_ordering`` says (title, then summary, then the rest; newest first in each),
+    but a tier at a time, each by a full-text expression, so a first page costs about the same
+    whether a term matches ten pages or most of them. A read-only sequence: ``count()``,
+    ``len()``, slices and iteration, as Django's Paginator and Wagtail's API pagination use."""
+
+    def __init__(self, queryset, text):
+        self._matched, self._tiers = search_backends.fts_tiers(query_phrases(text))
+        self.queryset = queryset.order_by()
+        self._count = None
+
+    @cached_property
+    def matched(self):
+        """Every match, unordered, as a queryset (for counts and facets)."""
+        limit = search_backends.WALK_ABOVE
+        many = search_backends.fts_entry_count(self._matched, limit + 1) > limit
+        return search_backends.sqlite_fts_filter(self.queryset, self._matched, many=many)
+
+    def count(self):
+        if self._count is None:
+            self._count = self.matched.count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def ranked_ids(self, stop):
+        """The ids of the first ``stop`` results."""
+        ids = []
+        for expression in self._tiers:
+            need = stop - len(ids)
+            if need <= 0:
+                break
+            entries = search_backends.fts_entry_count(expression, search_backends.WALK_ABOVE + 1)
+            if not entries:
+                continue
+            walk = entries > search_backends.WALK_ABOVE
+            tier = search_backends.sqlite_fts_filter(self.queryset, expression, walk=walk)
+            ids += tier.order_by(*RECENT_FIRST).values_list("pk", flat=True)[:need]
+        return ids
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            stop = self.count()
+        if start < 0 or stop < 0 or key.step not in (None, 1):
+            raise ValueError("RankedPages supports plain, non-negative slices.")
+        ids = self.ranked_ids(stop)[start:stop]
+        loaded = {page.pk: page for page in self.queryset.filter(pk__in=ids)}
+        return [loaded[pk] for pk in ids if pk in loaded]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
 def search_pages(queryset, text, summary_lookups=None):
     """Search a (visibility-narrowed) page queryset; every term must match; ranked."""
     if not prepare_query(text):
         return queryset.none()
+    engine = get_engine()
+    if engine is None and uses_sqlite_fts():
+        return RankedPages(queryset, text)
     if summary_lookups is None:
         summary_lookups = ["summary"] if hasattr(queryset.model, "summary") else SUMMARY_LOOKUPS
     ordered = queryset.order_by(*rank_ordering(rank_terms(text), summary_lookups))
-    engine = get_engine()
     if engine is not None:
         ids = engine.ranked_ids(text, ordered, limit=engine.max_results)
         preserved = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)])
@@ -237,7 +319,9 @@ def page_text(page):
             for block in stream:
                 if block.block_type in ("paragraph", "heading"):
                     value = block.value
-                    parts.append(strip_tags(getattr(value, "source", str(value))))
+                    # Rich text's source, not str(): rendering it costs a template per block.
+                    source = value.source if hasattr(value, "source") else str(value)
+                    parts.append(strip_tags(source) if "<" in source else source)
                 elif block.block_type == "quote":
                     parts.append(block.value["text"])
     return " ".join(p.strip() for p in parts if p)
@@ -280,65 +364,96 @@ def facet_labels():
 
 
 def _facets(matched, filters):
+    """Facet counts over the matched pages: a few grouped queries, each one pass over the
+    matches (type; case source, work area and year together; exemplar year; the many-to-many
+    problem types and work areas; sanctions)."""
     from casestudies.choices import AdministrativeSanction, CaseSource, PartySanction
-    from casestudies.models import CaseStudyPage, ProblemType
+    from casestudies.models import CaseStudyPage, Handling, ProblemType
     from exemplars.models import ExemplarPage
     from jingjian.core.models import WorkArea
 
     ids = matched.values("pk")
-    cases = CaseStudyPage.objects.filter(pk__in=ids)
-    exemplars = ExemplarPage.objects.filter(pk__in=ids)
     selected = {
         name: {str(getattr(v, "slug", v)) for v in (filters.get(name) or [])}
         for name in ("type", "problem_type", "work_area", "source")
     }
+    sources, areas, years = Counter(), Counter(), Counter()
+    for row in (
+        CaseStudyPage.objects.filter(pk__in=ids)
+        .values("source", "work_area_id", "date_handled__year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        sources[row["source"]] += row["n"]
+        if row["work_area_id"]:
+            areas[row["work_area_id"]] += row["n"]
+        years[row["date_handled__year"]] += row["n"]
+    cases = sources.total()
+    exemplars = 0
+    for row in (
+        ExemplarPage.objects.filter(pk__in=ids)
+        .values("date__year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        years[row["date__year"]] += row["n"]
+        exemplars += row["n"]
+    through = ExemplarPage.work_areas.through
+    for row in (
+        through.objects.filter(exemplarpage_id__in=ids)
+        .values("workarea_id")
+        .annotate(n=Count("exemplarpage_id", distinct=True))
+        .order_by()
+    ):
+        areas[row["workarea_id"]] += row["n"]
+
     facets = {}
     facets["type"] = [
         FacetValue(name, label, count, name in selected["type"])
-        for name, count, label in [
-            ("case", cases.count(), "警示案例"),
-            ("exemplar", exemplars.count(), "先进典型"),
-        ]
+        for name, count, label in [("case", cases, "警示案例"), ("exemplar", exemplars, "先进典型")]
         if count
     ]
+    through = CaseStudyPage.problem_types.through
+    problem_counts = dict(
+        through.objects.filter(casestudypage_id__in=ids)
+        .values("problemtype_id")
+        .annotate(n=Count("casestudypage_id", distinct=True))
+        .order_by()
+        .values_list("problemtype_id", "n")
+    )
     facets["problem_type"] = [
-        FacetValue(t.slug, t.name, t.n, t.slug in selected["problem_type"])
-        for t in ProblemType.objects.filter(cases__in=cases)
-        .annotate(n=Count("cases", distinct=True))
-        .order_by("-n", "sort_order")
+        FacetValue(t.slug, t.name, problem_counts[t.pk], t.slug in selected["problem_type"])
+        for t in sorted(
+            ProblemType.objects.filter(pk__in=problem_counts),
+            key=lambda t: (-problem_counts[t.pk], t.sort_order),
+        )
     ]
-    area_counts = {}
-    for area in WorkArea.objects.filter(cases__in=cases).annotate(n=Count("cases", distinct=True)):
-        area_counts[area.slug] = [area.name, area.n]
-    for area in WorkArea.objects.filter(exemplars__in=exemplars).annotate(
-        n=Count("exemplars", distinct=True)
-    ):
-        area_counts.setdefault(area.slug, [area.name, 0])[1] += area.n
+    area_objects = WorkArea.objects.in_bulk(list(areas))
     facets["work_area"] = [
-        FacetValue(slug, name, n, slug in selected["work_area"])
-        for slug, (name, n) in sorted(area_counts.items(), key=lambda item: -item[1][1])
+        FacetValue(area.slug, area.name, n, area.slug in selected["work_area"])
+        for area, n in sorted(
+            ((area_objects[pk], n) for pk, n in areas.items() if pk in area_objects),
+            key=lambda item: -item[1],
+        )
     ]
     labels = dict(CaseSource.choices)
     facets["source"] = [
-        FacetValue(
-            row["source"],
-            labels.get(row["source"], row["source"]),
-            row["n"],
-            row["source"] in selected["source"],
-        )
-        for row in cases.values("source").annotate(n=Count("pk")).order_by("-n")
+        FacetValue(value, labels.get(value, value), n, value in selected["source"])
+        for value, n in sources.most_common()
     ]
     sanction_rows = []
+    handlings = Handling.objects.filter(page_id__in=ids)
     for prefix, column, choices in [
-        ("party", "handlings__party_sanction", PartySanction),
-        ("admin", "handlings__administrative_sanction", AdministrativeSanction),
+        ("party", "party_sanction", PartySanction),
+        ("admin", "administrative_sanction", AdministrativeSanction),
     ]:
         names = dict(choices.choices)
         for row in (
-            cases.exclude(**{column: ""})
+            handlings.exclude(**{column: ""})
             .filter(**{f"{column}__isnull": False})
             .values(column)
-            .annotate(n=Count("pk", distinct=True))
+            .annotate(n=Count("page_id", distinct=True))
+            .order_by()
         ):
             value = f"{prefix}:{row[column]}"
             label = ("党纪" if prefix == "party" else "政务") + names.get(row[column], "")
@@ -346,11 +461,6 @@ def _facets(matched, filters):
                 FacetValue(value, label, row["n"], filters.get("sanction") == value)
             )
     facets["sanction"] = sorted(sanction_rows, key=lambda f: -f.count)
-    years = {}
-    for row in cases.values("date_handled__year").annotate(n=Count("pk")):
-        years[row["date_handled__year"]] = years.get(row["date_handled__year"], 0) + row["n"]
-    for row in exemplars.values("date__year").annotate(n=Count("pk")):
-        years[row["date__year"]] = years.get(row["date__year"], 0) + row["n"]
     facets["year"] = [
         FacetValue(str(y), f"{y}年", n, filters.get("year") == str(y))
         for y, n in sorted(years.items(), reverse=True)
@@ -402,12 +512,17 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
     if engine is not None:
         outcome, page_obj = engine.run_search(text, filters, user, page_number, per_page)
     else:
-        matched = database_matches(base, text)
+        narrowed = base
         if filters:
             # Filters go through a subquery: joins to child tables would repeat pages.
-            matched = matched.filter(pk__in=Page.objects.filter(filter_q(filters)).values("pk"))
-        ordered = matched.order_by(*rank_ordering(terms, SUMMARY_LOOKUPS))
-        paginator = Paginator(ordered, per_page)
+            narrowed = base.filter(pk__in=Page.objects.filter(filter_q(filters)).values("pk"))
+        if uses_sqlite_fts():
+            ranked = RankedPages(narrowed, text)
+            matched = ranked.matched
+        else:
+            matched = database_matches(narrowed, text)
+            ranked = matched.order_by(*rank_ordering(terms, SUMMARY_LOOKUPS))
+        paginator = Paginator(ranked, per_page)
         page_obj = paginator.get_page(page_number)
         specific = list(Page.objects.filter(pk__in=[p.pk for p in page_obj.object_list]).specific())
         by_pk = {p.pk: p for p in specific}

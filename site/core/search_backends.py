@@ -9,11 +9,28 @@ SQLite (FTS5) or PostgreSQL variant for the current database, like Wagtail's own
 - **querying**: a plain-text query becomes an AND of phrases, one per term, each phrase made of
   the term's tokens, so every term must occur as an exact substring.
 
+On SQLite, titles and summaries are also indexed as marked tokens (``TITLE_MARK``,
+``SUMMARY_MARK``) so that the reader search can rank a tier at a time without reading every
+match (``fts_tiers``, ``sqlite_fts_filter``).
+
 Everything else (the index tables, ranking, filters, rebuilds) is Wagtail's.
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    Manager,
+    OuterRef,
+)
+from django.db.models.functions import Cast
+from django.utils.encoding import force_str
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Or, Phrase, PlainText
 
@@ -83,7 +100,11 @@ class _PreparedRelatedFields(RelatedFields):
         self._original = original
 
     def get_value(self, obj):
-        return self._original.get_value(_unwrap(obj))
+        def compute():
+            return self._original.get_value(_unwrap(obj))
+
+        # Wagtail's indexers ask once per column; each ask would build a related manager.
+        return obj.value_of(self, compute) if isinstance(obj, _Prepared) else compute()
 
 
 class _UnwrappedAutocompleteField(AutocompleteField):
@@ -154,13 +175,125 @@ class ChineseIndexMixin:
         return super().add_items(model, [_Prepared(obj) for obj in objs])
 
 
+# On SQLite a page's title and summary are indexed twice: as ordinary tokens and as *marked*
+# tokens (a mark prefixed), so that "every term in the title" and "every term in the summary"
+# are full-text queries without column filters (which FTS5 cannot probe cheaply for one row).
+# index_text never makes such tokens: its Chinese tokens have at most two characters and its
+# other tokens contain no Chinese.
+TITLE_MARK = "\u3401\u3401"
+SUMMARY_MARK = "\u3400\u3400"
+MARKED_FIELDS = {"title": TITLE_MARK, "summary": SUMMARY_MARK}
+
+
+def marked_phrase(tokens, mark):
+    return tuple(mark + token for token in tokens)
+
+
+def _searchable_value(field, obj, model_fields):
+    """``field.get_value(obj)``, skipping Wagtail's per-call lookups for plain model fields."""
+    key = (type(obj), field.field_name)
+    if key not in model_fields:
+        try:
+            django_field = field.get_field(type(obj))
+        except FieldDoesNotExist:
+            django_field = None
+        plain = (
+            django_field is not None
+            and getattr(django_field, "concrete", False)
+            and not django_field.is_relation
+            and not hasattr(django_field, "get_searchable_content")
+        )
+        model_fields[key] = django_field if plain else None
+    django_field = model_fields[key]
+    if django_field is None:
+        return field.get_value(obj)
+    return django_field.value_from_object(obj)
+
+
+def _autocomplete_text(value):
+    # As Wagtail's database indexers join lists and dicts.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_autocomplete_text(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(_autocomplete_text(item) for item in value.values())
+    return force_str(value)
+
+
+def database_columns(obj, model_fields=None):
+    """The title, autocomplete and body columns of ``obj``'s index entry, in one pass over its
+    search fields (Wagtail's indexer reads every field once per column)."""
+    model_fields = {} if model_fields is None else model_fields
+    title, body, autocomplete = [], [], []
+
+    def walk(target, fields, top_level):
+        for field in fields:
+            if isinstance(field, SearchField):
+                tokens = chinese.index_text(
+                    _flatten(_searchable_value(field, target, model_fields))
+                )
+                mark = MARKED_FIELDS.get(field.field_name) if top_level else None
+                if mark and tokens:
+                    tokens = f"{tokens} {' '.join(marked_phrase(tokens.split(), mark))}"
+                (title if field.field_name == "title" else body).append(tokens)
+            elif isinstance(field, AutocompleteField):
+                autocomplete.append(_autocomplete_text(field.get_value(target)))
+            elif isinstance(field, RelatedFields):
+                related = field.get_value(target)
+                if related is None:
+                    continue
+                if isinstance(related, Manager):
+                    related = related.all()
+                else:
+                    related = [related() if callable(related) else related]
+                for item in related:
+                    walk(item, field.fields, False)
+
+    walk(obj, obj.get_search_fields(), True)
+    return " ".join(title), " ".join(autocomplete), " ".join(body)
+
+
 def _sqlite_backend(params):
     from modelsearch.backends.database.sqlite import sqlite
+    from modelsearch.utils import get_content_type_pk
 
     class Compiler(ChineseCompilerMixin, sqlite.SQLiteSearchQueryCompiler):
         pass
 
-    class Index(ChineseIndexMixin, sqlite.SQLiteIndex):
+    class Index(sqlite.SQLiteIndex):
+        def add_items(self, model, objs):
+            # Wagtail's SQLite add_items, with the columns made by ``database_columns``.
+            if not model.get_search_fields():
+                return
+            model_fields = {}
+            rows = {str(obj.pk): database_columns(obj, model_fields) for obj in objs}
+            if not rows:
+                return
+            entries = self.entries.filter(content_type_id=get_content_type_pk(model))
+            existing = set(
+                entries.filter(object_id__in=rows.keys()).values_list("object_id", flat=True)
+            )
+            for object_id in existing:
+                title, autocomplete, body = rows[object_id]
+                entries.filter(object_id=object_id).update(
+                    title=title, autocomplete=autocomplete, body=body
+                )
+            self.entries.bulk_create(
+                [
+                    sqlite.IndexEntry(
+                        content_type_id=get_content_type_pk(model),
+                        object_id=object_id,
+                        title=title,
+                        autocomplete=autocomplete,
+                        body=body,
+                    )
+                    for object_id, (title, autocomplete, body) in rows.items()
+                    if object_id not in existing
+                ]
+            )
+            self._refresh_title_norms()
+
         def _refresh_title_norms(self, full=False):
             # The per-batch refresh scans the whole table each time (quadratic over a rebuild);
             # title norms only feed the relevance order the admin uses, so they are brought up
@@ -201,6 +334,110 @@ def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backen
     raise RuntimeError(
         f"jingjian.core.search_backends supports SQLite and PostgreSQL, not {connection.vendor}."
     )
+
+
+# Ranking on SQLite ----------------------------------------------------------------------
+# Ordering every match by a CASE expression costs time in proportion to the matches (a frequent
+# term matches most pages). Instead, each rank tier is one FTS5 expression, and a tier's newest
+# pages are found either by walking pages newest first and probing the index for each (cheap
+# when the tier is a large share of the pages) or by collecting the tier's pages (when small).
+
+# A tier with more index entries than this is walked rather than collected.
+WALK_ABOVE = 5000
+
+
+def _fts_all(phrases, columns=""):
+    quoted = " AND ".join('"' + " ".join(tokens) + '"' for tokens in phrases)
+    return f"{columns} : ({quoted})" if columns else f"({quoted})"
+
+
+def fts_tiers(phrases):
+    """FTS5 expressions for a query's phrases: (all matches, [title, summary, the rest]).
+
+    The tiers are disjoint: every phrase in the title; else every phrase in the summary; else
+    the other matches."""
+    matched = _fts_all(phrases, "{title body}")
+    title = _fts_all([marked_phrase(p, TITLE_MARK) for p in phrases])
+    summary = _fts_all([marked_phrase(p, SUMMARY_MARK) for p in phrases])
+    return matched, [title, f"{summary} NOT {title}", f"({matched} NOT {title}) NOT {summary}"]
+
+
+def _fts_table():
+    from modelsearch.conf import get_app_config
+
+    return get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+
+
+class _FTSMatch(Expression):
+    """Whether an index entry id matches an FTS5 expression: probed per row (``probe``) or
+    tested against the collected matches (``scan``: by reading every entry's id from an index
+    rather than looking each match up in the wide entries table)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, entry_id, expression, probe=False, scan=False):
+        super().__init__()
+        self.entry_id, self.expression = entry_id, expression
+        self.probe, self.scan = probe, scan
+
+    def get_source_expressions(self):
+        return [self.entry_id]
+
+    def set_source_expressions(self, expressions):
+        (self.entry_id,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.entry_id)
+        table = _fts_table()
+        if self.probe:
+            return (
+                f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH %s AND rowid = {sql})",
+                [self.expression, *params],
+            )
+        # A unary plus keeps SQLite from looking up each match by its id.
+        plus = "+" if self.scan else ""
+        return f"{plus}{sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [
+            *params,
+            self.expression,
+        ]
+
+
+def fts_entry_count(expression, limit):
+    """How many index entries match ``expression``, counting no further than ``limit``."""
+    table = _fts_table()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s)",
+            [expression, limit],
+        )
+        return cursor.fetchone()[0]
+
+
+def sqlite_fts_filter(queryset, expression, walk=False, many=False):
+    """Narrow a page queryset to pages whose index entry matches an FTS5 ``expression``.
+
+    ``walk=True`` probes the index once per page (use it with an ordering the database can walk
+    and a slice, for large tiers); otherwise the matches are collected once (``many``: tell it
+    when they are expected to be many)."""
+    from modelsearch.conf import get_app_config
+    from modelsearch.utils import get_descendants_content_types_pks
+    from wagtail.models import Page
+
+    entries = get_app_config().get_model("IndexEntry")._default_manager
+    if walk:
+        probe = entries.filter(
+            content_type_id=OuterRef("content_type_id"),
+            object_id=Cast(OuterRef("pk"), CharField()),
+        ).filter(_FTSMatch(F("id"), expression, probe=True))
+        return queryset.filter(Exists(probe))
+    collected = (
+        entries.filter(content_type_id__in=get_descendants_content_types_pks(Page))
+        .filter(_FTSMatch(F("id"), expression, scan=many))
+        .annotate(page_id=Cast("object_id", IntegerField()))
+        .values("page_id")
+    )
+    return queryset.filter(pk__in=collected)
 
 
 # Elasticsearch 8 ------------------------------------------------------------------------

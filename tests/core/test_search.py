@@ -169,3 +169,39 @@ def test_same_length_normalization_keeps_offsets():
     # NFKC turns the ligature into two letters: fall back to one character for one.
     folded = chinese.normalize_same_length("ﬁ担當")
     assert len(folded) == 3 and folded.endswith("担当")
+
+
+@pytest.mark.parametrize("walk_above", [0, 5000])
+def test_ranked_pages_slices_agree_with_the_whole_ranking(engine, walk_above, monkeypatch):
+    """Tiers walked page by page (frequent terms) or collected (rare ones) rank alike, and any
+    slice, as pagination takes them, is the same stretch of the ranking."""
+    if engine != "database":
+        pytest.skip("the tiered ranking is the database backend's")
+    from jingjian.core import search_backends
+
+    monkeypatch.setattr(search_backends, "WALK_ABOVE", walk_above)
+    made = []
+    for i, (title, summary) in enumerate(
+        [("台账问题一", "无关"), ("某案", "台账造假"), ("某案二", "无关"), ("台账问题二", "无关")]
+        * 3
+    ):
+        made.append(
+            CaseStudyPageFactory(
+                title=f"{title}{i}",
+                summary=summary,
+                facts=[{"type": "paragraph", "value": "<p>基层台账层层加码。</p>"}],
+            )
+        )
+        Page.objects.filter(pk=made[-1].pk).update(
+            first_published_at=datetime.datetime(2020, 1, 1 + i, tzinfo=datetime.UTC)
+        )
+    results = search.search_pages(Page.objects.live().filter(depth__gt=2), "台账")
+    ranked = [p.title for p in results]
+    assert len(ranked) == len(results) == 12
+    titles = [t for t in ranked if t.startswith("台账问题")]
+    summaries = [t for t in ranked if t.startswith("某案") and "二" not in t]
+    assert ranked[: len(titles)] == titles
+    assert ranked[len(titles) : len(titles) + len(summaries)] == summaries
+    assert titles == sorted(titles, key=lambda t: -int(t[5:]))  # newest first within a tier
+    pages = [[p.title for p in results[start : start + 5]] for start in (0, 5, 10)]
+    assert sum(pages, []) == ranked
