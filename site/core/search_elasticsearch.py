@@ -32,7 +32,6 @@ from jingjian.core import chinese, visibility
 
 logger = logging.getLogger(__name__)
 MAX_RESULTS = 1000
-BULK_CHUNK = 200
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 
 
@@ -71,9 +70,11 @@ class PageDocument(Document):
     title = Keyword(index=False)
     title_tokens = Text(analyzer="whitespace", copy_to="all_tokens")
     summary_tokens = Text(analyzer="whitespace", copy_to="all_tokens")
-    body_tokens = Text(analyzer="whitespace", copy_to="all_tokens")
+    # Only searched through all_tokens: analyzed once, there.
+    body_tokens = Text(analyzer="whitespace", copy_to="all_tokens", index=False)
     all_tokens = Text(analyzer="whitespace")
-    highlight_text = Text(analyzer="standard", index_options="offsets")
+    # Highlighted by re-analyzing the ten hits of a page (stored offsets cost indexing time).
+    highlight_text = Text(analyzer="standard")
     work_areas = Keyword(multi=True)
     year = Keyword()
     visibility = Keyword()
@@ -89,13 +90,23 @@ class PageDocument(Document):
         from jingjian.core.search import page_text
 
         body = page_text(page)
+        text = f"{page.title}\n{body}"
+        folded = chinese.normalize(text)
+        if len(folded) == len(text):
+            # Normalized once for tokens and highlighting alike (nothing changed length).
+            highlight_text = folded
+            title_tokens = chinese.normalized_index_text(folded[: len(page.title)])
+            body_tokens = chinese.normalized_index_text(folded[len(page.title) + 1 :])
+        else:
+            highlight_text = _char_normalized(text)
+            title_tokens, body_tokens = _tokens(page.title), _tokens(body)
         return {
             "page_id": page.pk,
             "title": page.title,
-            "title_tokens": _tokens(page.title),
+            "title_tokens": title_tokens,
             "summary_tokens": _tokens(getattr(page, "summary", "")),
-            "body_tokens": _tokens(body),
-            "highlight_text": _char_normalized(f"{page.title}\n{body}"),
+            "body_tokens": body_tokens,
+            "highlight_text": highlight_text,
             "live": page.live,
             "first_published_at": page.first_published_at,
             **visibility.index_fields(page),
@@ -111,6 +122,7 @@ class CaseStudyDocument(PageDocument):
     @classmethod
     def from_page(cls, page):
         handlings = list(page.handlings.all())
+        problem_types = list(page.problem_types.all())
         sanctions = {f"party:{h.party_sanction}" for h in handlings if h.party_sanction}
         sanctions |= {
             f"admin:{h.administrative_sanction}" for h in handlings if h.administrative_sanction
@@ -118,7 +130,7 @@ class CaseStudyDocument(PageDocument):
         sanctions |= {"detained" for h in handlings if h.detained}
         sanctions |= {"referred" for h in handlings if h.referred}
         text_extra = " ".join(
-            [page.subject, page.lessons, " ".join(t.name for t in page.problem_types.all())]
+            [page.subject, page.lessons, " ".join(t.name for t in problem_types)]
             + ([page.work_area.name] if page.work_area else [])
         )
         fields = cls.page_fields(page)
@@ -126,7 +138,7 @@ class CaseStudyDocument(PageDocument):
         return cls(
             meta={"id": page.pk},
             page_type="case",
-            problem_types=[t.slug for t in page.problem_types.all()],
+            problem_types=[t.slug for t in problem_types],
             work_areas=[page.work_area.slug] if page.work_area else [],
             source=page.source,
             sanctions=sorted(sanctions),
@@ -142,16 +154,17 @@ class ExemplarDocument(PageDocument):
     @classmethod
     def from_page(cls, page):
         fields = cls.page_fields(page)
+        work_areas = list(page.work_areas.all())
         text_extra = " ".join(
             [page.name, page.unit, page.post, page.citation, page.category.name]
-            + [a.name for a in page.work_areas.all()]
+            + [a.name for a in work_areas]
         )
         fields["body_tokens"] += " " + _tokens(text_extra)
         return cls(
             meta={"id": page.pk},
             page_type="exemplar",
             category=page.category.slug,
-            work_areas=[a.slug for a in page.work_areas.all()],
+            work_areas=[a.slug for a in work_areas],
             year=str(page.date.year),
             **fields,
         )
@@ -215,16 +228,39 @@ def remove_pages(page_ids):
         es.options(ignore_status=404).delete(index=alias_name(), id=str(pk), refresh=_refresh_arg())
 
 
+def _know_view_restrictions(pages, restrictions):
+    """Give each page the view restrictions that apply to it (those on the page or an ancestor,
+    found by path among ``restrictions``, all of them loaded once), so that
+    ``visibility.index_fields`` asks no query per page. Only valid without alias pages: an alias
+    takes its source page's restrictions, which Wagtail's own lookup resolves."""
+    for page in pages:
+        applying = [r for r in restrictions if page.path.startswith(r.page.path)]
+        page.get_view_restrictions = lambda applying=applying: applying
+
+
+REBUILD_CHUNK = 500
+
+
 def rebuild(progress=None):
     """Build a new index from the database and swap the alias to it atomically."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from elasticsearch.helpers import bulk
+    from wagtail.models import Page, PageViewRestriction
 
     from casestudies.models import CaseStudyPage
     from exemplars.models import ExemplarPage
 
     es = client()
     new_name = f"{alias_name()}-{int(time.time() * 1000)}"
-    _index_definition(new_name).create()
+    index = _index_definition(new_name)
+    # No refreshes while building; made searchable once, at the end.
+    index.settings(refresh_interval="-1")
+    index.create()
+    restrictions = list(
+        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    )
+    restrictions_known = not Page.objects.filter(alias_of__isnull=False).exists()
     querysets = [
         CaseStudyPage.objects.live()
         .select_related("work_area", "unit_type")
@@ -232,19 +268,45 @@ def rebuild(progress=None):
         ExemplarPage.objects.live().select_related("category").prefetch_related("work_areas"),
     ]
 
-    def actions():
+    def chunks():
         for queryset in querysets:
-            for page in queryset.iterator(chunk_size=BULK_CHUNK):
-                document = document_for(page)
-                if progress:
-                    progress(1)
-                yield {
-                    "_index": new_name,
-                    "_id": str(page.pk),
-                    "_source": document.to_dict(skip_empty=False),
-                }
+            ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), REBUILD_CHUNK):
+                pages = list(queryset.filter(pk__in=ids[start : start + REBUILD_CHUNK]))
+                if restrictions_known:
+                    _know_view_restrictions(pages, restrictions)
+                actions = []
+                for page in pages:
+                    document = document_for(page)
+                    actions.append(
+                        {
+                            "_index": new_name,
+                            "_id": str(page.pk),
+                            "_source": document.to_dict(skip_empty=False),
+                        }
+                    )
+                yield actions
 
-    bulk(es, actions(), chunk_size=BULK_CHUNK)
+    def send(actions):
+        bulk(es, actions, chunk_size=len(actions), raise_on_error=True)
+        return len(actions)
+
+    def finish(sending):
+        sent = sending.result()
+        if progress:
+            progress(sent)
+
+    # Documents are built here (this thread owns the database connection) while one other
+    # thread sends the previous chunk, so building and Elasticsearch's indexing overlap.
+    with ThreadPoolExecutor(max_workers=1) as sender:
+        sending = None
+        for actions in chunks():
+            if sending is not None:
+                finish(sending)
+            sending = sender.submit(send, actions)
+        if sending is not None:
+            finish(sending)
+    es.indices.put_settings(index=new_name, settings={"index": {"refresh_interval": None}})
     es.indices.refresh(index=new_name)
     old = (
         list(es.indices.get_alias(name=alias_name()).keys())
