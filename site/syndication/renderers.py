@@ -1,0 +1,1021 @@
+"""Renditions: one plain function per channel kind, turning a page into what the outlet takes.
+
+Each ``render_*`` function takes a page (saved or an in-memory preview object: nothing is looked
+up by ``page.pk``) and a ``Channel`` and returns a dataclass whose ``problems`` lists, in Chinese,
+what keeps this rendition from being sent and what the editor should do. A rendition with
+problems is not sent; other channels are unaffected.
+
+The content of a page is read once into a neutral form (``_read``: title, summary, body blocks,
+extra sections, images) and each renderer lays it out for its outlet. Exemplar and case-study
+pages are fully supported; any other page degrades to its title and search description.
+"""
+
+import copy
+import functools
+import hashlib
+import hmac
+import io
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+
+from jingjian.syndication.models import ChannelKind
+
+READING_SPEED = 250  # characters a minute (REFERENCE.md: plan national-anchor speed with 250)
+WECHAT_TITLE_MAX = 32
+WECHAT_AUTHOR_MAX = 16
+WECHAT_DIGEST_MAX = 128
+WECHAT_CONTENT_MAX_CHARS = 20_000
+WECHAT_CONTENT_MAX_BYTES = 1024 * 1024
+WEIBO_MAX = 2000
+WEIBO_LEAD_MAX = 140
+WEIBO_MAX_IMAGES = 9
+PREVIEW_RENDITION = "max-800x800"
+
+
+# --- Renditions ---------------------------------------------------------------------------
+
+
+@dataclass
+class BroadcastScript:
+    """口播稿: plain text for reading aloud, with its length and reading time."""
+
+    title: str
+    text: str
+    characters: int
+    seconds: int
+    limit_seconds: int
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Manuscript:
+    """见报稿: 引题 / 主题 / 副题 / 作者 / 正文, and the pictures (Wagtail images)."""
+
+    kicker: str
+    headline: str
+    subheadline: str
+    byline: str
+    paragraphs: list[str]
+    images: list
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WeChatArticle:
+    """A WeChat draft-box article; ``content`` is HTML with every style inline."""
+
+    title: str
+    author: str
+    digest: str
+    content: str
+    content_source_url: str
+    cover_image: object
+    images: list
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WeiboPost:
+    """A long Weibo post whose first 140 characters (``lead``) stand on their own."""
+
+    text: str
+    lead: str
+    link: str
+    images: list
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JsonPayload:
+    """The page as the API v2 detail view shows it, with event, idempotency key and signature."""
+
+    body: bytes
+    event: str
+    idempotency_key: str
+    signature: str
+    problems: list[str] = field(default_factory=list)
+
+
+# --- Reading a page -----------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    kind: str  # paragraph, heading, quote, item, image, video
+    text: str = ""  # plain text
+    html: str = ""  # inline HTML (strong, em, br only), escaped
+    attribution: str = ""
+    ordered: bool = False  # items of a numbered list
+    number: int = 0
+    image: object = None
+
+
+@dataclass
+class _Section:
+    """A titled part after the body (颁奖词, 所获荣誉, 处理情况, 以案说法)."""
+
+    heading: str
+    blocks: list
+    spoken: bool  # read aloud and posted on Weibo (honours and handlings are not)
+
+
+@dataclass
+class _Content:
+    title: str
+    summary: str
+    kicker: str
+    headline: str
+    subheadline: str
+    blocks: list
+    sections: list
+    images: list  # every image in reading order, the portrait first
+    cover: object
+    portrait: object  # an exemplar's photo, shown above the body
+    has_portrait_field: bool
+
+
+class _RichTextReader(HTMLParser):
+    """Splits Wagtail rich text into paragraphs, headings and list items with safe inline HTML.
+
+    Only bold, italic and line breaks survive; links keep their text (outlets drop or mangle
+    them), embeds are dropped.
+    """
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div"}
+    INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks = []
+        self.lists = []  # stack of [ordered, counter]
+        self._kind = None
+        self._text = []
+        self._html = []
+        self._open = []
+
+    def _flush(self):
+        text = "".join(self._text).strip()
+        if text:
+            html = "".join(self._html).strip()
+            html += "".join(f"</{tag}>" for tag in reversed(self._open))
+            block = _Block(self._kind or "paragraph", text=text, html=html)
+            if block.kind == "item" and self.lists:
+                self.lists[-1][1] += 1
+                block.ordered, block.number = self.lists[-1][0], self.lists[-1][1]
+            self.blocks.append(block)
+        self._kind, self._text, self._html, self._open = None, [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append([tag == "ol", 0])
+        elif tag in self.BLOCKS:
+            self._flush()
+            if tag == "li":
+                self._kind = "item"
+            elif tag[0] == "h":
+                self._kind = "heading"
+            elif tag == "blockquote":
+                self._kind = "quote"
+        elif tag in self.INLINE:
+            self._html.append(f"<{self.INLINE[tag]}>")
+            self._open.append(self.INLINE[tag])
+        elif tag == "br":
+            self._text.append("\n")
+            self._html.append("<br/>")
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag in self.BLOCKS:
+            self._flush()
+        elif tag in self.INLINE and self.INLINE[tag] in self._open:
+            self._open.remove(self.INLINE[tag])
+            self._html.append(f"</{self.INLINE[tag]}>")
+
+    def handle_data(self, data):
+        self._text.append(data)
+        self._html.append(escape(data, quote=False))
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def _rich_text_blocks(value):
+    reader = _RichTextReader()
+    reader.feed(str(getattr(value, "source", value) or ""))
+    reader.close()
+    return reader.blocks
+
+
+def _text_blocks(text):
+    """Plain text (a TextField) as paragraphs, one per non-empty line."""
+    lines = [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n")]
+    return [
+        _Block("paragraph", text=line, html=escape(line, quote=False)) for line in lines if line
+    ]
+
+
+def _stream_blocks(stream):
+    blocks = []
+    for child in stream or []:
+        kind, value = child.block_type, child.value
+        if kind == "paragraph":
+            blocks.extend(_rich_text_blocks(value))
+        elif kind == "heading":
+            text = str(value or "").strip()
+            if text:
+                blocks.append(_Block("heading", text=text, html=escape(text, quote=False)))
+        elif kind == "quote":
+            text = (value.get("text") or "").strip()
+            if text:
+                blocks.append(
+                    _Block(
+                        "quote",
+                        text=text,
+                        html=escape(text, quote=False).replace("\n", "<br/>"),
+                        attribution=(value.get("attribution") or "").strip(),
+                    )
+                )
+        elif kind == "image" and value is not None:
+            blocks.append(_Block("image", text=image_caption(value), image=value))
+        elif kind == "video" and value is not None:
+            blocks.append(_Block("video", text=getattr(value, "url", "") or ""))
+    return blocks
+
+
+def image_caption(image):
+    """The caption of an image as placed on the page: its alt text, none when decorative."""
+    if getattr(image, "decorative", False):
+        return ""
+    return (getattr(image, "contextual_alt_text", None) or image.default_alt_text or "").strip()
+
+
+def _split_title(title):
+    """“主题——记某某” → (主题, 记某某); a title without a dash is all headline."""
+    for dash in ("——", "--"):
+        if dash in title:
+            head, _, tail = title.partition(dash)
+            if head.strip() and tail.strip():
+                return head.strip(), tail.strip()
+    return title.strip(), ""
+
+
+def _read(page):
+    """The content of ``page`` in a neutral form every renderer lays out."""
+    from casestudies.models import CaseStudyPage
+    from exemplars.models import ExemplarPage, join_unit_and_post
+
+    if type(page).__name__ == "Page" and getattr(page, "pk", None):
+        page = page.specific
+    title = (page.title or "").strip()
+    headline, subheadline = _split_title(title)
+    sections, images, portrait = [], [], None
+    if isinstance(page, ExemplarPage):
+        summary = page.summary or ""
+        category = page.category.name if page.category_id else ""
+        kicker = f"{category}·先进典型" if category else "先进典型"
+        if not subheadline and page.name:
+            subheadline = f"——记{join_unit_and_post(page.unit or '', page.post or '')}{page.name}"
+        elif subheadline:
+            subheadline = f"——{subheadline}"
+        blocks = _stream_blocks(page.deeds)
+        if page.citation:
+            sections.append(_Section("颁奖词", _text_blocks(page.citation), spoken=True))
+        honours = [
+            f"{h.year}年，{'被' + h.awarding_body + '授予' if h.awarding_body else '获'}"
+            f"“{h.title}”称号。"
+            for h in page.honours.all()
+        ]
+        if honours:
+            items = [_Block("item", text=t, html=escape(t, quote=False)) for t in honours]
+            sections.append(_Section("所获荣誉", items, spoken=False))
+        if page.portrait_id:
+            portrait = copy.copy(page.portrait)  # the caption is this page's, not the image's
+            portrait.contextual_alt_text = page.name or portrait.default_alt_text
+            portrait.decorative = False
+            images.append(portrait)
+    elif isinstance(page, CaseStudyPage):
+        summary = page.summary or ""
+        area = page.work_area.name if page.work_area_id else ""
+        kicker = f"警示案例·{area}" if area else "警示案例"
+        if subheadline:
+            subheadline = f"——{subheadline}"
+        blocks = _stream_blocks(page.facts)
+        handlings = []
+        for handling in page.handlings.all():
+            who = (
+                f"{handling.pseudonym}（{handling.post}）" if handling.post else handling.pseudonym
+            )
+            outcome = handling.outcome()
+            if outcome:
+                handlings.append(f"{who}：{outcome}。")
+        if handlings:
+            items = [_Block("item", text=t, html=escape(t, quote=False)) for t in handlings]
+            sections.append(_Section("处理情况", items, spoken=False))
+        if page.lessons:
+            sections.append(_Section("以案说法", _text_blocks(page.lessons), spoken=True))
+    else:
+        summary = getattr(page, "search_description", "") or ""
+        kicker, blocks = "", []
+    for block in blocks:
+        if block.kind == "image" and not any(_same_image(block.image, i) for i in images):
+            images.append(block.image)
+    return _Content(
+        title=title,
+        summary=summary.strip(),
+        kicker=kicker,
+        headline=headline,
+        subheadline=subheadline,
+        blocks=blocks,
+        sections=sections,
+        images=images,
+        cover=images[0] if images else None,
+        portrait=portrait,
+        has_portrait_field=isinstance(page, ExemplarPage),
+    )
+
+
+def _same_image(a, b):
+    return a is b or (a.pk is not None and a.pk == b.pk)
+
+
+def public_url(page):
+    """The address of ``page`` on the public site (``PUBLIC_BASE_URL``)."""
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    parts = page.get_url_parts() if getattr(page, "url_path", "") else None
+    return base + (parts[2] if parts else "/")
+
+
+def _public_image_url(image):
+    url = image.get_rendition(PREVIEW_RENDITION).url
+    return settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
+# --- Plain text helpers -------------------------------------------------------------------
+
+# Sentence ends and closers, full width (\uff01 ！ \uff1f ？ \uff1b ；) and ASCII.
+_ENDS = "。\uff01\uff1f\uff1b!?;"
+_CLOSERS = "”’」』)\uff09"
+_SENTENCE = re.compile(rf".*?(?:[{_ENDS}]+|…+|$)[{_CLOSERS}]*", re.S)
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef]+", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ASCII_ASIDE = re.compile(r"[(\uff08]\s*[A-Za-z][A-Za-z0-9 .&/-]*[)\uff09]")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%\uff05]")
+_PERMILLE = re.compile(r"(\d+(?:\.\d+)?)\s*‰")
+_RANGE = re.compile(r"(\d)\s*[~～〜-]\s*(\d)")
+_UNITS = [
+    (re.compile(r"(\d)\s*(?:㎡|m²|平米)"), r"\1平方米"),
+    (re.compile(r"(\d)\s*(?:km|KM|千米)(?![A-Za-z])"), r"\1公里"),
+    (re.compile(r"(\d)\s*(?:kg|KG)(?![A-Za-z])"), r"\1公斤"),
+    (re.compile(r"(\d)\s*℃"), r"\1摄氏度"),
+]
+
+
+def sentences(text):
+    """``text`` cut after each 。!?; or …, closing quotes kept with their sentence."""
+    return [s for s in _SENTENCE.findall(text or "") if s.strip()]
+
+
+def _complete(text):
+    """``text`` ending like a sentence (adds 。 when it ends without punctuation)."""
+    text = (text or "").strip()
+    if text and not re.search(rf"[{_ENDS}…{_CLOSERS}]$", text):
+        text += "。"
+    return text
+
+
+def _speakable(text):
+    """Text an anchor can read: no links or addresses, symbols said in words, numbers kept."""
+    text = _URL.sub("", text)
+    text = _EMAIL.sub("", text)
+    text = _ASCII_ASIDE.sub("", text)
+    text = _PERMILLE.sub(r"千分之\1", text)
+    text = _PERCENT.sub(r"百分之\1", text)
+    text = _RANGE.sub(r"\1至\2", text)
+    for pattern, replacement in _UNITS:
+        text = pattern.sub(replacement, text)
+    text = text.replace("——", "，").replace("--", "，")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("So", "Sk", "Co", "Cn"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _duration(seconds):
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} 秒"
+    return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
+
+
+def _spoken_paragraphs(content):
+    """Body and spoken sections as paragraphs (no headings, pictures, honours or handlings)."""
+    paragraphs = []
+    for block in content.blocks:
+        if block.kind == "paragraph":
+            paragraphs.append(block.text)
+        elif block.kind == "item":
+            paragraphs.append(_complete(block.text))
+        elif block.kind == "quote":
+            paragraphs.append(
+                f"{block.attribution}说：{block.text}" if block.attribution else block.text
+            )
+    for section in content.sections:
+        if section.spoken:
+            texts = [b.text for b in section.blocks]
+            if texts:
+                texts[0] = f"{section.heading}：{texts[0]}"
+            paragraphs.extend(texts)
+    return paragraphs
+
+
+# --- Broadcast script (口播稿) -------------------------------------------------------------
+
+
+def render_broadcast(page, channel):
+    """口播稿: title, lead and body as plain speakable text, timed at 250 characters a minute."""
+    content = _read(page)
+    title = _speakable(content.title)
+    paragraphs = [_speakable(p) for p in [content.summary, *_spoken_paragraphs(content)]]
+    text = "\n\n".join(p for p in [title, *paragraphs] if p)
+    characters = sum(1 for c in text if not c.isspace())
+    seconds = math.ceil(characters * 60 / READING_SPEED)
+    limit = int(channel.max_duration_seconds or 0)
+    problems = []
+    if limit and seconds > limit:
+        excess = characters - limit * READING_SPEED // 60
+        problems.append(
+            f"口播时长约 {_duration(seconds)}({characters} 字),超过本渠道上限 {_duration(limit)}:"
+            f"请删减正文约 {excess} 字,或在渠道设置中调整“口播时长上限”。"
+        )
+    return BroadcastScript(title, text, characters, seconds, limit, problems)
+
+
+def _broadcast_header(script):
+    return [
+        f"标题：{script.title}",
+        f"字数：{script.characters} 字",
+        f"时长：约 {script.seconds // 60} 分 {script.seconds % 60} 秒"
+        f"（按每分钟 {READING_SPEED} 字计）",
+    ]
+
+
+def broadcast_txt(script):
+    """The script as a UTF-8 text file: a header with title, length and time, then the text."""
+    lines = [*_broadcast_header(script), "", script.text, ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _new_document(title):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    document.core_properties.title = title
+    document.core_properties.author = "镜鉴"
+    return document
+
+
+def _docx_bytes(document):
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def broadcast_docx(script):
+    """The script as a Word document: the header, then one paragraph per paragraph read."""
+    from docx.shared import Pt
+
+    document = _new_document(script.title)
+    for line in _broadcast_header(script):
+        document.add_paragraph(line)
+    for paragraph in script.text.split("\n\n"):
+        run = document.add_paragraph().add_run(paragraph)
+        run.font.size = Pt(14)
+    return _docx_bytes(document)
+
+
+# --- Newspaper manuscript (见报稿) ---------------------------------------------------------
+
+
+def render_manuscript(page, channel):
+    """见报稿: 引题, 主题, 副题, 电头/署名, 导语 and body, sections, and the pictures."""
+    content = _read(page)
+    author = (channel.author or "").strip()
+    paragraphs = [_complete(content.summary)] if content.summary else []
+    for block in content.blocks:
+        if block.kind in ("paragraph", "heading"):
+            paragraphs.append(block.text)
+        elif block.kind == "item":
+            paragraphs.append(f"{block.number}. {block.text}" if block.ordered else block.text)
+        elif block.kind == "quote":
+            paragraphs.append(
+                f"{block.text}（{block.attribution}）" if block.attribution else block.text
+            )
+    for section in content.sections:
+        paragraphs.append(section.heading)
+        paragraphs.extend(b.text for b in section.blocks)
+    problems = []
+    if not content.blocks and not content.summary:
+        problems.append("没有正文:请填写一句话简介和正文后再发往报社。")
+    return Manuscript(
+        kicker=content.kicker,
+        headline=content.headline,
+        subheadline=content.subheadline,
+        byline=f"本报讯（通讯员 {author}）" if author else "本报讯",
+        paragraphs=paragraphs,
+        images=list(content.images),
+        problems=problems,
+    )
+
+
+def _picture_stream(image):
+    """The original file when Word can show it, else a JPEG rendition."""
+    from docx.image.image import Image as DocxImage
+
+    with image.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        DocxImage.from_blob(data)
+    except Exception:  # WebP, AVIF, SVG: Word needs a common format
+        rendition = image.get_rendition("max-2000x2000|format-jpeg")
+        with rendition.file.open("rb") as handle:
+            data = handle.read()
+    return io.BytesIO(data)
+
+
+def manuscript_docx(manuscript):
+    """The manuscript as a Word document, pictures embedded with their captions under them."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    document = _new_document(manuscript.headline)
+    if manuscript.kicker:
+        document.add_paragraph(f"引题：{manuscript.kicker}")
+    headline = document.add_paragraph()
+    run = headline.add_run(f"主题：{manuscript.headline}")
+    run.bold, run.font.size = True, Pt(18)
+    if manuscript.subheadline:
+        document.add_paragraph(f"副题：{manuscript.subheadline}")
+    document.add_paragraph(manuscript.byline)
+    for text in manuscript.paragraphs:
+        paragraph = document.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+    if manuscript.images:
+        document.add_paragraph("配图")
+    for number, image in enumerate(manuscript.images, start=1):
+        document.add_picture(_picture_stream(image), width=Cm(14))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption = document.add_paragraph(f"图{number}：{image_caption(image)}")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return _docx_bytes(document)
+
+
+# --- WeChat article -----------------------------------------------------------------------
+
+_STYLE = {
+    "section": "font-size:16px;line-height:1.75;color:#333333;letter-spacing:0.5px;",
+    "lead": (
+        "margin:0 0 20px;padding:12px 16px;background-color:#f7f3ea;"
+        "border-left:4px solid #b22222;color:#555555;font-size:15px;"
+    ),
+    "p": "margin:0 0 16px;text-indent:2em;text-align:justify;",
+    "h2": (
+        "margin:24px 0 12px;padding-left:10px;border-left:4px solid #b22222;"
+        "font-size:18px;font-weight:bold;color:#b22222;line-height:1.4;"
+    ),
+    "figure": "margin:0 0 16px;text-align:center;",
+    "img": "max-width:100%;height:auto;display:block;margin:0 auto;",
+    "caption": "margin:6px 0 0;font-size:13px;color:#888888;text-align:center;",
+    "quote": (
+        "margin:0 0 16px;padding:12px 16px;background-color:#f5f5f5;"
+        "border-left:4px solid #999999;color:#555555;"
+    ),
+    "quote_p": "margin:0;",
+    "attribution": "margin:8px 0 0;text-align:right;font-size:14px;color:#888888;",
+    "list": "margin:0 0 16px;padding-left:2em;",
+    "li": "margin:0 0 6px;",
+    "note": "margin:0 0 16px;font-size:14px;color:#888888;text-align:center;",
+    "citation": (
+        "margin:0 0 16px;padding:16px;background-color:#fdf6e3;border:1px solid #e8d9b0;"
+        "color:#8a5a00;font-size:15px;"
+    ),
+}
+
+
+def _wechat_blocks(blocks, image_url, boxed=False):
+    parts, open_list = [], None
+    for block in blocks:
+        if block.kind == "item":
+            tag = "ol" if block.ordered else "ul"
+            if open_list != tag:
+                if open_list:
+                    parts.append(f"</{open_list}>")
+                parts.append(f'<{tag} style="{_STYLE["list"]}">')
+                open_list = tag
+            parts.append(f'<li style="{_STYLE["li"]}">{block.html}</li>')
+            continue
+        if open_list:
+            parts.append(f"</{open_list}>")
+            open_list = None
+        if block.kind == "paragraph":
+            style = _STYLE["citation"] if boxed else _STYLE["p"]
+            parts.append(f'<p style="{style}">{block.html}</p>')
+        elif block.kind == "heading":
+            parts.append(f'<h2 style="{_STYLE["h2"]}">{block.html}</h2>')
+        elif block.kind == "quote":
+            parts.append(
+                f'<blockquote style="{_STYLE["quote"]}"><p style="{_STYLE["quote_p"]}">'
+                f"{block.html}</p>"
+            )
+            if block.attribution:
+                who = escape(block.attribution, quote=False)
+                parts.append(f'<p style="{_STYLE["attribution"]}">—— {who}</p>')
+            parts.append("</blockquote>")
+        elif block.kind == "image":
+            parts.append(_wechat_figure(block.image, image_url))
+        elif block.kind == "video":
+            parts.append(f'<p style="{_STYLE["note"]}">（视频请点击“阅读原文”观看）</p>')
+    if open_list:
+        parts.append(f"</{open_list}>")
+    return parts
+
+
+def _wechat_figure(image, image_url):
+    caption = image_caption(image)
+    html = (
+        f'<section style="{_STYLE["figure"]}"><img src="{escape(image_url(image))}" '
+        f'alt="{escape(caption)}" style="{_STYLE["img"]}"/>'
+    )
+    if caption:
+        html += f'<p style="{_STYLE["caption"]}">{escape(caption, quote=False)}</p>'
+    return html + "</section>"
+
+
+def _clip(text, limit):
+    """At most ``limit`` characters, cut after a sentence when one fits, else with …."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in sentences(text):
+        if len(kept) + len(sentence) > limit:
+            break
+        kept += sentence
+    return kept.strip() or text[: limit - 1] + "…"
+
+
+def render_wechat(page, channel, upload=None):
+    """A WeChat article. ``upload(image) -> URL`` is called once per image in the body (the
+    WeChat ``media/uploadimg`` API); without it, images point at public renditions (previews)."""
+    content = _read(page)
+    uploaded = {}
+
+    def image_url(image):
+        key = image.pk if image.pk is not None else id(image)
+        if key not in uploaded:
+            uploaded[key] = upload(image) if upload else _public_image_url(image)
+        return uploaded[key]
+
+    parts = [f'<section style="{_STYLE["section"]}">']
+    if content.summary:
+        parts.append(f'<p style="{_STYLE["lead"]}">{escape(content.summary, quote=False)}</p>')
+    if content.portrait is not None:
+        parts.append(_wechat_figure(content.portrait, image_url))
+    parts.extend(_wechat_blocks(content.blocks, image_url))
+    for section in content.sections:
+        parts.append(f'<h2 style="{_STYLE["h2"]}">{escape(section.heading, quote=False)}</h2>')
+        parts.extend(_wechat_blocks(section.blocks, image_url, boxed=section.heading == "颁奖词"))
+    parts.append("</section>")
+    html = "".join(parts)
+
+    title = (getattr(page, "seo_title", "") or "").strip() or content.title
+    author = (channel.author or "").strip()
+    problems = []
+    if len(title) > WECHAT_TITLE_MAX:
+        problems.append(
+            f"标题超过 {WECHAT_TITLE_MAX} 字(现 {len(title)} 字),"
+            f"请在“推广”中填写不超过 {WECHAT_TITLE_MAX} 字的“标题标签”作为短标题。"
+        )
+    if len(author) > WECHAT_AUTHOR_MAX:
+        problems.append(
+            f"署名超过 {WECHAT_AUTHOR_MAX} 字(现 {len(author)} 字),请在发布渠道设置中缩短“署名”。"
+        )
+    if len(html) >= WECHAT_CONTENT_MAX_CHARS:
+        problems.append(
+            f"正文过长(排版后 {len(html):,} 字符,微信上限 {WECHAT_CONTENT_MAX_CHARS:,}):"
+            "请删减正文或拆成几篇后再发布。"
+        )
+    size = len(html.encode("utf-8"))
+    if size >= WECHAT_CONTENT_MAX_BYTES:
+        problems.append(f"正文超过 1 MB(现 {size / 1024 / 1024:.1f} MB):请删减正文。")
+    if content.cover is None:
+        where = "请上传照片,或在正文中加入至少一张图片。" if content.has_portrait_field else ""
+        problems.append(f"没有封面图片:{where or '请在正文中加入至少一张图片。'}")
+    return WeChatArticle(
+        title=title,
+        author=author,
+        digest=_clip(content.summary, WECHAT_DIGEST_MAX),
+        content=html,
+        content_source_url=public_url(page),
+        cover_image=content.cover,
+        images=[image for image in content.images if _key(image) in uploaded],
+        problems=problems,
+    )
+
+
+def _key(image):
+    return image.pk if image.pk is not None else id(image)
+
+
+# --- Weibo post ---------------------------------------------------------------------------
+
+
+def weibo_length(text):
+    """Length as Weibo counts it: two ASCII characters count one, anything else counts one."""
+    ascii_count = sum(1 for c in text if ord(c) < 128)
+    return len(text) - ascii_count + (ascii_count + 1) // 2
+
+
+def _fit_sentences(text, budget):
+    """The leading whole sentences of ``text`` that fit in ``budget`` Weibo characters."""
+    kept = ""
+    for sentence in sentences(text):
+        if weibo_length(kept + sentence) > budget:
+            break
+        kept += sentence
+    return kept
+
+
+def render_weibo(page, channel):
+    """A Weibo post: a lead of at most 140 that stands alone (【标题】 and the summary's whole
+    sentences), then as much of the body as fits in 2,000 with the public link at the end."""
+    content = _read(page)
+    link = public_url(page)
+    problems = []
+    title = f"【{content.title}】"
+    summary = _complete(content.summary)
+    lead = title + _fit_sentences(summary, WEIBO_LEAD_MAX - weibo_length(title))
+    if weibo_length(title) > WEIBO_LEAD_MAX:
+        problems.append(
+            f"标题过长(现 {weibo_length(content.title)} 字),微博信息流只显示前 {WEIBO_LEAD_MAX} 字:"
+            f"请把标题缩短到 {WEIBO_LEAD_MAX - 2} 字以内。"
+        )
+        lead = _fit_sentences(summary, WEIBO_LEAD_MAX) or content.title[: WEIBO_LEAD_MAX - 1] + "…"
+    tail = f"\n阅读全文：{link}"
+    budget = WEIBO_MAX - weibo_length(lead) - weibo_length(tail)
+    body = []
+    for paragraph in _spoken_paragraphs(content):
+        piece = "\n" + paragraph
+        if weibo_length(piece) <= budget:
+            body.append(piece)
+            budget -= weibo_length(piece)
+            continue
+        cut = _fit_sentences(paragraph, budget - 3)  # "\n" and "……"
+        if cut:
+            body.append("\n" + cut + "……")
+        elif body:
+            body[-1] += "……"
+        break
+    text = lead + "".join(body) + tail
+    if weibo_length(text) > WEIBO_MAX:
+        problems.append(f"微博超过 {WEIBO_MAX} 字:请缩短标题和一句话简介。")
+    return WeiboPost(
+        text=text,
+        lead=lead,
+        link=link,
+        images=list(content.images[:WEIBO_MAX_IMAGES]),
+        problems=problems,
+    )
+
+
+# --- JSON for the app and webhooks --------------------------------------------------------
+
+
+@functools.cache
+def _payload_view_class():
+    from wagtail.models import Page
+
+    from jingjian.core.api import VisiblePagesAPIViewSet
+
+    class PayloadPagesView(VisiblePagesAPIViewSet):
+        """The API's page endpoint, minus the per-request visibility query (two thirds of the
+        time): only public pages are sent (the delivery gate checks), and a public page's
+        parent is public too, so "is the parent live" gives the API's answer."""
+
+        def get_base_queryset(self):
+            return Page.objects.live()
+
+    return PayloadPagesView
+
+
+def _api_data(page):
+    """The page as ``/api/v2/pages/<id>/`` shows it, produced by the API's own view and
+    serializer (so the shape never drifts), for the object given rather than a database copy.
+    ``html_url`` is the page on the public site (``PUBLIC_BASE_URL``); API addresses follow
+    ``WAGTAILAPI_BASE_URL`` as on the API itself."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from jingjian.core.api import api_router
+
+    base = urlsplit(settings.PUBLIC_BASE_URL)
+    # A page not saved yet (a preview) has no API address and may have no parent.
+    query = {} if page.pk else {"fields": "-detail_url,-parent"}
+    request = RequestFactory().get(
+        f"/api/v2/pages/{page.pk or 0}/", query, secure=base.scheme == "https"
+    )
+    request.get_host = lambda: base.netloc  # the public host, whatever ALLOWED_HOSTS says
+    request.user = AnonymousUser()
+    request.wagtailapi_router = api_router
+    view = _payload_view_class()(
+        request=Request(request), action="detail_view", kwargs={"pk": page.pk}, format_kwarg=None
+    )
+    view._cached_object = page
+    data = view.get_serializer(page).data
+    meta = data.get("meta", {})
+    if "html_url" in meta:
+        meta["html_url"] = public_url(page)
+    parent = meta.get("parent") or {}
+    if parent.get("meta", {}).get("html_url"):
+        path = urlsplit(parent["meta"]["html_url"]).path
+        parent["meta"]["html_url"] = settings.PUBLIC_BASE_URL.rstrip("/") + path
+    return data
+
+
+def _type_label(page):
+    model = getattr(page, "specific_class", None) or type(page)
+    meta = getattr(model, "_meta", None)
+    return meta.label if meta is not None and not meta.abstract else "wagtailcore.Page"
+
+
+def sign(body, secret):
+    """``sha256=`` and the hex HMAC-SHA256 of ``body`` with ``secret``."""
+    digest = hmac.new((secret or "").encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def render_json(page, channel, event, idempotency_key, secret):
+    """The page as JSON (the API v2 detail shape) with ``event`` and ``idempotency_key``,
+    signed over the exact body bytes. An ``unpublished`` event carries only id and type."""
+    event = str(event)
+    if event == "unpublished":
+        data = {"id": page.pk, "meta": {"type": _type_label(page)}}
+    else:
+        if type(page).__name__ == "Page" and page.pk:
+            page = page.specific
+        data = dict(_api_data(page))
+    data["event"] = event
+    data["idempotency_key"] = idempotency_key
+    body = json.dumps(
+        data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
+    problems = []
+    if not secret:
+        problems.append("没有签名密钥:请在发布渠道设置中填写“密钥”,接收方用它核对签名。")
+    return JsonPayload(body, event, idempotency_key, sign(body, secret), problems)
+
+
+# --- Dispatch and preview -----------------------------------------------------------------
+
+
+def render(page, channel, **kwargs):
+    """The rendition of ``page`` for ``channel``'s kind. Keyword arguments go to the renderer:
+    ``upload`` for WeChat; ``event``, ``idempotency_key`` and ``secret`` for JSON (defaults:
+    published, a preview key and the channel's secret)."""
+    kind = channel.kind
+    if kind in (ChannelKind.TV, ChannelKind.RADIO):
+        return render_broadcast(page, channel)
+    if kind == ChannelKind.NEWSPAPER:
+        return render_manuscript(page, channel)
+    if kind == ChannelKind.WECHAT:
+        return render_wechat(page, channel, upload=kwargs.get("upload"))
+    if kind == ChannelKind.WEIBO:
+        return render_weibo(page, channel)
+    if kind in (ChannelKind.APP, ChannelKind.WEBHOOK):
+        return render_json(
+            page,
+            channel,
+            kwargs.get("event", "published"),
+            kwargs.get("idempotency_key", f"preview-{page.pk or 0}"),
+            kwargs.get("secret", channel.secret),
+        )
+    raise ValueError(f"unknown channel kind {kind!r}")
+
+
+_PREVIEW_CSS = """
+body{margin:0;background:#f2f2f2;color:#222;font:16px/1.7 -apple-system,"PingFang SC",
+"Microsoft YaHei",sans-serif}
+.bar{background:#333;color:#fff;padding:8px 16px;font-size:14px}
+.wrap{max-width:760px;margin:16px auto;padding:0 12px}
+.problems{border:2px solid #b3261e;background:#fdecea;color:#8c1d18;padding:12px 16px;
+border-radius:6px;margin-bottom:16px}
+.problems ul{margin:6px 0 0;padding-left:1.4em}
+.ok{border:1px solid #2e7d32;background:#edf7ed;color:#1e4620;padding:8px 16px;
+border-radius:6px;margin-bottom:16px}
+.sheet{background:#fff;padding:24px 28px;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+.meta{color:#666;font-size:14px}
+.phone{max-width:375px;margin:0 auto;background:#fff;padding:20px 16px}
+.weibo{max-width:520px;margin:0 auto;background:#fff;padding:16px;border-radius:8px}
+.weibo .lead{background:#fff8e1}
+.grid{display:grid;grid-template-columns:repeat(3,1fr);gap:4px;margin-top:8px}
+.grid img{width:100%;aspect-ratio:1;object-fit:cover}
+figure{margin:16px 0;text-align:center}figure img{max-width:100%}
+figcaption{color:#777;font-size:14px}
+pre{white-space:pre-wrap;word-break:break-all;font-size:13px;background:#fafafa;padding:12px}
+"""
+
+
+def _preview_image(image):
+    return escape(image.get_rendition(PREVIEW_RENDITION).url)
+
+
+def _preview_body(rendition, channel):
+    if isinstance(rendition, BroadcastScript):
+        paragraphs = "".join(f"<p>{escape(p)}</p>" for p in rendition.text.split("\n\n"))
+        limit = _duration(rendition.limit_seconds) if rendition.limit_seconds else "不限"
+        return (
+            f'<div class="sheet"><p class="meta">口播稿 · {rendition.characters} 字 · '
+            f"约 {_duration(rendition.seconds)}(上限 {limit},每分钟 {READING_SPEED} 字)</p>"
+            f"{paragraphs}</div>"
+        )
+    if isinstance(rendition, Manuscript):
+        parts = ['<div class="sheet">']
+        if rendition.kicker:
+            parts.append(f'<p class="meta">{escape(rendition.kicker)}</p>')
+        parts.append(f"<h1>{escape(rendition.headline)}</h1>")
+        if rendition.subheadline:
+            parts.append(f"<h2>{escape(rendition.subheadline)}</h2>")
+        parts.append(f'<p class="meta">{escape(rendition.byline)}</p>')
+        parts.extend(f"<p>{escape(p)}</p>" for p in rendition.paragraphs)
+        for image in rendition.images:
+            parts.append(
+                f'<figure><img src="{_preview_image(image)}" alt="{escape(image_caption(image))}">'
+                f"<figcaption>{escape(image_caption(image))}</figcaption></figure>"
+            )
+        return "".join(parts) + "</div>"
+    if isinstance(rendition, WeChatArticle):
+        cover = (
+            f'<img src="{_preview_image(rendition.cover_image)}" alt="封面" style="width:100%">'
+            if rendition.cover_image is not None
+            else ""
+        )
+        return (
+            f'<div class="phone">{cover}<h1 style="font-size:22px">{escape(rendition.title)}</h1>'
+            f'<p class="meta">{escape(rendition.author)}</p>'
+            f'<p class="meta">摘要:{escape(rendition.digest)}</p>{rendition.content}'
+            f'<p><a href="{escape(rendition.content_source_url)}">阅读原文</a></p></div>'
+        )
+    if isinstance(rendition, WeiboPost):
+        rest = rendition.text[len(rendition.lead) :]
+        images = "".join(
+            f'<img src="{_preview_image(i)}" alt="{escape(image_caption(i))}">'
+            for i in rendition.images
+        )
+        return (
+            f'<div class="weibo"><p class="meta">{escape(channel.name)} · '
+            f"{weibo_length(rendition.text)} 字(信息流显示前 {WEIBO_LEAD_MAX} 字,底色标出)</p>"
+            f'<p style="white-space:pre-wrap"><span class="lead">{escape(rendition.lead)}</span>'
+            f"{escape(rendition.text and rest)}</p>"
+            f'<div class="grid">{images}</div></div>'
+        )
+    pretty = json.dumps(json.loads(rendition.body), ensure_ascii=False, indent=2, sort_keys=True)
+    return (
+        f'<div class="sheet"><p class="meta">事件:{escape(rendition.event)} · '
+        f"签名头:{escape(rendition.signature)}</p><pre>{escape(pretty)}</pre></div>"
+    )
+
+
+def preview_html(page, channel):
+    """A self-contained page showing ``page`` as ``channel`` would show it, problems first."""
+    rendition = render(page, channel)
+    if rendition.problems:
+        items = "".join(f"<li>{escape(p)}</li>" for p in rendition.problems)
+        status = (
+            f'<div class="problems"><strong>此渠道不会发送,请先处理:</strong><ul>{items}</ul></div>'
+        )
+    else:
+        status = '<div class="ok">检查通过:发布后将发送到此渠道。</div>'
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(channel.name)}预览 - {escape(page.title or '')}</title>"
+        f"<style>{_PREVIEW_CSS}</style></head><body>"
+        f'<div class="bar">渠道稿预览:{escape(channel.name)}({escape(channel.get_kind_display())})'
+        f'</div><div class="wrap">{status}{_preview_body(rendition, channel)}</div></body></html>'
+    )
