@@ -10,8 +10,14 @@ from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from rest_framework import serializers
-from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -35,6 +41,7 @@ from jingjian.core.filterable import (
 )
 from jingjian.core.models import Taxonomy, WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
+from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
 
 FIRST_YEAR = 2015
 
@@ -138,7 +145,7 @@ GATED_FIELDS = ("title", "slug", "seo_title", "search_description", "subject", "
 GATED_FIELDS += ("facts", "lessons")
 
 
-class CaseStudyPageForm(WagtailAdminPageForm):
+class CaseStudyPageForm(SyndicatedPageForm):
     """Runs the publication gate when the editor publishes or approves a workflow step."""
 
     def clean(self):
@@ -177,7 +184,7 @@ class CaseStudyPageForm(WagtailAdminPageForm):
         return approving and self.instance.pk and approval_is_gated(self.instance)
 
 
-class CaseStudyPage(Page):
+class CaseStudyPage(SyndicatedPageMixin):
     """One anonymized warning case (典型案例)."""
 
     subject = models.CharField(
@@ -241,6 +248,15 @@ class CaseStudyPage(Page):
         FieldPanel("lessons"),
         FieldPanel("named_in_bulletin"),
     ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="内容"),
+            ObjectList(Page.promote_panels, heading="推广"),
+            ObjectList(SyndicatedPageMixin.syndication_panels, heading="发布渠道"),
+            ObjectList(Page.settings_panels, heading="设置", classname="settings"),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("subject", boost=2),

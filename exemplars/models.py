@@ -5,7 +5,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -15,6 +22,7 @@ from jingjian.core.blocks import StoryBlock
 from jingjian.core.filterable import FilterableListMixin, FilterForm, LenientSlugMultipleChoiceField
 from jingjian.core.models import Taxonomy, WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
+from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
 
 
 class Gender(models.TextChoices):
@@ -84,7 +92,7 @@ class ExemplarIndexPage(FilterableListMixin, Page):
         return queryset
 
 
-class ExemplarPage(Page):
+class ExemplarPage(SyndicatedPageMixin):
     """One exemplary official's profile."""
 
     date = models.DateField("发布日期")
@@ -154,6 +162,16 @@ class ExemplarPage(Page):
         FieldPanel("citation"),
         InlinePanel("honours", label="荣誉", heading="所获荣誉"),
     ]
+
+    base_form_class = SyndicatedPageForm
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="内容"),
+            ObjectList(Page.promote_panels, heading="推广"),
+            ObjectList(SyndicatedPageMixin.syndication_panels, heading="发布渠道"),
+            ObjectList(Page.settings_panels, heading="设置", classname="settings"),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("name", boost=3),

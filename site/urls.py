@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from jingjian.core.api import api_router
 from jingjian.core.sitemap import sitemap
 from jingjian.home import views as home_views
+from jingjian.syndication import feeds
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("syndication/<str:slug>/rss.xml", feeds.channel_rss, name="syndication_rss"),
+    path("syndication/<str:slug>/atom.xml", feeds.channel_atom, name="syndication_atom"),
+    path("syndication/<str:slug>/feed.json", feeds.channel_json_feed, name="syndication_json_feed"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

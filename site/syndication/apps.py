@@ -6,3 +6,8 @@ class SyndicationConfig(AppConfig):
     label = "syndication"
     verbose_name = "渠道分发"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from jingjian.syndication import signals
+
+        signals.connect()

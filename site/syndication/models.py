@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from jingjian.syndication.forms import ChannelForm
+
 
 class ChannelKind(models.TextChoices):
     TV = "tv", "电视台(口播稿)"
@@ -28,6 +30,7 @@ RETRACTABLE_KINDS |= OUTBOX_KINDS  # a retraction notice is dropped in the outbo
 
 
 class Channel(models.Model):
+    base_form_class = ChannelForm
     name = models.CharField("渠道名称", max_length=60, unique=True)
     slug = models.SlugField(
         "标识", max_length=60, unique=True, allow_unicode=True, help_text="用于订阅地址。"
@@ -92,6 +95,9 @@ class Channel(models.Model):
     def __str__(self):
         return self.name
 
+    def __repr__(self):  # never shows the secret
+        return f"<Channel {self.pk} {self.kind} {self.name}>"
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name, allow_unicode=True)[:60] or f"channel-{self.kind}"
@@ -104,9 +110,6 @@ class Channel(models.Model):
         if self.outbox_folder:
             return Path(self.outbox_folder)
         return Path(settings.SYNDICATION_OUTBOX) / self.slug
-
-    def __repr__(self):  # never shows the secret
-        return f"<Channel {self.pk} {self.kind} {self.name}>"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -135,6 +138,7 @@ class Delivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="deliveries",
     )
+    page_ref = models.PositiveIntegerField("页面编号", default=0, editable=False)
     page_title = models.CharField("标题", max_length=255)
     revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -163,6 +167,7 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = "投递记录"
         verbose_name_plural = "投递记录"
+        permissions = [("retry_delivery", "可以重试失败的投递")]
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 

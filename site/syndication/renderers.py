@@ -18,6 +18,7 @@ import io
 import json
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from html import escape
@@ -477,11 +478,59 @@ def broadcast_txt(script):
     return "\n".join(lines).encode("utf-8")
 
 
+# python-docx's default template carries 800 KB of styles (two copies) that every document would
+# parse and compress again; the scripts and manuscripts use the Normal style only.
+_TEMPLATE_DROP = {
+    "word/stylesWithEffects.xml",
+    "customXml/item1.xml",
+    "customXml/_rels/item1.xml.rels",
+    "customXml/itemProps1.xml",
+    "docProps/thumbnail.jpeg",
+}
+_KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    """python-docx's default template without the parts our documents never use."""
+    import zipfile
+
+    from docx import Document
+    from lxml import etree
+
+    source = io.BytesIO()
+    Document().save(source)
+    result = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename in _TEMPLATE_DROP:
+                continue
+            data = zin.read(item.filename)
+            if item.filename.endswith(".rels") or item.filename == "[Content_Types].xml":
+                root = etree.fromstring(data)
+                for child in list(root):
+                    target = child.get("Target", "") or child.get("PartName", "")
+                    if any(target.endswith(dropped.split("/")[-1]) for dropped in _TEMPLATE_DROP):
+                        root.remove(child)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif item.filename == "word/styles.xml":
+                root = etree.fromstring(data)
+                ns = root.nsmap["w"]
+                for child in list(root):
+                    tag = etree.QName(child).localname
+                    style_id = child.get(f"{{{ns}}}styleId")
+                    if tag == "latentStyles" or (tag == "style" and style_id not in _KEPT_STYLES):
+                        root.remove(child)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            zout.writestr(item, data)
+    return result.getvalue()
+
+
 def _new_document(title):
     from docx import Document
     from docx.oxml.ns import qn
 
-    document = Document()
+    document = Document(io.BytesIO(_template()))
     style = document.styles["Normal"]
     style.font.name = "宋体"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
@@ -823,31 +872,47 @@ def _payload_view_class():
     return PayloadPagesView
 
 
-def _api_data(page):
-    """The page as ``/api/v2/pages/<id>/`` shows it, produced by the API's own view and
-    serializer (so the shape never drifts), for the object given rather than a database copy.
-    ``html_url`` is the page on the public site (``PUBLIC_BASE_URL``); API addresses follow
-    ``WAGTAILAPI_BASE_URL`` as on the API itself."""
+_serializers = threading.local()
+
+
+def _serializer_for(page):
+    """The API's detail serializer for ``page``'s type, built once per thread: building its
+    fields is most of the cost of a render, and they do not depend on the page."""
     from django.contrib.auth.models import AnonymousUser
     from django.test import RequestFactory
     from rest_framework.request import Request
 
     from jingjian.core.api import api_router
 
-    base = urlsplit(settings.PUBLIC_BASE_URL)
-    # A page not saved yet (a preview) has no API address and may have no parent.
-    query = {} if page.pk else {"fields": "-detail_url,-parent"}
-    request = RequestFactory().get(
-        f"/api/v2/pages/{page.pk or 0}/", query, secure=base.scheme == "https"
-    )
-    request.get_host = lambda: base.netloc  # the public host, whatever ALLOWED_HOSTS says
-    request.user = AnonymousUser()
-    request.wagtailapi_router = api_router
-    view = _payload_view_class()(
-        request=Request(request), action="detail_view", kwargs={"pk": page.pk}, format_kwarg=None
-    )
-    view._cached_object = page
-    data = view.get_serializer(page).data
+    key = (type(page), bool(page.pk), settings.PUBLIC_BASE_URL, settings.WAGTAILAPI_BASE_URL)
+    cache = _serializers.__dict__.setdefault("by_key", {})
+    if key not in cache:
+        base = urlsplit(settings.PUBLIC_BASE_URL)
+        # A page not saved yet (a preview) has no API address and may have no parent.
+        query = {} if page.pk else {"fields": "-detail_url,-parent"}
+        request = RequestFactory().get(
+            f"/api/v2/pages/{page.pk or 0}/", query, secure=base.scheme == "https"
+        )
+        request.get_host = lambda: base.netloc  # the public host, whatever ALLOWED_HOSTS says
+        request.user = AnonymousUser()
+        request.wagtailapi_router = api_router
+        view = _payload_view_class()(
+            request=Request(request),
+            action="detail_view",
+            kwargs={"pk": page.pk},
+            format_kwarg=None,
+        )
+        view._cached_object = page
+        cache[key] = view.get_serializer(page)
+    return cache[key]
+
+
+def _api_data(page):
+    """The page as ``/api/v2/pages/<id>/`` shows it, produced by the API's own view and
+    serializer (so the shape never drifts), for the object given rather than a database copy.
+    ``html_url`` is the page on the public site (``PUBLIC_BASE_URL``); API addresses follow
+    ``WAGTAILAPI_BASE_URL`` as on the API itself."""
+    data = _serializer_for(page).to_representation(page)
     meta = data.get("meta", {})
     if "html_url" in meta:
         meta["html_url"] = public_url(page)
@@ -870,16 +935,33 @@ def sign(body, secret):
     return f"sha256={digest}"
 
 
-def render_json(page, channel, event, idempotency_key, secret):
+_revision_data = {}  # (page id, revision id) → API data: one serialization per publish
+_REVISION_DATA_SIZE = 256
+_revision_data_lock = threading.Lock()
+
+
+def render_json(page, channel, event, idempotency_key, secret, revision_id=None):
     """The page as JSON (the API v2 detail shape) with ``event`` and ``idempotency_key``,
-    signed over the exact body bytes. An ``unpublished`` event carries only id and type."""
+    signed over the exact body bytes. An ``unpublished`` event carries only id and type.
+
+    With ``revision_id`` (deliveries pass the published revision), the page's data is
+    serialized once for all channels receiving that revision; previews never pass it."""
     event = str(event)
     if event == "unpublished":
         data = {"id": page.pk, "meta": {"type": _type_label(page)}}
     else:
-        if type(page).__name__ == "Page" and page.pk:
-            page = page.specific
-        data = dict(_api_data(page))
+        key = (page.pk, revision_id) if revision_id and page.pk else None
+        cached = _revision_data.get(key) if key else None
+        if cached is None:
+            if type(page).__name__ == "Page" and page.pk:
+                page = page.specific
+            cached = _api_data(page)
+            if key:
+                with _revision_data_lock:
+                    while len(_revision_data) >= _REVISION_DATA_SIZE:
+                        _revision_data.pop(next(iter(_revision_data)))
+                    _revision_data[key] = cached
+        data = dict(cached)
     data["event"] = event
     data["idempotency_key"] = idempotency_key
     body = json.dumps(

@@ -1,0 +1,498 @@
+"""Deliveries: one publish, one delivery per chosen channel, sent exactly once.
+
+- ``queue_publication`` (on publish) creates a ``Delivery`` per active channel chosen on the page,
+  keyed by page revision, channel and event, so publishing the same revision again, a repeated
+  signal or a retried task never makes a second one; renditions that fail validation become
+  ``failed`` deliveries with the Chinese reason, and only that channel is skipped.
+- ``queue_retractions`` (unpublish, delete, made private) sends a retraction for what was sent.
+- ``send(delivery_id)`` claims a delivery (queued/retrying → sending, in one UPDATE), renders,
+  delivers and records the outcome; failures retry with exponential backoff up to the channel's
+  limit. ``send_due()`` (``manage.py send_deliveries``, also run by the worker's schedule) picks up
+  whatever is due, including deliveries left ``sending`` by a worker that died: nothing is lost.
+- Only live, public pages leave, and a case study only if the anonymization gate passes; the
+  check is repeated at send time, so a page made private in between is never sent.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from jingjian.syndication.models import (
+    OUTBOX_KINDS,
+    Channel,
+    ChannelKind,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# A delivery still "sending" after this long belonged to a worker that died: send it again.
+SENDING_LEASE = datetime.timedelta(minutes=10)
+MAX_BACKOFF = datetime.timedelta(hours=6)
+
+
+class NotEligible(Exception):
+    """The page may not leave: the message says why, in Chinese."""
+
+
+def check_eligible(page, gate_passed_for=None):
+    """Raise ``NotEligible`` unless ``page`` is live, public and (a case study) passes the gate.
+
+    ``gate_passed_for``: a revision id the gate already passed (publishing runs it); when it is
+    still the live revision the gate is not run again. Privacy is always checked."""
+    from jingjian.core.visibility import Visibility, visibility_of
+
+    if not page.live:
+        raise NotEligible("页面未发布或已撤下,不能对外发送。")
+    if visibility_of(page) != Visibility.PUBLIC:
+        raise NotEligible("页面为内部或限定访问,不能对外发送。")
+    from casestudies.models import CaseStudyPage
+
+    if gate_passed_for and page.live_revision_id == gate_passed_for:
+        return
+    if issubclass(page.specific_class or type(page), CaseStudyPage):
+        page = page.specific
+        from casestudies.gate import check_page, message
+
+        problems = check_page(page)
+        if problems:
+            raise NotEligible(message(problems))
+
+
+def chosen_channels(page):
+    channels = getattr(page, "channels", None)
+    if channels is None:
+        return Channel.objects.none()
+    return channels.filter(active=True)
+
+
+def _sent_before(page, channel):
+    return Delivery.objects.filter(
+        page_id=page.pk,
+        channel=channel,
+        event__in=[DeliveryEvent.PUBLISHED, DeliveryEvent.UPDATED],
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.RETRYING],
+    ).exists()
+
+
+def queue_publication(page, revision=None):
+    """Create and enqueue the deliveries of a publish; returns the new deliveries."""
+    page = page.specific
+    revision = revision or page.live_revision
+    try:
+        check_eligible(page)
+    except NotEligible:
+        return []
+    created = []
+    for channel in chosen_channels(page):
+        if channel.kind == ChannelKind.WEIBO and _sent_before(page, channel):
+            continue  # Weibo gets the first publication only: a second post would be noise
+        event = DeliveryEvent.UPDATED if _sent_before(page, channel) else DeliveryEvent.PUBLISHED
+        delivery, new = Delivery.objects.get_or_create(
+            idempotency_key=Delivery.key_for(channel, page, revision, event),
+            defaults={
+                "channel": channel,
+                "page": page,
+                "page_ref": page.pk,
+                "page_title": page.title[:255],
+                "revision": revision,
+                "event": event,
+            },
+        )
+        if new:
+            problems = _validation_problems(page, channel)
+            if problems:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.last_error = ";".join(problems)
+                delivery.save(update_fields=["status", "last_error", "updated_at"])
+            else:
+                created.append(delivery)
+    _enqueue_after_commit([d.pk for d in created])
+    return created
+
+
+def queue_retractions(page, reason=""):
+    """Retract every sent publication of ``page`` (the latest per channel and receiver id)."""
+    sent = Delivery.objects.filter(
+        page_id=page.pk,
+        status=DeliveryStatus.SENT,
+        event__in=[DeliveryEvent.PUBLISHED, DeliveryEvent.UPDATED],
+    ).select_related("channel")
+    created = []
+    for original in sent:
+        if original.retractions.exclude(status=DeliveryStatus.FAILED).exists():
+            continue
+        delivery, new = Delivery.objects.get_or_create(
+            idempotency_key=Delivery.key_for(
+                original.channel, page, original.revision, f"unpublished:{original.pk}"
+            ),
+            defaults={
+                "channel": original.channel,
+                "page": page,
+                "page_ref": page.pk,
+                "page_title": original.page_title,
+                "revision": original.revision,
+                "event": DeliveryEvent.UNPUBLISHED,
+                "retracts": original,
+                "last_error": reason,
+            },
+        )
+        if new:
+            created.append(delivery)
+    _enqueue_after_commit([d.pk for d in created])
+    return created
+
+
+def _validation_problems(page, channel):
+    from jingjian.syndication import renderers
+
+    try:
+        return list(renderers.render(page, channel, **_render_kwargs(channel)).problems)
+    except Exception as error:  # a renderer bug blocks this channel, never the publish
+        logger.exception("rendering %s for channel %s failed", page.pk, channel.pk)
+        return [f"生成稿件出错({type(error).__name__}),请联系管理员。"]
+
+
+def _render_kwargs(channel):
+    return {}
+
+
+def _enqueue_after_commit(ids):
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+
+
+def enqueue(ids, run_after=None):
+    from jingjian.syndication.tasks import deliver
+
+    task = deliver
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # picked up by ``send_due`` when due
+        task = task.using(run_after=run_after)
+    for pk in ids:
+        task.enqueue(pk)
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def _claim(delivery_id, now):
+    stale = now - SENDING_LEASE
+    return Delivery.objects.filter(
+        Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING])
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        | Q(status=DeliveryStatus.SENDING, updated_at__lt=stale),
+        pk=delivery_id,
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
+
+
+def send(delivery_id, now=None):
+    """Send one delivery if it is due (at ``now``) and nobody else has it. Returns its status."""
+    from jingjian.syndication.clients import ChannelError
+
+    if not _claim(delivery_id, now or timezone.now()):
+        return None
+    delivery = Delivery.objects.select_related("channel", "retracts", "page").get(pk=delivery_id)
+    try:
+        receiver_id = _deliver(delivery)
+    except NotEligible as error:
+        return _finish(delivery, DeliveryStatus.FAILED, error=str(error))
+    except ChannelError as error:
+        return _failed(delivery, str(error), error.retryable)
+    except Exception as error:
+        logger.exception("delivery %s failed unexpectedly", delivery.pk)
+        return _failed(delivery, f"内部错误({type(error).__name__}),将自动重试。", True)
+    if delivery.event == DeliveryEvent.UNPUBLISHED and delivery.retracts_id:
+        Delivery.objects.filter(pk=delivery.retracts_id).update(
+            status=DeliveryStatus.RETRACTED, updated_at=timezone.now()
+        )
+    return _finish(delivery, DeliveryStatus.SENT, receiver_id=receiver_id or "")
+
+
+def _finish(delivery, status, error="", receiver_id=""):
+    delivery.status = status
+    delivery.last_error = error
+    delivery.next_attempt_at = None
+    fields = ["status", "last_error", "next_attempt_at", "updated_at"]
+    if status == DeliveryStatus.SENT:
+        delivery.receiver_id = receiver_id[:200]
+        delivery.sent_at = timezone.now()
+        fields += ["receiver_id", "sent_at"]
+    delivery.save(update_fields=fields)
+    return status
+
+
+def _failed(delivery, error, retryable):
+    channel = delivery.channel
+    if not retryable or delivery.attempts >= channel.max_attempts:
+        prefix = "" if retryable is False else f"已尝试 {delivery.attempts} 次仍失败:"
+        return _finish(delivery, DeliveryStatus.FAILED, error=prefix + error)
+    delay = datetime.timedelta(seconds=channel.retry_base_seconds * 2 ** (delivery.attempts - 1))
+    delivery.status = DeliveryStatus.RETRYING
+    delivery.last_error = error
+    delivery.next_attempt_at = timezone.now() + min(delay, MAX_BACKOFF)
+    delivery.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
+    transaction.on_commit(lambda: enqueue([delivery.pk], run_after=delivery.next_attempt_at))
+    return DeliveryStatus.RETRYING
+
+
+def retry(delivery):
+    """An editor's retry of a failed delivery: queue it again, attempts reset."""
+    updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.QUEUED, attempts=0, next_attempt_at=None, updated_at=timezone.now()
+    )
+    if updated:
+        _enqueue_after_commit([delivery.pk])
+    return bool(updated)
+
+
+def due_ids(now=None):
+    now = now or timezone.now()
+    return list(
+        Delivery.objects.filter(
+            Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING])
+            & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            | Q(status=DeliveryStatus.SENDING, updated_at__lt=now - SENDING_LEASE)
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def send_due(now=None):
+    """Send everything that is due; returns {status: count}."""
+    counts = {}
+    for pk in due_ids(now):
+        status = send(pk, now)
+        if status:
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+# --- the channels ----------------------------------------------------------------------------
+
+
+def _deliver(delivery):
+    channel = delivery.channel
+    if delivery.event == DeliveryEvent.UNPUBLISHED:
+        return _retract(delivery)
+    page = delivery.page  # the base page: enough to check; renderers load the rest if needed
+    if page is None:
+        raise NotEligible("页面已删除,不再发送。")
+    # Again: the page may have been made private or unpublished since it was queued. The gate
+    # passed when this revision was queued; it runs again only if another revision is live.
+    check_eligible(page, gate_passed_for=delivery.revision_id)
+    if channel.kind in OUTBOX_KINDS:
+        return _to_outbox(delivery, page.specific)
+    if channel.kind == ChannelKind.WECHAT:
+        return _to_wechat(delivery, page.specific)
+    if channel.kind == ChannelKind.WEIBO:
+        return _to_weibo(delivery, page.specific)
+    return _to_webhook(delivery, page, delivery.event)
+
+
+def _problems_block(rendition):
+    if rendition.problems:
+        raise NotEligible(";".join(rendition.problems))
+
+
+def _filename(delivery, suffix):
+    stamp = timezone.localtime(delivery.created_at).strftime("%Y%m%d-%H%M")
+    title = "".join(c for c in delivery.page_title if c not in '\\/:*?"<>|').strip()[:40]
+    label = {"published": "", "updated": "更新稿-", "unpublished": "撤稿通知-"}[delivery.event]
+    return f"{stamp}-{label}{title}-{delivery.idempotency_key[:8]}{suffix}"
+
+
+def _to_outbox(delivery, page):
+    from jingjian.syndication import outbox, renderers
+
+    channel = delivery.channel
+    if channel.kind == ChannelKind.NEWSPAPER:
+        manuscript = renderers.render_manuscript(page, channel)
+        _problems_block(manuscript)
+        path = outbox.write_atomic(
+            channel.outbox_path,
+            _filename(delivery, ".docx"),
+            renderers.manuscript_docx(manuscript),
+        )
+        return path.name
+    script = renderers.render_broadcast(page, channel)
+    _problems_block(script)
+    outbox.write_atomic(
+        channel.outbox_path, _filename(delivery, ".txt"), renderers.broadcast_txt(script)
+    )
+    path = outbox.write_atomic(
+        channel.outbox_path, _filename(delivery, ".docx"), renderers.broadcast_docx(script)
+    )
+    return path.name
+
+
+_wechat_clients = {}
+
+
+def _wechat_client(channel):
+    """One client per account and process: its access token is reused until it expires
+    (WeChat limits token requests, and a new token retires the old one)."""
+    import hashlib
+
+    from jingjian.syndication.clients import WeChatClient
+
+    base_url = channel.endpoint or "https://api.weixin.qq.com"
+    key = (base_url, channel.app_id, hashlib.sha256(channel.secret.encode()).hexdigest())
+    client = _wechat_clients.get(key)
+    if client is None:
+        client = WeChatClient(base_url, channel.app_id, channel.secret)
+        _wechat_clients[key] = client
+    client.timeout = channel.timeout_seconds
+    return client
+
+
+BODY_IMAGE_SPECS = [
+    "max-1200x1200|format-jpeg|jpegquality-80",
+    "max-800x800|format-jpeg|jpegquality-60",
+]
+# WeChat's permanent thumb material: a JPEG of 64 KB at most (2.35:1 is the cover's shape).
+COVER_SPECS = [
+    "fill-900x383|format-jpeg|jpegquality-70",
+    "fill-600x255|format-jpeg|jpegquality-60",
+    "fill-360x153|format-jpeg|jpegquality-50",
+]
+
+
+def _image_bytes(image, specs=BODY_IMAGE_SPECS, limit=1024 * 1024):
+    """The first rendition of ``image`` under ``limit`` bytes (the last one tried otherwise,
+    which the client then refuses with a clear message)."""
+    for spec in specs:
+        with image.get_rendition(spec).file.open("rb") as handle:
+            data = handle.read()
+        if len(data) < limit:
+            break
+    return data, f"image-{image.pk}.jpg"
+
+
+def _to_wechat(delivery, page):
+    from jingjian.syndication import renderers
+
+    client = _wechat_client(delivery.channel)
+    uploaded = {}
+
+    def upload(image):
+        if image.pk not in uploaded:
+            uploaded[image.pk] = client.upload_image(*_image_bytes(image))
+        return uploaded[image.pk]
+
+    article = renderers.render_wechat(page, delivery.channel, upload=upload)
+    _problems_block(article)
+    thumb_media_id = client.add_thumb(*_image_bytes(article.cover_image, COVER_SPECS, 64 * 1024))
+    return client.add_draft(
+        {
+            "title": article.title,
+            "author": article.author,
+            "digest": article.digest,
+            "content": article.content,
+            "content_source_url": article.content_source_url,
+            "thumb_media_id": thumb_media_id,
+            "need_open_comment": 0,
+            "only_fans_can_comment": 0,
+        }
+    )
+
+
+def _to_weibo(delivery, page):
+    from jingjian.syndication import renderers
+    from jingjian.syndication.clients import WeiboClient
+
+    post = renderers.render_weibo(page, delivery.channel)
+    _problems_block(post)
+    client = WeiboClient(
+        delivery.channel.endpoint or "https://api.weibo.com",
+        delivery.channel.secret,
+        timeout=delivery.channel.timeout_seconds,
+    )
+    image = _image_bytes(post.images[0]) if post.images else (None, None)
+    # The open API's statuses/share takes 140 characters: the lead and the link.
+    return client.share(f"{post.lead} {post.link}", image[0], image[1])
+
+
+def _to_webhook(delivery, page, event):
+    from jingjian.syndication import renderers
+    from jingjian.syndication.clients import WebhookClient
+
+    channel = delivery.channel
+    payload = renderers.render_json(
+        page,
+        channel,
+        event,
+        delivery.idempotency_key,
+        channel.secret,
+        revision_id=delivery.revision_id,
+    )
+    _problems_block(payload)
+    client = WebhookClient(channel.endpoint, channel.secret, timeout=channel.timeout_seconds)
+    return client.send(payload.body, event, delivery.idempotency_key, payload.signature)
+
+
+def _retract(delivery):
+    from jingjian.syndication import outbox
+
+    channel, original = delivery.channel, delivery.retracts
+    if original is None or not original.receiver_id:
+        return ""
+    if channel.kind == ChannelKind.WECHAT:
+        _wechat_client(channel).delete_draft(original.receiver_id)
+        return original.receiver_id
+    if channel.kind == ChannelKind.WEIBO:
+        from jingjian.syndication.clients import WeiboClient
+
+        client = WeiboClient(
+            channel.endpoint or "https://api.weibo.com",
+            channel.secret,
+            timeout=channel.timeout_seconds,
+        )
+        client.destroy(original.receiver_id)
+        return original.receiver_id
+    if channel.kind in OUTBOX_KINDS:
+        notice = (
+            f"撤稿通知\n\n稿件《{original.page_title}》(文件 {original.receiver_id})已撤回,"
+            "请勿播出或刊发;已排版的请撤下。\n"
+        )
+        path = outbox.write_atomic(
+            channel.outbox_path, _filename(delivery, ".txt"), notice.encode("utf-8")
+        )
+        return path.name
+    return _retract_webhook(delivery)
+
+
+def _retract_webhook(delivery):
+    from jingjian.syndication import renderers
+    from jingjian.syndication.clients import WebhookClient
+
+    channel = delivery.channel
+    payload = renderers.render_json(
+        delivery.page or _GonePage(delivery),
+        channel,
+        DeliveryEvent.UNPUBLISHED,
+        delivery.idempotency_key,
+        channel.secret,
+    )
+    client = WebhookClient(channel.endpoint, channel.secret, timeout=channel.timeout_seconds)
+    return client.send(
+        payload.body, DeliveryEvent.UNPUBLISHED, delivery.idempotency_key, payload.signature
+    )
+
+
+class _GonePage:
+    """What a retraction needs of a page that has been deleted."""
+
+    live = False
+
+    def __init__(self, delivery):
+        self.pk = self.id = delivery.page_ref
+        self.title = delivery.page_title
+        self.specific_class = None

@@ -1,0 +1,45 @@
+"""Admin: channels (snippets, managed by editors) and the delivery report."""
+
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from jingjian.syndication.models import Channel
+from jingjian.syndication.views import DeliveryViewSet
+
+
+class ChannelViewSet(SnippetViewSet):
+    model = Channel
+    icon = "globe"
+    menu_label = "发布渠道"
+    menu_order = 255
+    add_to_admin_menu = True
+    list_display = ["name", "kind", "active", "endpoint", "outbox_folder"]
+    list_filter = ["kind", "active"]
+    inspect_view_enabled = False
+
+
+register_snippet(ChannelViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_deliveries():
+    return DeliveryViewSet()
+
+
+@hooks.register("register_log_actions")
+def delivery_log_actions(actions):
+    actions.register_action("jingjian.delivery.retry", "重试投递", "重新排队了失败的投递")
+
+
+@hooks.register("register_page_header_buttons")
+def page_deliveries_button(page, user, *args, **kwargs):
+    if user.has_perm("syndication.view_delivery") and hasattr(page.specific_class, "channels"):
+        yield Button(
+            "投递记录",
+            url=reverse("deliveries:index") + f"?page={page.pk}",
+            icon_name="resubmit",
+            priority=60,
+        )
