@@ -14,12 +14,15 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="jingjian-test-media-")
+    settings.PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="jingjian-test-private-")
+    settings.SYNDICATION_OUTBOX = os.path.join(settings.MEDIA_ROOT, "outbox")
 
 
 def pytest_unconfigure(config):
     from django.conf import settings
 
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture
@@ -129,6 +132,7 @@ def demo_content(django_db_setup, django_db_blocker):
 
     from casestudies.models import CaseFile, CaseStudyPage
     from exemplars.models import ExemplarPage
+    from jingjian.syndication.models import Channel
 
     with django_db_blocker.unblock():
         call_command("load_demo_content", verbosity=0)
@@ -136,6 +140,7 @@ def demo_content(django_db_setup, django_db_blocker):
             yield
         finally:
             CaseFile.objects.all().delete()
+            Channel.objects.all().delete()
             CaseStudyPage.objects.all().delete()
             ExemplarPage.objects.all().delete()
             get_image_model().objects.all().delete()

@@ -87,6 +87,21 @@ def test_case_files_and_their_draft(db_with_demo):
     assert {p.text for p in check_page(page)} == {"孙立平", "苑二期"}
 
 
+def test_demo_channels(db_with_demo):
+    from jingjian.syndication.models import Channel
+
+    assert set(Channel.objects.values_list("kind", flat=True)) == {
+        "tv",
+        "radio",
+        "newspaper",
+        "wechat",
+        "weibo",
+        "app",
+    }
+    # Channels that need credentials start inactive; nothing is sent by loading the demo.
+    assert not Channel.objects.filter(kind__in=["wechat", "weibo", "app"], active=True).exists()
+
+
 def test_the_published_demo_case_studies_pass_the_gate(db_with_demo):
     from casestudies.gate import check_page
 

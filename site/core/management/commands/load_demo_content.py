@@ -61,6 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"演示内容有 {len(result.failed)} 行无法导入,见上。")
         self.attach_pictures(rows)
         case_files = self.load_case_files()
+        self.create_channels()
         if not skip_index:
             call_command("update_index", verbosity=0)
         if options.get("verbosity", 1) > 0:
@@ -70,6 +71,24 @@ class Command(BaseCommand):
                     f"案卷 {case_files} 份。"
                     f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
                 )
+            )
+
+    def create_channels(self):
+        """The district's outlets. The stations and the paper collect from the outbox folder;
+        WeChat, Weibo and the app stay inactive until someone enters their real credentials."""
+        from jingjian.syndication.models import Channel
+
+        for name, slug, kind, active, author in [
+            ("鉴湖电视台《鉴湖新闻》", "jianhu-tv", "tv", True, "鉴湖区融媒体中心"),
+            ("鉴湖人民广播电台", "jianhu-radio", "radio", True, "鉴湖区融媒体中心"),
+            ("《鉴湖日报》", "jianhu-daily", "newspaper", True, "通讯员 鉴宣"),
+            ("“清风鉴湖”微信公众号", "qingfeng-wechat", "wechat", False, "清风鉴湖"),
+            ("“鉴湖发布”微博", "jianhu-weibo", "weibo", False, ""),
+            ("“掌上鉴湖”新闻客户端", "jianhu-app", "app", False, ""),
+        ]:
+            Channel.objects.update_or_create(
+                slug=slug,
+                defaults={"name": name, "kind": kind, "active": active, "author": author},
             )
 
     @transaction.atomic
