@@ -2,14 +2,21 @@
 # Fetch, start and stop the Elasticsearch 8 test distribution (integ-test-zip) from Maven Central.
 #   scripts/elasticsearch.sh start   # fetches if needed, starts on 127.0.0.1:$ES_PORT, waits
 #   scripts/elasticsearch.sh stop
-# Cached outside the clone in $ES_CACHE (default ~/.cache/jingjian-elasticsearch). Elasticsearch
+# Cached outside the clone in $ES_CACHE (default ~/.cache/jingjian-elasticsearch; as root
+# /var/cache/jingjian-elasticsearch). Elasticsearch
 # refuses to run as root, so when run as root it runs as the unprivileged user "elasticsearch".
 set -euo pipefail
 
 ES_VERSION=${ES_VERSION:-8.19.9}  # the newest 8.x Maven Central serves here (8.19.10 is not)
 ES_PORT=${ES_PORT:-9200}
 ES_HEAP=${ES_HEAP:-512m}
-ES_CACHE=${ES_CACHE:-$HOME/.cache/jingjian-elasticsearch}
+# As root the default is under /var/cache: Elasticsearch runs as an unprivileged user, who
+# cannot enter /root.
+if [ "$(id -u)" = 0 ]; then
+    ES_CACHE=${ES_CACHE:-/var/cache/jingjian-elasticsearch}
+else
+    ES_CACHE=${ES_CACHE:-$HOME/.cache/jingjian-elasticsearch}
+fi
 ES_HOME="$ES_CACHE/elasticsearch-$ES_VERSION"
 ES_RUN="$ES_CACHE/run-$ES_PORT"
 ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip"

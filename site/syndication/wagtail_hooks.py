@@ -43,3 +43,17 @@ def page_deliveries_button(page, user, *args, **kwargs):
             icon_name="resubmit",
             priority=60,
         )
+
+
+@hooks.register("after_publish_page")
+def report_blocked_channels(request, page):
+    """Tell the editor at once which channels this publish could not go to, and why."""
+    from django.contrib import messages
+
+    from jingjian.syndication.models import Delivery, DeliveryStatus
+
+    blocked = Delivery.objects.filter(
+        page_ref=page.pk, revision_id=page.live_revision_id, status=DeliveryStatus.FAILED
+    ).select_related("channel")
+    for delivery in blocked:
+        messages.warning(request, f"未发送到“{delivery.channel}”:{delivery.last_error}")

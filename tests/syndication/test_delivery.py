@@ -470,3 +470,43 @@ def test_channel_feeds_are_served_and_public_only(client, make_page_visible):
     channel.active = False
     channel.save()
     assert client.get(f"/syndication/{channel.slug}/feed.json").status_code == 404
+
+
+def test_the_editor_is_told_which_channel_a_publish_could_not_reach(
+    client, superuser, webhook, django_capture_on_commit_callbacks
+):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    wechat = make_channel("wechat", endpoint="http://127.0.0.1:9", app_id="wx", secret="s")
+    page = exemplar_with([wechat, webhook])
+    client.force_login(superuser)
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "date": "2024-05-01",
+            "name": page.name,
+            "gender": page.gender,
+            "ethnicity": page.ethnicity,
+            "birth_year": "1978",
+            "birth_month": "6",
+            "political_status": page.political_status,
+            "unit": page.unit,
+            "post": page.post,
+            "category": str(page.category_id),
+            "summary": page.summary,
+            "citation": page.citation,
+            "deeds": streamfield([]),
+            "honours": inline_formset([]),
+            "comments": inline_formset([]),
+        }
+    )
+    data["channels"] = [str(wechat.pk), str(webhook.pk)]
+    data["action-publish"] = "action-publish"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailadmin_pages:edit", args=[page.pk]), data, follow=True
+        )
+    html = response.content.decode()
+    assert "未发送到“" in html and "封面" in html  # no cover image for WeChat
+    assert Delivery.objects.get(channel=webhook).status == "sent"
