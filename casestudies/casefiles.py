@@ -131,6 +131,7 @@ def draft_fields(case_file):
         "work_area_id": case_file.work_area_id,
         "source": case_file.source,
         "date_handled": case_file.date_handled,
+        "source_case_file_id": case_file.pk,
         "handlings": handlings,
     }
 

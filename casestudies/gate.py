@@ -14,6 +14,7 @@ step. Matching folds traditional/simplified and full/half width (王建國 is �
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from html import unescape
 
@@ -43,6 +44,7 @@ CASE_FILE_IDENTIFIER_RULES = [(rule, re.compile(pattern)) for rule, pattern in I
 EMBED_IMAGE = re.compile(r'<embed[^>]*embedtype="image"[^>]*\bid="(\d+)"')
 DOCUMENT_LINK = re.compile(r'<a[^>]*linktype="document"[^>]*\bid="(\d+)"')
 EMBED_ALT = re.compile(r'<embed[^>]*\balt="([^"]*)"')
+LINK_HREF = re.compile(r'<a[^>]*\bhref="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ def _stream_texts(label, stream):
                     document_ids.setdefault(int(document_id), where)
                 for alt in EMBED_ALT.findall(text):
                     yield f"{where}·图片替换文字", unescape(alt)
+                for href in LINK_HREF.findall(text):
+                    yield f"{where}·链接地址", unescape(href)
                 text = unescape(strip_tags(text))
             yield where, text
         if kind == "image":
@@ -198,12 +202,22 @@ def forbidden_strings(case_file):
     return list(unique.items())
 
 
+def case_file_of(page):
+    """The case file a case study was made from: recorded on the page (copies keep it), or the
+    case file whose draft it is."""
+    from casestudies.models import CaseFile
+
+    if getattr(page, "source_case_file_id", None):
+        return CaseFile.objects.filter(pk=page.source_case_file_id).first()
+    if page.pk:
+        return CaseFile.objects.filter(case_study_id=page.pk).first()
+    return None
+
+
 def check_page(page, case_file=None):
     """Every problem in ``page`` (a CaseStudyPage, saved or not), in page order."""
-    if case_file is None and page.pk:
-        from casestudies.models import CaseFile
-
-        case_file = CaseFile.objects.filter(case_study_id=page.pk).first()
+    if case_file is None:
+        case_file = case_file_of(page)
     forbidden = forbidden_strings(case_file) if case_file else []
     folded = [(string, normalize(string), reason) for string, reason in forbidden]
     problems = []
@@ -216,8 +230,9 @@ def check_page(page, case_file=None):
             if key and key in normalized:
                 problems.append(Problem(location, string, reason))
         taken = []  # an identity card number is not also reported as a bank account
+        widths_folded = unicodedata.normalize("NFKC", text)  # １３８… is 138…
         for rule, pattern in PAGE_IDENTIFIER_RULES:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(widths_folded):
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue
                 taken.append(match.span())

@@ -227,6 +227,16 @@ class CaseStudyPage(SyndicatedPageMixin):
     facts = StreamField(StoryBlock(), verbose_name="基本案情", blank=True)
     lessons = models.TextField("以案说法", blank=True)
     named_in_bulletin = models.BooleanField("已公开通报", default=False)
+    source_case_file = models.ForeignKey(
+        "casestudies.CaseFile",
+        verbose_name="来源案卷",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="case_studies",
+        help_text="生成脱敏稿时记录;复制页面时随之复制,发布前按该案卷检查。",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("subject"),
@@ -304,12 +314,46 @@ class CaseStudyPage(SyndicatedPageMixin):
             raise ValidationError({"date_handled": "处理日期不能早于问题发生的截止时间。"})
 
     def publish(self, revision, *args, **kwargs):
-        """The gate's backstop: every way of publishing (editor, workflow, schedule, shell,
-        bulk action) ends here, so none of them can publish a case study that fails it."""
-        from casestudies.gate import enforce
+        """The gate before anything of the publish is written (``save`` is the backstop for
+        paths that bypass this method, e.g. Wagtail's admin API).
 
-        enforce(revision.as_object())
+        A scheduled publish that fails (the case file changed after scheduling) is not
+        published: its schedule is cleared and the refusal logged, and the scheduler goes on
+        with the other pages instead of stopping at this one."""
+        from casestudies.gate import AnonymizationGateError, enforce
+
+        try:
+            enforce(revision.as_object())
+        except AnonymizationGateError as error:
+            if kwargs.get("log_action") != "wagtail.publish.scheduled":
+                raise
+            from wagtail.log_actions import log
+
+            revision.approved_go_live_at = None
+            revision.save(update_fields=["approved_go_live_at"])
+            log(
+                instance=self,
+                action="jingjian.gate.refused",
+                data={"message": str(error)},
+                revision=revision,
+            )
+            return None
         return super().publish(revision, *args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        """The backstop: whatever path publishes a revision of a case study ends in this save,
+        with ``live`` set and a new ``live_revision``; the gate runs then."""
+        if self.pk and self.live and self.live_revision_id:
+            stored = (
+                CaseStudyPage.objects.filter(pk=self.pk)
+                .values_list("live", "live_revision_id")
+                .first()
+            )
+            if stored != (True, self.live_revision_id):
+                from casestudies.gate import enforce
+
+                enforce(self)
+        return super().save(*args, **kwargs)
 
     def period_display(self):
         if not self.period_start:

@@ -139,9 +139,9 @@ def demo_content(django_db_setup, django_db_blocker):
         try:
             yield
         finally:
+            CaseStudyPage.objects.all().delete()  # before the case files they protect
             CaseFile.objects.all().delete()
             Channel.objects.all().delete()
-            CaseStudyPage.objects.all().delete()
             ExemplarPage.objects.all().delete()
             get_image_model().objects.all().delete()
             get_user_model().objects.all().delete()

@@ -19,6 +19,7 @@ import logging
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from wagtail.models import Page
 
 from jingjian.syndication.models import (
     OUTBOX_KINDS,
@@ -32,7 +33,8 @@ from jingjian.syndication.models import (
 logger = logging.getLogger(__name__)
 
 # A delivery still "sending" after this long belonged to a worker that died: send it again.
-SENDING_LEASE = datetime.timedelta(minutes=10)
+# (Channels time out after at most 30 s per request; a WeChat delivery makes a dozen requests.)
+SENDING_LEASE = datetime.timedelta(minutes=15)
 MAX_BACKOFF = datetime.timedelta(hours=6)
 
 
@@ -40,11 +42,9 @@ class NotEligible(Exception):
     """The page may not leave: the message says why, in Chinese."""
 
 
-def check_eligible(page, gate_passed_for=None):
-    """Raise ``NotEligible`` unless ``page`` is live, public and (a case study) passes the gate.
-
-    ``gate_passed_for``: a revision id the gate already passed (publishing runs it); when it is
-    still the live revision the gate is not run again. Privacy is always checked."""
+def check_eligible(page):
+    """Raise ``NotEligible`` unless ``page`` is live, public and (a case study) passes the gate
+    (run every time: its case file may have changed since the page was published)."""
     from jingjian.core.visibility import Visibility, visibility_of
 
     if not page.live:
@@ -53,8 +53,6 @@ def check_eligible(page, gate_passed_for=None):
         raise NotEligible("页面为内部或限定访问,不能对外发送。")
     from casestudies.models import CaseStudyPage
 
-    if gate_passed_for and page.live_revision_id == gate_passed_for:
-        return
     if issubclass(page.specific_class or type(page), CaseStudyPage):
         page = page.specific
         from casestudies.gate import check_page, message
@@ -93,8 +91,12 @@ def queue_publication(page, revision=None):
         if channel.kind == ChannelKind.WEIBO and _sent_before(page, channel):
             continue  # Weibo gets the first publication only: a second post would be noise
         event = DeliveryEvent.UPDATED if _sent_before(page, channel) else DeliveryEvent.PUBLISHED
+        # Publishing the same revision again after a retraction is a new publication.
+        generation = Delivery.objects.filter(
+            page_ref=page.pk, channel=channel, event=DeliveryEvent.UNPUBLISHED
+        ).count()
         delivery, new = Delivery.objects.get_or_create(
-            idempotency_key=Delivery.key_for(channel, page, revision, event),
+            idempotency_key=Delivery.key_for(channel, page, revision, f"{event}:{generation}"),
             defaults={
                 "channel": channel,
                 "page": page,
@@ -212,7 +214,14 @@ def send(delivery_id, now=None):
         Delivery.objects.filter(pk=delivery.retracts_id).update(
             status=DeliveryStatus.RETRACTED, updated_at=timezone.now()
         )
-    return _finish(delivery, DeliveryStatus.SENT, receiver_id=receiver_id or "")
+    status = _finish(delivery, DeliveryStatus.SENT, receiver_id=receiver_id or "")
+    if delivery.event != DeliveryEvent.UNPUBLISHED and delivery.page_id:
+        # Unpublished or made private while this was on its way: take it back at once.
+        try:
+            check_eligible(Page.objects.get(pk=delivery.page_id))
+        except (NotEligible, Page.DoesNotExist) as error:
+            queue_retractions(delivery.page, str(error))
+    return status
 
 
 def _finish(delivery, status, error="", receiver_id=""):
@@ -285,9 +294,11 @@ def _deliver(delivery):
     page = delivery.page  # the base page: enough to check; renderers load the rest if needed
     if page is None:
         raise NotEligible("页面已删除,不再发送。")
-    # Again: the page may have been made private or unpublished since it was queued. The gate
-    # passed when this revision was queued; it runs again only if another revision is live.
-    check_eligible(page, gate_passed_for=delivery.revision_id)
+    # Again: the page may have been made private or unpublished since it was queued, and a case
+    # study's case file may have gained a name.
+    if not channel.active:
+        raise NotEligible("渠道已停用,未发送。重新启用后可在投递记录中重试。")
+    check_eligible(page)
     if channel.kind in OUTBOX_KINDS:
         return _to_outbox(delivery, page.specific)
     if channel.kind == ChannelKind.WECHAT:

@@ -7,6 +7,7 @@ retraction) sent to one channel, with its idempotency key, status, attempts and 
 import hashlib
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -63,7 +64,12 @@ class Channel(models.Model):
     retry_base_seconds = models.PositiveIntegerField(
         "首次重试间隔(秒)", default=30, help_text="之后每次加倍。"
     )
-    timeout_seconds = models.PositiveSmallIntegerField("请求超时(秒)", default=10)
+    timeout_seconds = models.PositiveSmallIntegerField(
+        "请求超时(秒)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="1 到 30 秒。",
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind")]),

@@ -18,6 +18,7 @@ import io
 import json
 import math
 import re
+import secrets
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -1079,13 +1080,27 @@ def _preview_body(rendition, channel):
     pretty = json.dumps(json.loads(rendition.body), ensure_ascii=False, indent=2, sort_keys=True)
     return (
         f'<div class="sheet"><p class="meta">事件:{escape(rendition.event)} · '
-        f"签名头:{escape(rendition.signature)}</p><pre>{escape(pretty)}</pre></div>"
+        "签名头:发送时用渠道密钥签名(预览不签名)</p>"
+        f"<pre>{escape(pretty)}</pre></div>"
     )
+
+
+_PREVIEW_KEY = secrets.token_hex(16)  # a throwaway key, never the channel's
 
 
 def preview_html(page, channel):
     """A self-contained page showing ``page`` as ``channel`` would show it, problems first."""
-    rendition = render(page, channel)
+    # Never sign a preview with the channel's secret: a draft (or a private page) signed with it
+    # could be posted to the receiver by hand, around the gate and the public-only rule.
+    kwargs = (
+        {"secret": _PREVIEW_KEY} if channel.kind in (ChannelKind.APP, ChannelKind.WEBHOOK) else {}
+    )
+    rendition = render(page, channel, **kwargs)
+    problems = [p for p in rendition.problems if "签名密钥" not in p] if kwargs else None
+    if problems is not None and not channel.secret:
+        problems.append("没有签名密钥:请在发布渠道设置中填写“密钥”,接收方用它核对签名。")
+    if problems is not None:
+        rendition.problems = problems
     if rendition.problems:
         items = "".join(f"<li>{escape(p)}</li>" for p in rendition.problems)
         status = (

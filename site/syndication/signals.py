@@ -9,6 +9,9 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 def on_published(sender, instance, revision=None, **kwargs):
     from jingjian.syndication.delivery import queue_publication, queue_retractions
 
+    if kwargs.get("alias") or instance.alias_of_id:
+        return  # an alias shows its source's story: the source is what was sent
+
     if not queue_publication(instance, revision):
         # Published but not eligible (private, or failing the gate): whatever went out before
         # must come back.
@@ -42,6 +45,8 @@ def _retract_subtree(page, reason):
 
 
 def on_restriction_saved(sender, instance, **kwargs):
+    if not isinstance(instance, PageViewRestriction):
+        return  # a group's side of the relation changed: the restriction's own save covers it
     transaction.on_commit(lambda: _retract_subtree(instance.page, "页面已设为内部或限定访问"))
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_filters import ChoiceFilter, ModelChoiceFilter, NumberFilter
 from wagtail.admin.filters import WagtailFilterSet
@@ -44,10 +45,16 @@ class RetryView(View):
             return redirect("deliveries:index")
         if pk is None:
             failed = Delivery.objects.filter(status=DeliveryStatus.FAILED)
-            if request.POST.get("page"):
-                failed = failed.filter(page_ref=request.POST["page"])
-            count = sum(retry(d) for d in failed)
-            messages.success(request, f"已将 {count} 条失败投递重新排队。")
+            page = request.POST.get("page", "")
+            if page and not page.isdigit():
+                messages.error(request, "页面编号应为数字,请从投递记录页面重新操作。")
+                return redirect("deliveries:index")
+            if page:
+                failed = failed.filter(page_ref=int(page))
+            retried = [d for d in failed if retry(d)]
+            for delivery in retried:
+                log(instance=delivery, action="jingjian.delivery.retry", user=request.user)
+            messages.success(request, f"已将 {len(retried)} 条失败投递重新排队。")
         else:
             delivery = get_object_or_404(Delivery, pk=pk)
             if retry(delivery):
@@ -55,7 +62,10 @@ class RetryView(View):
                 messages.success(request, f"已重新排队:{delivery}")
             else:
                 messages.warning(request, "只有“失败”的投递可以重试。")
-        return redirect(request.POST.get("next") or reverse("deliveries:index"))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            target = reverse("deliveries:index")
+        return redirect(target)
 
 
 class DeliveryViewSet(ModelViewSet):

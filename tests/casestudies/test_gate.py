@@ -320,3 +320,71 @@ def test_the_workflow_refuses_to_enter_its_final_step(
     response = _approve(client, draft, discipline_user)
     assert "“王建国”(案卷人员姓名)出现在“一句话简介”" in response.content.decode()
     assert not CaseStudyPage.objects.get(pk=draft.pk).live
+
+
+# --- paths around the editor ---------------------------------------------------------------------
+
+
+def test_the_admin_api_cannot_publish_past_the_gate(client, draft, discipline_user):
+    client.force_login(discipline_user)
+    response = client.post(
+        f"/admin/api/main/pages/{draft.pk}/action/publish/",
+        data="{}",
+        content_type="application/json",
+    )
+    assert response.status_code != 200
+    assert not CaseStudyPage.objects.get(pk=draft.pk).live
+
+
+def test_a_copy_keeps_its_case_file_and_its_gate(draft, case_file):
+    copy = latest(draft).copy(update_attrs={"title": "复制的案例", "slug": "fuzhi-anli"})
+    assert copy.source_case_file_id == case_file.pk
+    assert {(p.text, p.reason) for p in check_page(copy)} == {("张志强", "未审核的疑似姓名")}
+    with pytest.raises(AnonymizationGateError):
+        copy.save_revision().publish()
+    # The case file cannot be deleted while case studies made from it exist.
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        case_file.delete()
+
+
+def test_scheduled_publishing_skips_a_refused_case_and_goes_on(draft, case_file):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from wagtail.models import PageLogEntry
+
+    from tests.factories import ExemplarPageFactory
+
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    case_revision = draft.get_latest_revision()
+    case_revision.approved_go_live_at = past
+    case_revision.save()
+    exemplar = ExemplarPageFactory(live=False)
+    exemplar_revision = exemplar.save_revision()
+    exemplar_revision.approved_go_live_at = past
+    exemplar_revision.save()
+
+    call_command("publish_scheduled")
+
+    case_revision.refresh_from_db()
+    assert case_revision.approved_go_live_at is None  # no longer scheduled: nothing loops
+    assert not CaseStudyPage.objects.get(pk=draft.pk).live
+    refusal = PageLogEntry.objects.get(page=draft, action="jingjian.gate.refused")
+    assert "张志强" in refusal.data["message"]
+    exemplar.refresh_from_db()
+    assert exemplar.live
+
+
+def test_full_width_identifiers_and_link_addresses_are_checked():
+    page = CaseStudyPageFactory(summary="联系电话１３８１２３４５６７８。")
+    assert [(p.text, p.reason) for p in check_page(page)] == [("13812345678", "手机号码")]
+    page.summary = "见附件。"
+    page.facts = [
+        ("paragraph", rich_text_raw('<p><a href="mailto:wangjg@example.com">来信</a></p>'))
+    ]
+    assert [(p.location, p.reason) for p in check_page(page)] == [
+        ("基本案情第1段·链接地址", "电子邮箱")
+    ]

@@ -510,3 +510,75 @@ def test_the_editor_is_told_which_channel_a_publish_could_not_reach(
     html = response.content.decode()
     assert "未发送到“" in html and "封面" in html  # no cover image for WeChat
     assert Delivery.objects.get(channel=webhook).status == "sent"
+
+
+def test_republishing_after_a_retraction_is_a_new_publication(
+    webhook, receiver, django_capture_on_commit_callbacks
+):
+    page = exemplar_with([webhook])
+    revision = page.save_revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()  # the same revision, published again
+    events = [e for _k, e, _b in receiver.received]
+    assert events == ["published", "unpublished", "published"]
+    assert receiver.duplicates == 0
+
+
+def test_a_page_made_private_while_its_delivery_was_on_the_way_is_taken_back(
+    webhook, receiver, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page = exemplar_with([webhook])
+    page.save_revision().publish()
+    delivery = Delivery.objects.get()
+    # The worker has checked the page and is sending when an editor restricts it.
+    from jingjian.syndication import delivery as engine
+
+    original = engine._to_webhook
+
+    def restrict_then_send(*args, **kwargs):
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+        return original(*args, **kwargs)
+
+    engine._to_webhook = restrict_then_send
+    try:
+        engine.send(delivery.pk)
+    finally:
+        engine._to_webhook = original
+    send_due()
+    assert [e for _k, e, _b in receiver.received] == ["published", "unpublished"]
+    assert Delivery.objects.get(pk=delivery.pk).status == "retracted"
+
+
+def test_previews_are_never_signed_with_the_channel_secret(rf, webhook):
+    from jingjian.syndication import renderers
+
+    page = exemplar_with([webhook])
+    html = page.serve_preview(rf.get("/"), f"channel-{webhook.pk}").content.decode()
+    real = renderers.render_json(page, webhook, "published", f"preview-{page.pk}", SECRET)
+    assert real.signature not in html and "预览不签名" in html
+
+
+def test_an_alias_does_not_send_the_story_again(
+    webhook, receiver, django_capture_on_commit_callbacks
+):
+    page = publish(exemplar_with([webhook]), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.create_alias(update_slug=f"{page.slug}-alias")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()  # updates the alias too
+    assert [e for _k, e, _b in receiver.received] == ["published", "updated"]
+
+
+def test_a_deactivated_channel_sends_nothing(webhook, receiver, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    exemplar_with([webhook]).save_revision().publish()
+    Channel.objects.filter(pk=webhook.pk).update(active=False)
+    send_due()
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "渠道已停用" in delivery.last_error
+    assert receiver.received == []
