@@ -15,11 +15,11 @@
 
 import datetime
 import logging
+import threading
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from jingjian.syndication.models import (
     OUTBOX_KINDS,
@@ -42,24 +42,47 @@ class NotEligible(Exception):
     """The page may not leave: the message says why, in Chinese."""
 
 
-def check_eligible(page):
-    """Raise ``NotEligible`` unless ``page`` is live, public and (a case study) passes the gate
-    (run every time: its case file may have changed since the page was published)."""
+def check_public(page):
+    """Raise ``NotEligible`` unless ``page`` is live and public."""
     from jingjian.core.visibility import Visibility, visibility_of
 
     if not page.live:
         raise NotEligible("页面未发布或已撤下,不能对外发送。")
     if visibility_of(page) != Visibility.PUBLIC:
         raise NotEligible("页面为内部或限定访问,不能对外发送。")
+
+
+# Live revisions of case studies *without* a case file that passed the gate: their text is fixed
+# by the revision, and nothing else can make them fail. A case study with a case file is checked
+# every time, since names can be added to the case file after publication.
+_gate_passed = set()
+_GATE_PASSED_SIZE = 4096
+
+
+def check_eligible(page, trust_revision=False):
+    """Raise ``NotEligible`` unless ``page`` is live, public and (a case study) passes the gate.
+
+    ``trust_revision`` (at send time): a live revision that passed before, of a case study
+    without a case file, is not checked again."""
+    check_public(page)
     from casestudies.models import CaseStudyPage
 
-    if issubclass(page.specific_class or type(page), CaseStudyPage):
-        page = page.specific
-        from casestudies.gate import check_page, message
+    if not issubclass(page.specific_class or type(page), CaseStudyPage):
+        return
+    key = (page.pk, page.live_revision_id)
+    if trust_revision and page.live_revision_id and key in _gate_passed:
+        return
+    page = page.specific
+    from casestudies.gate import case_file_of, check_page, message
 
-        problems = check_page(page)
-        if problems:
-            raise NotEligible(message(problems))
+    case_file = case_file_of(page)
+    problems = check_page(page, case_file)
+    if problems:
+        raise NotEligible(message(problems))
+    if case_file is None and page.live_revision_id:
+        if len(_gate_passed) >= _GATE_PASSED_SIZE:
+            _gate_passed.clear()
+        _gate_passed.add(key)
 
 
 def chosen_channels(page):
@@ -120,9 +143,10 @@ def queue_publication(page, revision=None):
 
 def queue_retractions(page, reason=""):
     """Retract every sent publication of ``page`` (the latest per channel and receiver id)."""
+    # Deliveries on their way (sending) are retracted too: the retraction waits for them.
     sent = Delivery.objects.filter(
         page_id=page.pk,
-        status=DeliveryStatus.SENT,
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.SENDING],
         event__in=[DeliveryEvent.PUBLISHED, DeliveryEvent.UPDATED],
     ).select_related("channel")
     created = []
@@ -214,14 +238,7 @@ def send(delivery_id, now=None):
         Delivery.objects.filter(pk=delivery.retracts_id).update(
             status=DeliveryStatus.RETRACTED, updated_at=timezone.now()
         )
-    status = _finish(delivery, DeliveryStatus.SENT, receiver_id=receiver_id or "")
-    if delivery.event != DeliveryEvent.UNPUBLISHED and delivery.page_id:
-        # Unpublished or made private while this was on its way: take it back at once.
-        try:
-            check_eligible(Page.objects.get(pk=delivery.page_id))
-        except (NotEligible, Page.DoesNotExist) as error:
-            queue_retractions(delivery.page, str(error))
-    return status
+    return _finish(delivery, DeliveryStatus.SENT, receiver_id=receiver_id or "")
 
 
 def _finish(delivery, status, error="", receiver_id=""):
@@ -298,7 +315,7 @@ def _deliver(delivery):
     # study's case file may have gained a name.
     if not channel.active:
         raise NotEligible("渠道已停用,未发送。重新启用后可在投递记录中重试。")
-    check_eligible(page)
+    check_eligible(page, trust_revision=True)
     if channel.kind in OUTBOX_KINDS:
         return _to_outbox(delivery, page.specific)
     if channel.kind == ChannelKind.WECHAT:
@@ -445,14 +462,19 @@ def _to_webhook(delivery, page, event):
         revision_id=delivery.revision_id,
     )
     _problems_block(payload)
-    client = WebhookClient(channel.endpoint, channel.secret, timeout=channel.timeout_seconds)
+    client = WebhookClient(
+        channel.endpoint, channel.secret, timeout=channel.timeout_seconds, session=_session()
+    )
     return client.send(payload.body, event, delivery.idempotency_key, payload.signature)
 
 
 def _retract(delivery):
     from jingjian.syndication import outbox
+    from jingjian.syndication.clients import ChannelError
 
     channel, original = delivery.channel, delivery.retracts
+    if original is not None and original.status == DeliveryStatus.SENDING:
+        raise ChannelError("原投递仍在发送中,稍后自动撤回。", retryable=True)
     if original is None or not original.receiver_id:
         return ""
     if channel.kind == ChannelKind.WECHAT:
@@ -478,6 +500,22 @@ def _retract(delivery):
         )
         return path.name
     return _retract_webhook(delivery)
+
+
+_sessions = threading.local()
+
+
+def _session():
+    """One HTTP session per worker thread: connections to a receiver are kept and reused."""
+    import requests
+
+    from jingjian.syndication.clients import USER_AGENT
+
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        session = _sessions.session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+    return session
 
 
 def _retract_webhook(delivery):

@@ -40,7 +40,8 @@ def _retract_subtree(page, reason):
     from jingjian.syndication.models import Delivery
 
     ids = Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)
-    for page_id in Delivery.objects.filter(page_id__in=ids).values_list("page_id", flat=True):
+    page_ids = Delivery.objects.filter(page_id__in=ids).values_list("page_id", flat=True)
+    for page_id in page_ids.distinct():
         queue_retractions(Page.objects.get(pk=page_id), reason)
 
 

@@ -541,7 +541,13 @@ def test_a_page_made_private_while_its_delivery_was_on_the_way_is_taken_back(
     original = engine._to_webhook
 
     def restrict_then_send(*args, **kwargs):
+        # The editor's change commits while the worker is sending: the signal's work runs now.
+        from jingjian.syndication.signals import _retract_subtree
+
         PageViewRestriction.objects.create(page=page, restriction_type="login")
+        _retract_subtree(page, "页面已设为内部或限定访问")
+        retraction = Delivery.objects.get(event="unpublished")
+        assert engine.send(retraction.pk) == "retrying"  # waits for the delivery on its way
         return original(*args, **kwargs)
 
     engine._to_webhook = restrict_then_send
