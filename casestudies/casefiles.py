@@ -177,3 +177,29 @@ def generate_draft(case_file, user=None):
     page.save_revision(user=user, log_action=True)
     case_file.updated_at = timezone.now()
     return page, created
+
+
+def record_decisions(case_file, decisions, user=None):
+    """Store a reviewer's answers ({candidate text: "accepted" | "rejected"}); blank answers
+    are skipped. Raises ``DraftError`` (nothing stored) for a string that is not a candidate of
+    this case file or an unknown answer. Returns the answers stored."""
+    from casestudies.models import CandidateDecision
+
+    known = {c.text for c in pending_candidates(case_file)}
+    known |= {d.text for d in case_file.candidate_decisions.all()}
+    chosen = {}
+    for text, value in decisions.items():
+        if text not in known or value not in (
+            CandidateDecision.ACCEPTED,
+            CandidateDecision.REJECTED,
+            "",
+        ):
+            raise DraftError(f"“{text}”不是本案卷的疑似姓名,未保存。请刷新页面后重试。")
+        if value:
+            chosen[text] = value
+    with transaction.atomic():
+        for text, value in chosen.items():
+            CandidateDecision.objects.update_or_create(
+                case_file=case_file, text=text, defaults={"decision": value, "decided_by": user}
+            )
+    return chosen

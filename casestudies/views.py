@@ -29,9 +29,9 @@ from casestudies.casefiles import (
     DraftError,
     anonymize_text,
     generate_draft,
-    pending_candidates,
+    record_decisions,
 )
-from casestudies.models import CandidateDecision, CaseFile, CaseFileDocument
+from casestudies.models import CaseFile, CaseFileDocument
 
 DISCIPLINE_GROUP = "纪检监察"
 RULE_LABELS = {
@@ -168,24 +168,16 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
         return super().get(request)
 
     def post(self, request, pk):
-        known = {c.text for c in pending_candidates(self.case_file)}
-        known |= {d.text for d in self.case_file.candidate_decisions.all()}
-        changed = {}
-        for key, value in request.POST.items():
-            if not key.startswith("decision:"):
-                continue
-            text = key.split(":", 1)[1]
-            if text not in known or value not in ("accepted", "rejected", ""):
-                messages.error(request, f"“{text}”不是本案卷的疑似姓名,未保存。请刷新页面后重试。")
-                return redirect("casefiles:review", pk)
-            if value:
-                changed[text] = value
-        for text, value in changed.items():
-            CandidateDecision.objects.update_or_create(
-                case_file=self.case_file,
-                text=text,
-                defaults={"decision": value, "decided_by": request.user},
-            )
+        answers = {
+            key.split(":", 1)[1]: value
+            for key, value in request.POST.items()
+            if key.startswith("decision:")
+        }
+        try:
+            changed = record_decisions(self.case_file, answers, request.user)
+        except DraftError as error:
+            messages.error(request, str(error))
+            return redirect("casefiles:review", pk)
         if changed:
             log(
                 instance=self.case_file,

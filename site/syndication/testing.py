@@ -14,6 +14,7 @@ They keep what they received in plain lists so tests can assert on it; all count
 under a lock.
 """
 
+import abc
 import json
 import re
 import secrets
@@ -113,7 +114,7 @@ def _form(handler):
     return fields, {}
 
 
-class _LoopbackServer:
+class _LoopbackServer(abc.ABC):
     """A ThreadingHTTPServer on 127.0.0.1 in a daemon thread; subclasses implement ``_handle``."""
 
     path = ""
@@ -159,8 +160,9 @@ class _LoopbackServer:
     def __exit__(self, *exc_info):
         self.stop()
 
+    @abc.abstractmethod
     def _handle(self, handler, method):
-        raise NotImplementedError
+        """Answer one request (``handler`` has the parsed request; ``method`` is GET/POST)."""
 
 
 # --------------------------------------------------------------------------- WeChat

@@ -55,6 +55,33 @@ def publish(page, capture, user=None):
     return page
 
 
+def exemplar_form_data(page):
+    """What the page editor posts for ``page`` (an exemplar), unchanged."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "date": "2024-05-01",
+            "name": page.name,
+            "gender": page.gender,
+            "ethnicity": page.ethnicity,
+            "birth_year": "1978",
+            "birth_month": "6",
+            "political_status": page.political_status,
+            "unit": page.unit,
+            "post": page.post,
+            "category": str(page.category_id),
+            "summary": page.summary,
+            "citation": page.citation,
+            "deeds": streamfield([]),
+            "honours": inline_formset([]),
+            "comments": inline_formset([]),
+        }
+    )
+
+
 def exemplar_with(channels, **fields):
     page = ExemplarPageFactory(**fields)
     page.channels.set(channels)
@@ -402,32 +429,10 @@ def test_the_channel_secret_is_never_shown_back(client, editor, webhook):
 def test_private_pages_cannot_choose_channels_in_the_editor(
     client, superuser, webhook, make_page_visible
 ):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
-
     page = ExemplarPageFactory()
     make_page_visible(page, "intranet")
     client.force_login(superuser)
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "date": "2024-05-01",
-            "name": page.name,
-            "gender": page.gender,
-            "ethnicity": page.ethnicity,
-            "birth_year": "1978",
-            "birth_month": "6",
-            "political_status": page.political_status,
-            "unit": page.unit,
-            "post": page.post,
-            "category": str(page.category_id),
-            "summary": page.summary,
-            "citation": page.citation,
-            "deeds": streamfield([]),
-            "honours": inline_formset([]),
-            "comments": inline_formset([]),
-        }
-    )
+    data = exemplar_form_data(page)
     data["channels"] = [str(webhook.pk)]
     response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
     assert response.status_code == 200
@@ -475,32 +480,10 @@ def test_channel_feeds_are_served_and_public_only(client, make_page_visible):
 def test_the_editor_is_told_which_channel_a_publish_could_not_reach(
     client, superuser, webhook, django_capture_on_commit_callbacks
 ):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
-
     wechat = make_channel("wechat", endpoint="http://127.0.0.1:9", app_id="wx", secret="s")
     page = exemplar_with([wechat, webhook])
     client.force_login(superuser)
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "date": "2024-05-01",
-            "name": page.name,
-            "gender": page.gender,
-            "ethnicity": page.ethnicity,
-            "birth_year": "1978",
-            "birth_month": "6",
-            "political_status": page.political_status,
-            "unit": page.unit,
-            "post": page.post,
-            "category": str(page.category_id),
-            "summary": page.summary,
-            "citation": page.citation,
-            "deeds": streamfield([]),
-            "honours": inline_formset([]),
-            "comments": inline_formset([]),
-        }
-    )
+    data = exemplar_form_data(page)
     data["channels"] = [str(wechat.pk), str(webhook.pk)]
     data["action-publish"] = "action-publish"
     with django_capture_on_commit_callbacks(execute=True):
