@@ -120,4 +120,14 @@ def normalize_same_length(text):
     whole = normalize(text)
     if len(whole) == len(text):
         return whole
+    # Usually a few characters NFKC expands (…, ㎡): give each the first of its expansion.
+    whole = normalize("".join(map(_one_for_one, text)))
+    if len(whole) == len(text):
+        return whole
     return "".join((normalize(ch) or " ")[:1] for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def _one_for_one(ch):
+    folded = unicodedata.normalize("NFKC", ch)
+    return ch if len(folded) == 1 else (folded[:1] or " ")

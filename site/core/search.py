@@ -13,6 +13,7 @@ The contract, the same on every engine:
 ``run_search`` is what the search page uses; ``search_pages`` serves the API.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -310,20 +311,25 @@ def highlight(text, spans, length=SNIPPET_LENGTH):
 
 def page_text(page):
     """The reader-facing text of a page below its title, for snippets and highlighting."""
-    from django.utils.html import strip_tags
+    streams = [getattr(page, name, None) for name in ("deeds", "facts")]
+    return body_text(getattr(page, "summary", ""), [s for s in streams if s is not None])
 
-    parts = [getattr(page, "summary", "")]
-    for name in ("deeds", "facts"):
-        stream = getattr(page, name, None)
-        if stream is not None:
-            for block in stream:
-                if block.block_type in ("paragraph", "heading"):
-                    value = block.value
-                    # Rich text's source, not str(): rendering it costs a template per block.
-                    source = value.source if hasattr(value, "source") else str(value)
-                    parts.append(strip_tags(source) if "<" in source else source)
-                elif block.block_type == "quote":
-                    parts.append(block.value["text"])
+
+# Rich text as Wagtail stores it: well-formed tags, with "<" inside text escaped as "&lt;".
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def body_text(summary, streams):
+    """``page_text`` from a summary and StreamField values, read from their stored (raw) form
+    so that no block is converted (the search index builds this for every page)."""
+    parts = [summary]
+    for stream in streams:
+        for item in stream.raw_data:
+            kind, value = item["type"], item["value"]
+            if kind in ("paragraph", "heading"):
+                parts.append(_TAG.sub("", value) if "<" in value else value)
+            elif kind == "quote":
+                parts.append(value["text"])
     return " ".join(p.strip() for p in parts if p)
 
 

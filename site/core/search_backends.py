@@ -16,6 +16,8 @@ match (``fts_tiers``, ``sqlite_fts_filter``).
 Everything else (the index tables, ranking, filters, rebuilds) is Wagtail's.
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
@@ -31,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils.encoding import force_str
+from modelcluster.fields import ParentalManyToManyField
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Or, Phrase, PlainText
 
@@ -53,9 +56,10 @@ def _flatten(value):
 class _Prepared:
     """Stands in for a model instance while it is indexed; its search fields return tokens."""
 
-    def __init__(self, obj):
+    def __init__(self, obj, preloaded=None):
         self._obj = obj
         self.pk = obj.pk
+        self._preloaded = preloaded or {}
         # Wagtail's indexers read every field once per column (title, body, autocomplete).
         self._values = {}
 
@@ -101,10 +105,67 @@ class _PreparedRelatedFields(RelatedFields):
 
     def get_value(self, obj):
         def compute():
+            items = _preloaded_items(_unwrap(obj), self.field_name, obj._preloaded)
+            if items is not None:
+                return _Preloaded(items)
             return self._original.get_value(_unwrap(obj))
 
         # Wagtail's indexers ask once per column; each ask would build a related manager.
         return obj.value_of(self, compute) if isinstance(obj, _Prepared) else compute()
+
+
+class _Preloaded(Manager):
+    """Related objects loaded beforehand, where indexers expect a related manager."""
+
+    def __init__(self, items):
+        super().__init__()
+        self._items = items
+
+    def all(self):
+        return self._items
+
+
+def preload_parental_m2m(model, objs):
+    """The targets of ``model``'s indexed many-to-many relations of modelcluster, for all of
+    ``objs`` in one query per relation, as {(field name, pk): [objects]}.
+
+    modelsearch does not prefetch them (modelcluster's managers ignore prefetching), so without
+    this each indexed page asks one query per relation."""
+    preloaded = {}
+    pks = [obj.pk for obj in objs]
+    for field in model.get_search_fields():
+        if not isinstance(field, RelatedFields):
+            continue
+        try:
+            django_field = model._meta.get_field(field.field_name)
+        except FieldDoesNotExist:
+            continue
+        if not isinstance(django_field, ParentalManyToManyField):
+            continue
+        source, target = django_field.m2m_field_name(), django_field.m2m_reverse_field_name()
+        ordering = django_field.related_model._meta.ordering or ["pk"]
+        rows = (
+            django_field.remote_field.through.objects.filter(**{f"{source}_id__in": pks})
+            .select_related(target)
+            .order_by(*[_prefixed(target, name) for name in ordering])
+        )
+        for pk in pks:
+            preloaded[(field.field_name, pk)] = []
+        for row in rows:
+            preloaded[(field.field_name, getattr(row, f"{source}_id"))].append(getattr(row, target))
+    return preloaded
+
+
+def _prefixed(relation, ordering):
+    descending = ordering.startswith("-")
+    return f"{'-' if descending else ''}{relation}__{ordering.lstrip('-')}"
+
+
+def _preloaded_items(obj, field_name, preloaded):
+    """Preloaded related objects of ``obj``, unless it holds unsaved changes to the relation."""
+    if field_name in getattr(obj, "_cluster_related_objects", {}):
+        return None
+    return preloaded.get((field_name, obj.pk))
 
 
 class _UnwrappedAutocompleteField(AutocompleteField):
@@ -172,7 +233,8 @@ class ChineseCompilerMixin:
 
 class ChineseIndexMixin:
     def add_items(self, model, objs):
-        return super().add_items(model, [_Prepared(obj) for obj in objs])
+        preloaded = preload_parental_m2m(model, objs)
+        return super().add_items(model, [_Prepared(obj, preloaded) for obj in objs])
 
 
 # On SQLite a page's title and summary are indexed twice: as ordinary tokens and as *marked*
@@ -221,10 +283,12 @@ def _autocomplete_text(value):
     return force_str(value)
 
 
-def database_columns(obj, model_fields=None):
+def database_columns(obj, model_fields=None, preloaded=None):
     """The title, autocomplete and body columns of ``obj``'s index entry, in one pass over its
-    search fields (Wagtail's indexer reads every field once per column)."""
+    search fields (Wagtail's indexer reads every field once per column); ``preloaded`` is from
+    ``preload_parental_m2m``."""
     model_fields = {} if model_fields is None else model_fields
+    preloaded = preloaded or {}
     title, body, autocomplete = [], [], []
 
     def walk(target, fields, top_level):
@@ -240,7 +304,8 @@ def database_columns(obj, model_fields=None):
             elif isinstance(field, AutocompleteField):
                 autocomplete.append(_autocomplete_text(field.get_value(target)))
             elif isinstance(field, RelatedFields):
-                related = field.get_value(target)
+                items = _preloaded_items(target, field.field_name, preloaded) if top_level else None
+                related = _Preloaded(items) if items is not None else field.get_value(target)
                 if related is None:
                     continue
                 if isinstance(related, Manager):
@@ -267,18 +332,14 @@ def _sqlite_backend(params):
             if not model.get_search_fields():
                 return
             model_fields = {}
-            rows = {str(obj.pk): database_columns(obj, model_fields) for obj in objs}
+            preloaded = preload_parental_m2m(model, objs)
+            rows = {str(obj.pk): database_columns(obj, model_fields, preloaded) for obj in objs}
             if not rows:
                 return
             entries = self.entries.filter(content_type_id=get_content_type_pk(model))
-            existing = set(
-                entries.filter(object_id__in=rows.keys()).values_list("object_id", flat=True)
-            )
-            for object_id in existing:
-                title, autocomplete, body = rows[object_id]
-                entries.filter(object_id=object_id).update(
-                    title=title, autocomplete=autocomplete, body=body
-                )
+            # Entries being replaced are deleted in one statement and written again with the
+            # new ones (an UPDATE per object made rebuilding an existing index slow).
+            entries.filter(object_id__in=rows.keys())._raw_delete(entries.db)
             self.entries.bulk_create(
                 [
                     sqlite.IndexEntry(
@@ -289,7 +350,6 @@ def _sqlite_backend(params):
                         body=body,
                     )
                     for object_id, (title, autocomplete, body) in rows.items()
-                    if object_id not in existing
                 ]
             )
             self._refresh_title_norms()
@@ -569,6 +629,41 @@ def ElasticsearchBackend(params):  # noqa: N802
     return _elasticsearch_backend_class()(params)
 
 
+def _fts_table():
+    from modelsearch.backends.database.sqlite.utils import fts_table_exists
+    from modelsearch.conf import get_app_config
+
+    if not fts_table_exists():
+        return None
+    return get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+
+
+FTS5_DEFAULT_AUTOMERGE = 4
+
+
+@contextmanager
+def bulk_indexing(db_connection=None):
+    """Index many objects (``update_index``): on SQLite, FTS5's merging of index segments after
+    each insert is suspended (``automerge`` 0, a setting stored with the table) and everything is
+    merged once at the end by ``optimize_search_tables``, which also runs on other databases.
+    The setting is restored even if indexing fails."""
+    db_connection = db_connection or connection
+    table = _fts_table() if db_connection.vendor == "sqlite" else None
+
+    def automerge(value):
+        with db_connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', %s)", [value])
+
+    if table:
+        automerge(0)
+    try:
+        yield
+    finally:
+        if table:
+            automerge(FTS5_DEFAULT_AUTOMERGE)
+    optimize_search_tables(db_connection)
+
+
 def optimize_search_tables(db_connection=None):
     """Gather planner statistics and merge the full-text index after bulk indexing.
 
@@ -578,12 +673,8 @@ def optimize_search_tables(db_connection=None):
     db_connection = db_connection or connection
     with db_connection.cursor() as cursor:
         if db_connection.vendor == "sqlite":
-            from modelsearch.backends.database.sqlite.utils import fts_table_exists
-
-            if fts_table_exists():
-                from modelsearch.conf import get_app_config
-
-                table = get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+            table = _fts_table()
+            if table:
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
             cursor.execute("ANALYZE")
         elif db_connection.vendor == "postgresql":

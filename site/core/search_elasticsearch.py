@@ -13,6 +13,7 @@ The index follows publishing, unpublishing, moves, deletion and privacy changes 
 
 import logging
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from elasticsearch_dsl import (
@@ -85,32 +86,38 @@ class PageDocument(Document):
     class Index:
         name = "jingjian_reader"  # replaced by the alias at run time
 
-    @classmethod
-    def page_fields(cls, page):
-        from jingjian.core.search import page_text
-
-        body = page_text(page)
-        text = f"{page.title}\n{body}"
+    @staticmethod
+    def page_fields(values, body, extra_text, access):
+        """The shared fields from a page's plain ``values`` (pk, title, summary, live,
+        first_published_at), its ``body`` (``search.body_text``), text searched but not shown,
+        and ``access`` (``visibility.index_fields``)."""
+        title = values["title"]
+        text = f"{title}\n{body}"
         folded = chinese.normalize(text)
         if len(folded) == len(text):
             # Normalized once for tokens and highlighting alike (nothing changed length).
             highlight_text = folded
-            title_tokens = chinese.normalized_index_text(folded[: len(page.title)])
-            body_tokens = chinese.normalized_index_text(folded[len(page.title) + 1 :])
+            title_tokens = chinese.normalized_index_text(folded[: len(title)])
+            body_tokens = chinese.normalized_index_text(folded[len(title) + 1 :])
         else:
             highlight_text = _char_normalized(text)
-            title_tokens, body_tokens = _tokens(page.title), _tokens(body)
+            title_tokens, body_tokens = _tokens(title), _tokens(body)
         return {
-            "page_id": page.pk,
-            "title": page.title,
+            "page_id": values["pk"],
+            "title": title,
             "title_tokens": title_tokens,
-            "summary_tokens": _tokens(getattr(page, "summary", "")),
-            "body_tokens": body_tokens,
+            "summary_tokens": _tokens(values["summary"]),
+            "body_tokens": f"{body_tokens} {_tokens(extra_text)}",
             "highlight_text": highlight_text,
-            "live": page.live,
-            "first_published_at": page.first_published_at,
-            **visibility.index_fields(page),
+            "live": values["live"],
+            "first_published_at": values["first_published_at"],
+            "visibility": access["visibility"],
+            "groups": access["groups"],
         }
+
+
+def _page_values(page, names):
+    return {"pk": page.pk, **{name: getattr(page, name) for name in names}}
 
 
 class CaseStudyDocument(PageDocument):
@@ -119,66 +126,189 @@ class CaseStudyDocument(PageDocument):
     sanctions = Keyword(multi=True)
     discipline_forms = Keyword(multi=True)
 
+    # What ``source`` reads of a page (``work_area`` is the pair (slug, name) or None).
+    VALUES = [
+        "title",
+        "summary",
+        "live",
+        "first_published_at",
+        "subject",
+        "lessons",
+        "source",
+        "date_handled",
+    ]
+    HANDLING_VALUES = [
+        "party_sanction",
+        "administrative_sanction",
+        "detained",
+        "referred",
+        "discipline_form",
+    ]
+
     @classmethod
-    def from_page(cls, page):
-        handlings = list(page.handlings.all())
-        problem_types = list(page.problem_types.all())
-        sanctions = {f"party:{h.party_sanction}" for h in handlings if h.party_sanction}
+    def source_of(cls, values, body, work_area, problem_types, handlings, access):
+        """The document's ``_source``; ``problem_types`` are (slug, name) pairs and ``handlings``
+        dicts of ``HANDLING_VALUES``."""
+        sanctions = {f"party:{h['party_sanction']}" for h in handlings if h["party_sanction"]}
         sanctions |= {
-            f"admin:{h.administrative_sanction}" for h in handlings if h.administrative_sanction
+            f"admin:{h['administrative_sanction']}"
+            for h in handlings
+            if h["administrative_sanction"]
         }
-        sanctions |= {"detained" for h in handlings if h.detained}
-        sanctions |= {"referred" for h in handlings if h.referred}
-        text_extra = " ".join(
-            [page.subject, page.lessons, " ".join(t.name for t in problem_types)]
-            + ([page.work_area.name] if page.work_area else [])
+        sanctions |= {"detained" for h in handlings if h["detained"]}
+        sanctions |= {"referred" for h in handlings if h["referred"]}
+        extra = " ".join(
+            [values["subject"], values["lessons"], " ".join(name for _, name in problem_types)]
+            + ([work_area[1]] if work_area else [])
         )
-        fields = cls.page_fields(page)
-        fields["body_tokens"] += " " + _tokens(text_extra)
-        return cls(
-            meta={"id": page.pk},
-            page_type="case",
-            problem_types=[t.slug for t in problem_types],
-            work_areas=[page.work_area.slug] if page.work_area else [],
-            source=page.source,
-            sanctions=sorted(sanctions),
-            discipline_forms=sorted({str(h.discipline_form) for h in handlings}),
-            year=str(page.date_handled.year),
-            **fields,
+        return {
+            **cls.page_fields(values, body, extra, access),
+            "page_type": "case",
+            "problem_types": [slug for slug, _ in problem_types],
+            "work_areas": [work_area[0]] if work_area else [],
+            "source": values["source"],
+            "sanctions": sorted(sanctions),
+            "discipline_forms": sorted({str(h["discipline_form"]) for h in handlings}),
+            "year": str(values["date_handled"].year),
+        }
+
+    @classmethod
+    def from_page(cls, page, access):
+        from jingjian.core.search import page_text
+
+        return cls.source_of(
+            _page_values(page, cls.VALUES),
+            page_text(page),
+            (page.work_area.slug, page.work_area.name) if page.work_area else None,
+            [(t.slug, t.name) for t in page.problem_types.all()],
+            [
+                {name: getattr(h, name) for name in cls.HANDLING_VALUES}
+                for h in page.handlings.all()
+            ],
+            access,
         )
+
+    @classmethod
+    def sources(cls, ids):
+        """``_source`` of the live case studies among ``ids``, by id, read as plain rows."""
+        from casestudies.models import CaseStudyPage, Handling
+        from jingjian.core.search import body_text
+
+        rows = list(
+            CaseStudyPage.objects.live()
+            .filter(pk__in=ids)
+            .values("pk", "path", "facts", "work_area__slug", "work_area__name", *cls.VALUES)
+        )
+        problem_types, handlings = {}, {}
+        through = CaseStudyPage.problem_types.through.objects.filter(casestudypage_id__in=ids)
+        for page_id, slug, name in through.order_by("problemtype__name").values_list(
+            "casestudypage_id", "problemtype__slug", "problemtype__name"
+        ):
+            problem_types.setdefault(page_id, []).append((slug, name))
+        for row in (
+            Handling.objects.filter(page_id__in=ids)
+            .order_by("sort_order", "pk")
+            .values("page_id", *cls.HANDLING_VALUES)
+        ):
+            handlings.setdefault(row["page_id"], []).append(row)
+        access = visibility.index_fields_many([SimpleNamespace(**row) for row in rows])
+        return {
+            row["pk"]: cls.source_of(
+                row,
+                body_text(row["summary"], [row["facts"]]),
+                (row["work_area__slug"], row["work_area__name"])
+                if row["work_area__slug"]
+                else None,
+                problem_types.get(row["pk"], []),
+                handlings.get(row["pk"], []),
+                access[row["pk"]],
+            )
+            for row in rows
+        }
 
 
 class ExemplarDocument(PageDocument):
     category = Keyword()
 
+    VALUES = [
+        "title",
+        "summary",
+        "live",
+        "first_published_at",
+        "name",
+        "unit",
+        "post",
+        "citation",
+        "date",
+    ]
+
     @classmethod
-    def from_page(cls, page):
-        fields = cls.page_fields(page)
-        work_areas = list(page.work_areas.all())
-        text_extra = " ".join(
-            [page.name, page.unit, page.post, page.citation, page.category.name]
-            + [a.name for a in work_areas]
+    def source_of(cls, values, body, category, work_areas, access):
+        """The document's ``_source``; ``category`` and ``work_areas`` are (slug, name) pairs."""
+        extra = " ".join(
+            [values["name"], values["unit"], values["post"], values["citation"], category[1]]
+            + [name for _, name in work_areas]
         )
-        fields["body_tokens"] += " " + _tokens(text_extra)
-        return cls(
-            meta={"id": page.pk},
-            page_type="exemplar",
-            category=page.category.slug,
-            work_areas=[a.slug for a in work_areas],
-            year=str(page.date.year),
-            **fields,
+        return {
+            **cls.page_fields(values, body, extra, access),
+            "page_type": "exemplar",
+            "category": category[0],
+            "work_areas": [slug for slug, _ in work_areas],
+            "year": str(values["date"].year),
+        }
+
+    @classmethod
+    def from_page(cls, page, access):
+        from jingjian.core.search import page_text
+
+        return cls.source_of(
+            _page_values(page, cls.VALUES),
+            page_text(page),
+            (page.category.slug, page.category.name),
+            [(a.slug, a.name) for a in page.work_areas.all()],
+            access,
         )
 
+    @classmethod
+    def sources(cls, ids):
+        """``_source`` of the live exemplars among ``ids``, by id, read as plain rows."""
+        from exemplars.models import ExemplarPage
+        from jingjian.core.search import body_text
 
-def document_for(page):
+        rows = list(
+            ExemplarPage.objects.live()
+            .filter(pk__in=ids)
+            .values("pk", "path", "deeds", "category__slug", "category__name", *cls.VALUES)
+        )
+        work_areas = {}
+        through = ExemplarPage.work_areas.through.objects.filter(exemplarpage_id__in=ids)
+        for page_id, slug, name in through.order_by("workarea__name").values_list(
+            "exemplarpage_id", "workarea__slug", "workarea__name"
+        ):
+            work_areas.setdefault(page_id, []).append((slug, name))
+        access = visibility.index_fields_many([SimpleNamespace(**row) for row in rows])
+        return {
+            row["pk"]: cls.source_of(
+                row,
+                body_text(row["summary"], [row["deeds"]]),
+                (row["category__slug"], row["category__name"]),
+                work_areas.get(row["pk"], []),
+                access[row["pk"]],
+            )
+            for row in rows
+        }
+
+
+def document_for(page, access=None):
+    """The ``_source`` of a page's document (``None`` for types the reader search does not
+    cover); ``access`` is its ``visibility.index_fields``, looked up when not given."""
     from casestudies.models import CaseStudyPage
     from exemplars.models import ExemplarPage
 
     page = page.specific
-    if isinstance(page, CaseStudyPage):
-        return CaseStudyDocument.from_page(page)
-    if isinstance(page, ExemplarPage):
-        return ExemplarDocument.from_page(page)
+    for model, document in [(CaseStudyPage, CaseStudyDocument), (ExemplarPage, ExemplarDocument)]:
+        if isinstance(page, model):
+            return document.from_page(page, access or visibility.index_fields(page))
     return None
 
 
@@ -217,7 +347,7 @@ def index_pages(pages):
         es.index(
             index=alias_name(),
             id=str(page.pk),
-            document=document.to_dict(skip_empty=False),
+            document=document,
             refresh=_refresh_arg(),
         )
 
@@ -228,16 +358,6 @@ def remove_pages(page_ids):
         es.options(ignore_status=404).delete(index=alias_name(), id=str(pk), refresh=_refresh_arg())
 
 
-def _know_view_restrictions(pages, restrictions):
-    """Give each page the view restrictions that apply to it (those on the page or an ancestor,
-    found by path among ``restrictions``, all of them loaded once), so that
-    ``visibility.index_fields`` asks no query per page. Only valid without alias pages: an alias
-    takes its source page's restrictions, which Wagtail's own lookup resolves."""
-    for page in pages:
-        applying = [r for r in restrictions if page.path.startswith(r.page.path)]
-        page.get_view_restrictions = lambda applying=applying: applying
-
-
 REBUILD_CHUNK = 500
 
 
@@ -246,7 +366,6 @@ def rebuild(progress=None):
     from concurrent.futures import ThreadPoolExecutor
 
     from elasticsearch.helpers import bulk
-    from wagtail.models import Page, PageViewRestriction
 
     from casestudies.models import CaseStudyPage
     from exemplars.models import ExemplarPage
@@ -257,35 +376,20 @@ def rebuild(progress=None):
     # No refreshes while building; made searchable once, at the end.
     index.settings(refresh_interval="-1")
     index.create()
-    restrictions = list(
-        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-    )
-    restrictions_known = not Page.objects.filter(alias_of__isnull=False).exists()
-    querysets = [
-        CaseStudyPage.objects.live()
-        .select_related("work_area", "unit_type")
-        .prefetch_related("problem_types", "handlings"),
-        ExemplarPage.objects.live().select_related("category").prefetch_related("work_areas"),
+    documents = [
+        (CaseStudyDocument, CaseStudyPage.objects.live()),
+        (ExemplarDocument, ExemplarPage.objects.live()),
     ]
 
     def chunks():
-        for queryset in querysets:
+        for document, queryset in documents:
             ids = list(queryset.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), REBUILD_CHUNK):
-                pages = list(queryset.filter(pk__in=ids[start : start + REBUILD_CHUNK]))
-                if restrictions_known:
-                    _know_view_restrictions(pages, restrictions)
-                actions = []
-                for page in pages:
-                    document = document_for(page)
-                    actions.append(
-                        {
-                            "_index": new_name,
-                            "_id": str(page.pk),
-                            "_source": document.to_dict(skip_empty=False),
-                        }
-                    )
-                yield actions
+                sources = document.sources(ids[start : start + REBUILD_CHUNK])
+                yield [
+                    {"_index": new_name, "_id": str(pk), "_source": source}
+                    for pk, source in sources.items()
+                ]
 
     def send(actions):
         bulk(es, actions, chunk_size=len(actions), raise_on_error=True)
@@ -308,6 +412,9 @@ def rebuild(progress=None):
             finish(sending)
     es.indices.put_settings(index=new_name, settings={"index": {"refresh_interval": None}})
     es.indices.refresh(index=new_name)
+    # Merged into one segment before readers see it: a freshly bulk-built index has many, and
+    # queries (and Elasticsearch's own background merging) are slower until they are merged.
+    es.options(request_timeout=3600).indices.forcemerge(index=new_name, max_num_segments=1)
     old = (
         list(es.indices.get_alias(name=alias_name()).keys())
         if es.indices.exists_alias(name=alias_name())
@@ -376,7 +483,8 @@ FACET_FIELDS = {
 
 
 def build_search(text, filters, user):
-    """The elasticsearch-dsl ``Search`` for a query, filters and reader; ``None`` if empty."""
+    """The ranked elasticsearch-dsl ``Search`` for a query, filters and reader; ``None`` if the
+    query has no terms."""
     matches = _terms_query("all_tokens", text)
     if matches is None:
         return None
@@ -412,12 +520,11 @@ def build_search(text, filters, user):
             ],
         )
     )
-    search = search.sort(
+    return search.sort(
         {"_score": {"order": "desc"}},
         {"first_published_at": {"order": "desc", "missing": "_last"}},
         {"page_id": {"order": "desc"}},
     )
-    return search
 
 
 class ElasticsearchEngine:
@@ -430,7 +537,7 @@ class ElasticsearchEngine:
         search = build_search(text, {}, EVERYONE)
         if search is None:
             return []
-        search = search.source(False).extra(size=limit, track_total_hits=True)
+        search = search.source(False).extra(size=limit, track_total_hits=False)
         ids = [int(hit.meta.id) for hit in search.execute()]
         allowed = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
         return [pk for pk in ids if pk in allowed]
@@ -450,34 +557,41 @@ class ElasticsearchEngine:
         search = build_search(text, filters, user)
         if search is None:
             return Outcome(query="", terms=[], total=0, results=[], engine=self.name), None
-        for name, field in FACET_FIELDS.items():
-            search.aggs.bucket(name, "terms", field=field, size=60)
         try:
             number = max(1, int(page_number or 1))
         except (TypeError, ValueError):
             number = 1
-        total = search.extra(size=0, track_total_hits=True).execute().hits.total.value
-        pages = max(1, -(-total // per_page))
-        number = min(number, pages)
-        start = (number - 1) * per_page
-        search = search.extra(track_total_hits=True)[start : start + per_page]
-        search = search.highlight(
+        for name, field in FACET_FIELDS.items():
+            search.aggs.bucket(name, "terms", field=field, size=60)
+        search = search.extra(track_total_hits=True).highlight(
             "highlight_text",
             number_of_fragments=0,
             pre_tags=[HIGHLIGHT_START],
             post_tags=[HIGHLIGHT_END],
             highlight_query=_highlight_query(text),
         )
-        response = search.execute()
+        # One request: the page's hits with their highlights, the total and the facet counts.
+        number = min(number, MAX_RESULTS // per_page)
+        response = search[(number - 1) * per_page : number * per_page].execute()
+        total = response.hits.total.value
+        # Pages reach the first MAX_RESULTS matches; the total still counts them all.
+        pages = max(1, -(-min(total, MAX_RESULTS) // per_page))
+        if number > pages:  # past the last page: show the last one
+            number = pages
+            response = search[(number - 1) * per_page : number * per_page].execute()
         ids = [int(hit.meta.id) for hit in response]
+        fragments_of = {
+            int(hit.meta.id): getattr(getattr(hit.meta, "highlight", None), "highlight_text", None)
+            for hit in response
+        }
         loaded = visibility.visible_pages(Page.objects.filter(pk__in=ids), user).specific()
         by_pk = {p.pk: p for p in loaded}
         results = []
-        for hit in response:
-            page = by_pk.get(int(hit.meta.id))
+        for pk in ids:
+            page = by_pk.get(pk)
             if page is None:
                 continue
-            fragments = getattr(getattr(hit.meta, "highlight", None), "highlight_text", None)
+            fragments = fragments_of.get(pk)
             page.search_spans = _spans(fragments[0]) if fragments else []
             results.append(page)
         labels = facet_labels()
@@ -501,7 +615,7 @@ class ElasticsearchEngine:
                 )
                 for b in buckets
             ]
-        paginator = Paginator(range(total), per_page)
+        paginator = Paginator(range(min(total, MAX_RESULTS)), per_page)
         try:
             page_obj = paginator.page(number)
         except (EmptyPage, PageNotAnInteger):

@@ -153,8 +153,68 @@ def visible_media(queryset, user=None):
 def index_fields(page):
     """What a search index stores about who may see ``page``: its level and, when restricted,
     the ids of groups whose members may see it (conservative when restrictions stack)."""
-    restrictions = list(page.get_view_restrictions())
-    level = visibility_of(page)
+    return index_fields_many([page])[page.pk]
+
+
+def _ancestor_paths(path):
+    steplen = Page.steplen
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
+def index_fields_many(pages):
+    """``index_fields`` for many pages, by page id, in three queries whatever their number.
+
+    The restrictions applying to a page are those on the page or an ancestor, where a page
+    that is an alias stands for its source page (as in Wagtail's ``get_view_restrictions``)."""
+    restrictions = list(
+        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    )
+    if not restrictions:
+        return {page.pk: {"visibility": str(Visibility.PUBLIC), "groups": []} for page in pages}
+    by_path, by_page_id = {}, {}
+    for restriction in restrictions:
+        by_path.setdefault(restriction.page.path, []).append(restriction)
+        by_page_id.setdefault(restriction.page_id, []).append(restriction)
+    paths = {path for page in pages for path in _ancestor_paths(page.path)}
+    # Aliases among the pages and their ancestors, and the sources they stand for.
+    alias_of = dict(
+        Page.objects.filter(path__in=paths, alias_of__isnull=False).values_list("path", "alias_of")
+    )
+    source_aliases = dict(
+        Page.objects.filter(pk__in=set(alias_of.values()), alias_of__isnull=False).values_list(
+            "pk", "alias_of"
+        )
+    )
+
+    def source_of(pk):
+        seen = set()
+        while pk in source_aliases and pk not in seen:
+            seen.add(pk)
+            pk = source_aliases[pk]
+        return pk
+
+    found = {}
+    for page in pages:
+        applying = []
+        for path in _ancestor_paths(page.path):
+            if path in alias_of:
+                applying += by_page_id.get(source_of(alias_of[path]), [])
+            else:
+                applying += by_path.get(path, [])
+        found[page.pk] = _index_fields_of(applying)
+    return found
+
+
+def _level_of(restrictions):
+    types = {r.restriction_type for r in restrictions}
+    if not types:
+        return Visibility.PUBLIC
+    if types == {BaseViewRestriction.LOGIN}:
+        return Visibility.INTRANET
+    return Visibility.RESTRICTED
+
+
+def _index_fields_of(restrictions):
     groups = None
     for restriction in restrictions:
         if restriction.restriction_type == BaseViewRestriction.GROUPS:
@@ -162,7 +222,7 @@ def index_fields(page):
             groups = ids if groups is None else groups & ids
         elif restriction.restriction_type == BaseViewRestriction.PASSWORD:
             groups = set()
-    return {"visibility": str(level), "groups": sorted(groups or [])}
+    return {"visibility": str(_level_of(restrictions)), "groups": sorted(groups or [])}
 
 
 def search_scope(user=None):

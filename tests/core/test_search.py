@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page
@@ -93,7 +94,7 @@ def test_taxonomy_names_are_searchable():
     assert found("脸难看") == ["不含关键词的标题"]
 
 
-def test_title_matches_rank_first_then_summary_then_recency():
+def test_title_matches_rank_first_then_summary_then_recency(engine):
     old_body = CaseStudyPageFactory(
         title="甲案",
         summary="无关摘要",
@@ -106,13 +107,35 @@ def test_title_matches_rank_first_then_summary_then_recency():
     )
     in_summary = CaseStudyPageFactory(title="丙案", summary="文山会海的典型")
     in_title = CaseStudyPageFactory(title="某局文山会海问题", summary="无关摘要")
+    in_both = CaseStudyPageFactory(title="文山会海老问题", summary="又是文山会海")
+    Page.objects.filter(pk=in_both.pk).update(
+        first_published_at=datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
+    )
     Page.objects.filter(pk=old_body.pk).update(
         first_published_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
     Page.objects.filter(pk=new_body.pk).update(
         first_published_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     )
-    assert found("文山会海") == [in_title.title, in_summary.title, "乙案", "甲案"]
+    if engine == "elasticsearch":  # the dates were changed behind the index's back
+        from jingjian.core import search_elasticsearch
+
+        search_elasticsearch.index_pages(Page.objects.filter(depth__gt=2).specific())
+    ranking = [in_both.title, in_title.title, in_summary.title, "乙案", "甲案"]
+    assert found("文山会海") == ranking
+    # The search page's pages are consecutive stretches of the same ranking.
+    pages = [
+        search.run_search("文山会海", QueryDict(""), None, number, per_page=2)
+        for number in (1, 2, 3, 9)
+    ]
+    assert [[p.title for p in outcome.results] for outcome, _ in pages] == [
+        ranking[:2],
+        ranking[2:4],
+        ranking[4:],
+        ranking[4:],  # past the end: the last page
+    ]
+    assert {outcome.total for outcome, _ in pages} == {5}
+    assert pages[3][1].number == 3 and pages[3][1].paginator.num_pages == 3
 
 
 def test_unpublished_and_deleted_pages_are_not_found(pages):

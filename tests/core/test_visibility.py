@@ -79,6 +79,27 @@ class TestVisibilityModule:
         assert visibility.visibility_of(intranet) == Visibility.PUBLIC
         assert intranet.view_restrictions.count() == 0
 
+    def test_index_fields_agree_with_the_level_in_bulk_and_for_aliases(
+        self, three_cases, make_page_visible, discipline_user
+    ):
+        """What search indexes store: computed for many pages at once, an alias standing for its
+        source page (Wagtail's rule), and restrictions on an ancestor applying below it."""
+        public, intranet, restricted = three_cases
+        alias = restricted.create_alias(update_slug=f"{restricted.slug}-alias")
+        child_area = ExemplarPageFactory(title="上级内部")
+        make_page_visible(child_area.get_parent(), Visibility.INTRANET)
+        pages = [public, intranet, restricted, alias, child_area]
+        fields = visibility.index_fields_many(pages)
+        group_ids = [str(g.pk) for g in discipline_user.groups.all()]
+        assert fields[public.pk] == {"visibility": "public", "groups": []}
+        assert fields[intranet.pk] == {"visibility": "intranet", "groups": []}
+        assert fields[restricted.pk] == {"visibility": "restricted", "groups": group_ids}
+        assert fields[alias.pk] == fields[restricted.pk]
+        assert fields[child_area.pk]["visibility"] == "intranet"
+        for page in pages:
+            assert fields[page.pk] == visibility.index_fields(page)
+            assert fields[page.pk]["visibility"] == visibility.visibility_of(page)
+
 
 class TestEveryWayOut:
     def test_page_serving(self, client, three_cases, reader):

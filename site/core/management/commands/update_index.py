@@ -10,10 +10,10 @@ from wagtail.search.management.commands.update_index import Command as WagtailUp
 
 class Command(WagtailUpdateIndex):
     def handle(self, **options):
-        super().handle(**options)
-        from jingjian.core.search_backends import optimize_search_tables
+        from jingjian.core.search_backends import bulk_indexing
 
-        optimize_search_tables()
+        with bulk_indexing():
+            super().handle(**options)
         if not settings.ELASTICSEARCH_URL:
             return
         from casestudies.models import CaseStudyPage

@@ -1,0 +1,100 @@
+"""Building the database search index in bulk (``update_index``), on SQLite or PostgreSQL."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from casestudies.models import CaseStudyPage
+from exemplars.models import ExemplarPage
+from jingjian.core import search, search_backends
+from jingjian.core.models import WorkArea
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_to_index(model, objs):
+    index = get_search_backend().get_index_for_model(model)
+    with CaptureQueriesContext(connection) as queries:
+        index.add_items(model, objs)
+    return len(queries.captured_queries)
+
+
+def test_indexing_asks_the_same_number_of_queries_for_one_page_or_many():
+    """Problem types and work areas (modelcluster relations, which modelsearch does not
+    prefetch) are loaded for a whole batch at once."""
+    for i in range(4):
+        CaseStudyPageFactory(title=f"批量案例{i}", problem_types=["推诿扯皮", "不贪不占也不干"])
+        exemplar = ExemplarPageFactory(title=f"批量典型{i}")
+        exemplar.work_areas.set(WorkArea.objects.all()[:2])
+        exemplar.save_revision().publish()
+    for model in (CaseStudyPage, ExemplarPage):
+        objs = list(model.get_indexed_objects().order_by("pk"))
+        assert len(objs) >= 4
+        assert queries_to_index(model, objs[:1]) == queries_to_index(model, objs)
+
+
+def test_bulk_indexed_related_names_are_searchable():
+    case = CaseStudyPageFactory(title="无关标题甲", problem_types=["不贪不占也不干"])
+    exemplar = ExemplarPageFactory(title="无关标题乙")
+    exemplar.work_areas.set([WorkArea.objects.get(name="大棚房清理整治")])
+    exemplar.save_revision().publish()
+    call_command("update_index", verbosity=0)
+    found = search.search_pages(Page.objects.live(), "不贪不占也不干")
+    assert [p.pk for p in found] == [case.pk]
+    found = search.search_pages(Page.objects.live(), "大棚房清理整治")
+    assert exemplar.pk in [p.pk for p in found]
+
+
+def test_unsaved_relation_changes_are_indexed_over_preloaded_ones():
+    case = CaseStudyPageFactory(title="改动中的案例", problem_types=["文山会海"])
+    case.problem_types = [case.problem_types.model.objects.get(name="不贪不占也不干")]
+    preloaded = search_backends.preload_parental_m2m(CaseStudyPage, [case])
+    assert [t.name for t in preloaded[("problem_types", case.pk)]] == ["文山会海"]
+    _title, _autocomplete, body = search_backends.database_columns(case, None, preloaded)
+    assert "不贪" in body and "文山" not in body
+
+
+def fts_automerge():
+    table = search_backends._fts_table()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@pytest.fixture
+def sqlite_fts():
+    if not search.uses_sqlite_fts():
+        pytest.skip("SQLite full-text index only")
+
+
+def test_update_index_merges_once_and_restores_automatic_merging(sqlite_fts, monkeypatch):
+    seen = []
+    columns = search_backends.database_columns
+
+    def database_columns(*args):
+        seen.append(fts_automerge())
+        return columns(*args)
+
+    monkeypatch.setattr(search_backends, "database_columns", database_columns)
+    CaseStudyPageFactory(title="合并测试")
+    seen.clear()
+    call_command("update_index", verbosity=0)
+    assert seen and set(seen) == {0}  # no merging while the rows go in
+    assert fts_automerge() == search_backends.FTS5_DEFAULT_AUTOMERGE
+    assert [p.title for p in search.search_pages(Page.objects.live(), "合并测试")] == ["合并测试"]
+
+
+def test_automatic_merging_is_restored_when_indexing_fails(sqlite_fts, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    CaseStudyPageFactory(title="失败测试")
+    monkeypatch.setattr(search_backends, "database_columns", broken)
+    with pytest.raises(RuntimeError):
+        call_command("update_index", verbosity=0)
+    assert fts_automerge() == search_backends.FTS5_DEFAULT_AUTOMERGE
