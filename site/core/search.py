@@ -81,10 +81,16 @@ def rank_ordering(terms, summary_lookups):
 
 def database_matches(queryset, text):
     """The pages of ``queryset`` matching every term, as a lazy queryset (database backend)."""
-    query = prepare_query(text)
-    if not query:
+    from modelsearch.query import And, Phrase
+
+    # One phrase per term, handed over as query objects: the joined string (prepare_query)
+    # would be split again on the spaces between a term's segments (12345 热线), making
+    # "12345" and "热线" two terms that need not be adjacent.
+    phrases = [Phrase(term) for term in query_terms(text)]
+    if not phrases:
         return queryset.none()
-    results = queryset.search(query, operator="and", order_by_relevance=False)
+    query = phrases[0] if len(phrases) == 1 else And(phrases)
+    results = queryset.search(query, order_by_relevance=False)
     if not hasattr(results, "get_queryset"):  # nothing indexed or nothing to search
         return queryset.none()
     return results.get_queryset()

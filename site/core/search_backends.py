@@ -206,13 +206,13 @@ def chinese_query(query):
             return phrases[0]
         return And(phrases) if query.operator == "and" else Or(phrases)
     if isinstance(query, Phrase):
-        tokens = [
-            t
-            for term in chinese.query_terms(query.query_string)
-            for p in chinese.term_phrases(term)
-            for t in p
-        ]
-        return Phrase(" ".join(tokens)) if tokens else None
+        # The words of a phrase are one term: adjacent tokens, except that a lone Chinese
+        # character (indexed apart from the positions) must occur anywhere (term_phrases).
+        term = " ".join(chinese.query_terms(query.query_string))
+        phrases = [Phrase(" ".join(tokens)) for tokens in chinese.term_phrases(term)]
+        if not phrases:
+            return None
+        return phrases[0] if len(phrases) == 1 else And(phrases)
     if isinstance(query, And | Or):
         parts = [chinese_query(sub) for sub in query.subqueries]
         parts = [p for p in parts if p is not None]
@@ -650,17 +650,17 @@ def bulk_indexing(db_connection=None):
     db_connection = db_connection or connection
     table = _fts_table() if db_connection.vendor == "sqlite" else None
 
-    def automerge(value):
+    def configure(name, value):
         with db_connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', %s)", [value])
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES(%s, %s)", [name, value])
 
     if table:
-        automerge(0)
+        configure("automerge", 0)
     try:
         yield
     finally:
         if table:
-            automerge(FTS5_DEFAULT_AUTOMERGE)
+            configure("automerge", FTS5_DEFAULT_AUTOMERGE)
     optimize_search_tables(db_connection)
 
 

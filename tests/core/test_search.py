@@ -78,6 +78,18 @@ def test_latin_words_and_numbers(pages):
     assert found("12345热线") == ["某街道12345热线工单虚假办结问题"]
 
 
+def test_a_term_of_digits_and_chinese_is_one_phrase(engine):
+    """12345热线 is one string: a page with 12345 and 热线 apart is not a match (it was on
+    PostgreSQL, where the term was sent as two words)."""
+    CaseStudyPageFactory(title="甲案", summary="群众拨打12345热线反映问题。")
+    CaseStudyPageFactory(title="乙案", summary="他在12345政务服务便民热线工作。")
+    assert found("12345热线") == ["甲案"]
+    assert found("乙案 12345") == ["乙案"]
+    if engine != "elasticsearch":  # the database backend's own query, as PostgreSQL runs it
+        matches = search.database_matches(Page.objects.live().filter(depth__gt=2), "12345热线")
+        assert [p.title for p in matches] == ["甲案"]
+
+
 def test_every_term_must_match(pages):
     assert found("推诿 企业") == ["区某局审批窗口问题"]
     assert found("推诿 河长制") == ["守护一江清水的河长"]

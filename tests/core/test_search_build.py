@@ -58,12 +58,16 @@ def test_unsaved_relation_changes_are_indexed_over_preloaded_ones():
     assert "不贪" in body and "文山" not in body
 
 
-def fts_automerge():
+def fts_config(name):
     table = search_backends._fts_table()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'")
+        cursor.execute(f"SELECT v FROM {table}_config WHERE k = %s", [name])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def fts_automerge():
+    return fts_config("automerge")
 
 
 @pytest.fixture

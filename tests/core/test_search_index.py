@@ -79,3 +79,33 @@ def test_update_index_swaps_the_alias_to_a_new_index(es):
     assert len(engine.ranked_ids("重建前后", CaseStudyPage.objects.all())) == 1
     # Ids outside the queryset the caller may see are never returned.
     assert engine.ranked_ids("重建前后", CaseStudyPage.objects.none()) == []
+
+
+def test_a_rebuild_writes_the_documents_publishing_wrote(es, make_page_visible):
+    """update_index builds documents from plain rows in batches; publishing builds one from the
+    page. Both must give the same document: facets, tokens, highlighting text, visibility."""
+    from jingjian.core.models import WorkArea
+    from tests.factories import ExemplarPageFactory
+
+    case = CaseStudyPageFactory(title="重建比对案例", problem_types=["推诿扯皮", "文山会海"])
+    HandlingFactory(page=case, party_sanction="warning", administrative_sanction="demerit")
+    HandlingFactory(page=case, pseudonym="李某", party_sanction="", referred=True)
+    case.facts = [
+        {"type": "heading", "value": "基本案情"},
+        {"type": "paragraph", "value": "<p>擔當不足,<b>推诿</b>扯皮…</p>"},
+        {"type": "quote", "value": {"text": "以案为鉴", "attribution": ""}},
+    ]
+    case.save_revision().publish()
+    make_page_visible(case, visibility.Visibility.RESTRICTED)
+    alias = case.create_alias(update_slug="rebuild-compare-alias")
+    exemplar = ExemplarPageFactory(title="重建比对典型")
+    exemplar.work_areas.set(WorkArea.objects.all()[:2])
+    exemplar.save_revision().publish()
+    pages = [case, alias, exemplar]
+    published = {page.pk: document(es, page) for page in pages}
+    call_command("update_index", verbosity=0)
+    rebuilt = {page.pk: document(es, page) for page in pages}
+    assert rebuilt == published
+    assert rebuilt[alias.pk]["visibility"] == "restricted"
+    assert set(rebuilt[case.pk]["sanctions"]) == {"party:warning", "admin:demerit", "referred"}
+    assert len(rebuilt[exemplar.pk]["work_areas"]) == 2
