@@ -142,18 +142,26 @@ def preload_parental_m2m(model, objs):
             continue
         if not isinstance(django_field, ParentalManyToManyField):
             continue
-        source, target = django_field.m2m_field_name(), django_field.m2m_reverse_field_name()
-        ordering = django_field.related_model._meta.ordering or ["pk"]
-        rows = (
-            django_field.remote_field.through.objects.filter(**{f"{source}_id__in": pks})
-            .select_related(target)
-            .order_by(*[_prefixed(target, name) for name in ordering])
-        )
-        for pk in pks:
-            preloaded[(field.field_name, pk)] = []
-        for row in rows:
-            preloaded[(field.field_name, getattr(row, f"{source}_id"))].append(getattr(row, target))
+        for pk, targets in parental_m2m_targets(model, field.field_name, pks).items():
+            preloaded[(field.field_name, pk)] = targets
     return preloaded
+
+
+def parental_m2m_targets(model, field_name, pks):
+    """{pk: [objects]} of the modelcluster many-to-many ``field_name`` for each of ``pks``, in
+    one query, each list in the target model's own order (as ``page.<field>.all()`` gives)."""
+    django_field = model._meta.get_field(field_name)
+    source, target = django_field.m2m_field_name(), django_field.m2m_reverse_field_name()
+    ordering = django_field.related_model._meta.ordering or ["pk"]
+    rows = (
+        django_field.remote_field.through.objects.filter(**{f"{source}_id__in": pks})
+        .select_related(target)
+        .order_by(*[_prefixed(target, name) for name in ordering])
+    )
+    found = {pk: [] for pk in pks}
+    for row in rows:
+        found[getattr(row, f"{source}_id")].append(getattr(row, target))
+    return found
 
 
 def _prefixed(relation, ordering):

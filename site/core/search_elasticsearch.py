@@ -116,6 +116,15 @@ class PageDocument(Document):
         }
 
 
+def _slugs_and_names(model, field_name, ids):
+    """{page id: [(slug, name)]} of a taxonomy relation, in the order ``page.<field>.all()``
+    gives, so rebuilt documents equal those written on publishing."""
+    from jingjian.core.search_backends import parental_m2m_targets
+
+    targets = parental_m2m_targets(model, field_name, ids)
+    return {pk: [(t.slug, t.name) for t in items] for pk, items in targets.items()}
+
+
 def _page_values(page, names):
     return {"pk": page.pk, **{name: getattr(page, name) for name in names}}
 
@@ -199,12 +208,8 @@ class CaseStudyDocument(PageDocument):
             .filter(pk__in=ids)
             .values("pk", "path", "facts", "work_area__slug", "work_area__name", *cls.VALUES)
         )
-        problem_types, handlings = {}, {}
-        through = CaseStudyPage.problem_types.through.objects.filter(casestudypage_id__in=ids)
-        for page_id, slug, name in through.order_by("problemtype__name").values_list(
-            "casestudypage_id", "problemtype__slug", "problemtype__name"
-        ):
-            problem_types.setdefault(page_id, []).append((slug, name))
+        problem_types = _slugs_and_names(CaseStudyPage, "problem_types", ids)
+        handlings = {}
         for row in (
             Handling.objects.filter(page_id__in=ids)
             .order_by("sort_order", "pk")
@@ -280,12 +285,7 @@ class ExemplarDocument(PageDocument):
             .filter(pk__in=ids)
             .values("pk", "path", "deeds", "category__slug", "category__name", *cls.VALUES)
         )
-        work_areas = {}
-        through = ExemplarPage.work_areas.through.objects.filter(exemplarpage_id__in=ids)
-        for page_id, slug, name in through.order_by("workarea__name").values_list(
-            "exemplarpage_id", "workarea__slug", "workarea__name"
-        ):
-            work_areas.setdefault(page_id, []).append((slug, name))
+        work_areas = _slugs_and_names(ExemplarPage, "work_areas", ids)
         access = visibility.index_fields_many([SimpleNamespace(**row) for row in rows])
         return {
             row["pk"]: cls.source_of(

@@ -77,23 +77,9 @@ def public_pages(queryset):
 
 
 def visibility_of(page):
-    """The visibility level of ``page``, taking its ancestors' restrictions into account.
-
-    One query (Wagtail's ``get_view_restrictions`` takes two): restrictions on the page or an
-    ancestor (their paths are prefixes of its path), or — as Wagtail does for aliases — on the
-    page an alias among them stands for."""
-    steplen = Page.steplen
-    paths = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
-    types = set(
-        PageViewRestriction.objects.filter(
-            models.Q(page__path__in=paths) | models.Q(page__aliases__path__in=paths)
-        ).values_list("restriction_type", flat=True)
-    )
-    if not types:
-        return Visibility.PUBLIC
-    if types == {BaseViewRestriction.LOGIN}:
-        return Visibility.INTRANET
-    return Visibility.RESTRICTED
+    """The visibility level of ``page``, taking its ancestors' restrictions into account (and,
+    as Wagtail does for aliases, those of the page an alias among them stands for)."""
+    return Visibility(index_fields(page)["visibility"])
 
 
 def can_see_page(page, user=None):

@@ -87,7 +87,7 @@ def test_a_rebuild_writes_the_documents_publishing_wrote(es, make_page_visible):
     from jingjian.core.models import WorkArea
     from tests.factories import ExemplarPageFactory
 
-    case = CaseStudyPageFactory(title="重建比对案例", problem_types=["推诿扯皮", "文山会海"])
+    case = CaseStudyPageFactory(title="重建比对案例", problem_types=["推诿扯皮", "衙门作风"])
     HandlingFactory(page=case, party_sanction="warning", administrative_sanction="demerit")
     HandlingFactory(page=case, pseudonym="李某", party_sanction="", referred=True)
     case.facts = [
