@@ -263,6 +263,8 @@ def build_database_index():
                 for offset in range(0, len(ids), CHUNK):
                     chunk = list(queryset.filter(pk__in=ids[offset : offset + CHUNK]))
                     index.add_items(model, chunk)
+            # What update_index's rebuilder does when it finishes.
+            index._refresh_title_norms(full=True)
     finally:
         search_backends.optimize_search_tables = optimize_search_tables
     build = time.perf_counter() - started

@@ -100,8 +100,14 @@ def uses_sqlite_fts():
     """Whether searches run on this project's backend over SQLite's full-text index."""
     from django.db import connection
 
+    return connection.vendor == "sqlite" and uses_ranked_tiers()
+
+
+def uses_ranked_tiers():
+    """Whether searches run on this project's database backend (SQLite or PostgreSQL), whose
+    index entries ``RankedPages`` can rank a tier at a time."""
     backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND")
-    return connection.vendor == "sqlite" and backend == "jingjian.core.search_backends"
+    return backend == "jingjian.core.search_backends"
 
 
 def query_phrases(text):
@@ -113,7 +119,7 @@ RECENT_FIRST = [F("first_published_at").desc(nulls_last=True), F("pk").desc()]
 
 
 class RankedPages:
-    """The pages of a queryset matching a query, in rank order, on SQLite's full-text index.
+    """The pages of a queryset matching a query, in rank order, on the database's index.
 
     Ranked as ``rank_ordering`` says (title, then summary, then the rest; newest first in each),
     but a tier at a time, each by a full-text expression, so a first page costs about the same
@@ -121,16 +127,16 @@ class RankedPages:
     ``len()``, slices and iteration, as Django's Paginator and Wagtail's API pagination use."""
 
     def __init__(self, queryset, text):
-        self._matched, self._tiers = search_backends.fts_tiers(query_phrases(text))
+        self._index = search_backends.full_text_tiers(query_phrases(text))
         self.queryset = queryset.order_by()
         self._count = None
 
     @cached_property
     def matched(self):
         """Every match, unordered, as a queryset (for counts and facets)."""
-        limit = search_backends.WALK_ABOVE
-        many = search_backends.fts_entry_count(self._matched, limit + 1) > limit
-        return search_backends.sqlite_fts_filter(self.queryset, self._matched, many=many)
+        index, limit = self._index, search_backends.WALK_ABOVE
+        many = index.count(index.matched, limit + 1) > limit
+        return index.filter(self.queryset, index.matched, many=many)
 
     def count(self):
         if self._count is None:
@@ -143,15 +149,15 @@ class RankedPages:
     def ranked_ids(self, stop):
         """The ids of the first ``stop`` results."""
         ids = []
-        for expression in self._tiers:
+        for expression in self._index.tiers:
             need = stop - len(ids)
             if need <= 0:
                 break
-            entries = search_backends.fts_entry_count(expression, search_backends.WALK_ABOVE + 1)
+            entries = self._index.count(expression, search_backends.WALK_ABOVE + 1)
             if not entries:
                 continue
             walk = entries > search_backends.WALK_ABOVE
-            tier = search_backends.sqlite_fts_filter(self.queryset, expression, walk=walk)
+            tier = self._index.filter(self.queryset, expression, walk=walk)
             ids += tier.order_by(*RECENT_FIRST).values_list("pk", flat=True)[:need]
         return ids
 
@@ -179,7 +185,7 @@ def search_pages(queryset, text, summary_lookups=None):
     if not prepare_query(text):
         return queryset.none()
     engine = get_engine()
-    if engine is None and uses_sqlite_fts():
+    if engine is None and uses_ranked_tiers():
         return RankedPages(queryset, text)
     if summary_lookups is None:
         summary_lookups = ["summary"] if hasattr(queryset.model, "summary") else SUMMARY_LOOKUPS
@@ -528,7 +534,7 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
         if filters:
             # Filters go through a subquery: joins to child tables would repeat pages.
             narrowed = base.filter(pk__in=Page.objects.filter(filter_q(filters)).values("pk"))
-        if uses_sqlite_fts():
+        if uses_ranked_tiers():
             ranked = RankedPages(narrowed, text)
             matched = ranked.matched
         else:

@@ -16,22 +16,30 @@ match (``fts_tiers``, ``sqlite_fts_filter``).
 Everything else (the index tables, ranking, filters, rebuilds) is Wagtail's.
 """
 
+import json
+import queue
+import threading
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import (
+    Avg,
     BooleanField,
     CharField,
     Exists,
     Expression,
+    ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     Manager,
     OuterRef,
+    Q,
+    Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length
 from django.utils.encoding import force_str
 from modelcluster.fields import ParentalManyToManyField
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
@@ -51,67 +59,6 @@ def _flatten(value):
     if isinstance(value, dict):
         return " ".join(_flatten(item) for item in value.values())
     return str(value)
-
-
-class _Prepared:
-    """Stands in for a model instance while it is indexed; its search fields return tokens."""
-
-    def __init__(self, obj, preloaded=None):
-        self._obj = obj
-        self.pk = obj.pk
-        self._preloaded = preloaded or {}
-        # Wagtail's indexers read every field once per column (title, body, autocomplete).
-        self._values = {}
-
-    def value_of(self, field, compute):
-        key = id(field)
-        if key not in self._values:
-            self._values[key] = compute()
-        return self._values[key]
-
-    def __getattr__(self, name):
-        return getattr(self._obj, name)
-
-    def get_search_fields(self):
-        model = type(self._obj)
-        if model not in _PREPARED_FIELDS:
-            _PREPARED_FIELDS[model] = [_prepare_field(f) for f in self._obj.get_search_fields()]
-        return _PREPARED_FIELDS[model]
-
-
-_PREPARED_FIELDS = {}
-
-
-def _unwrap(obj):
-    return obj._obj if isinstance(obj, _Prepared) else obj
-
-
-class _PreparedSearchField(SearchField):
-    def __init__(self, original):
-        self.__dict__.update(original.__dict__)
-        self._original = original
-
-    def get_value(self, obj):
-        def compute():
-            return chinese.index_text(_flatten(self._original.get_value(_unwrap(obj))))
-
-        return obj.value_of(self, compute) if isinstance(obj, _Prepared) else compute()
-
-
-class _PreparedRelatedFields(RelatedFields):
-    def __init__(self, original):
-        super().__init__(original.field_name, [_prepare_field(f) for f in original.fields])
-        self._original = original
-
-    def get_value(self, obj):
-        def compute():
-            items = _preloaded_items(_unwrap(obj), self.field_name, obj._preloaded)
-            if items is not None:
-                return _Preloaded(items)
-            return self._original.get_value(_unwrap(obj))
-
-        # Wagtail's indexers ask once per column; each ask would build a related manager.
-        return obj.value_of(self, compute) if isinstance(obj, _Prepared) else compute()
 
 
 class _Preloaded(Manager):
@@ -176,30 +123,6 @@ def _preloaded_items(obj, field_name, preloaded):
     return preloaded.get((field_name, obj.pk))
 
 
-class _UnwrappedAutocompleteField(AutocompleteField):
-    """Autocomplete keeps its raw text (it is prefix-matched); it only needs the real object."""
-
-    def __init__(self, original):
-        self.__dict__.update(original.__dict__)
-        self._original = original
-
-    def get_value(self, obj):
-        def compute():
-            return self._original.get_value(_unwrap(obj))
-
-        return obj.value_of(self, compute) if isinstance(obj, _Prepared) else compute()
-
-
-def _prepare_field(field):
-    if isinstance(field, SearchField):
-        return _PreparedSearchField(field)
-    if isinstance(field, RelatedFields):
-        return _PreparedRelatedFields(field)
-    if isinstance(field, AutocompleteField):
-        return _UnwrappedAutocompleteField(field)
-    return field  # filter fields are not read by the database indexers
-
-
 def chinese_query(query):
     """Rewrite a plain-text query into phrases of index tokens; ``None`` if nothing is left."""
     if isinstance(query, PlainText):
@@ -237,12 +160,6 @@ class ChineseCompilerMixin:
             return self.queryset.none()
         self.query = rewritten
         return super().search(config, start, stop, score_field=score_field, **kwargs)
-
-
-class ChineseIndexMixin:
-    def add_items(self, model, objs):
-        preloaded = preload_parental_m2m(model, objs)
-        return super().add_items(model, [_Prepared(obj, preloaded) for obj in objs])
 
 
 # On SQLite a page's title and summary are indexed twice: as ordinary tokens and as *marked*
@@ -291,26 +208,21 @@ def _autocomplete_text(value):
     return force_str(value)
 
 
-def database_columns(obj, model_fields=None, preloaded=None):
-    """The title, autocomplete and body columns of ``obj``'s index entry, in one pass over its
-    search fields (Wagtail's indexer reads every field once per column); ``preloaded`` is from
+def searchable_texts(obj, model_fields=None, preloaded=None):
+    """Every searchable value of ``obj`` in one pass over its search fields (Wagtail's indexers
+    read every field once per column), as (field, text, top level): index tokens for search
+    fields, the raw text for autocomplete fields. ``preloaded`` is from
     ``preload_parental_m2m``."""
     model_fields = {} if model_fields is None else model_fields
     preloaded = preloaded or {}
-    title, body, autocomplete = [], [], []
 
     def walk(target, fields, top_level):
         for field in fields:
             if isinstance(field, SearchField):
-                tokens = chinese.index_text(
-                    _flatten(_searchable_value(field, target, model_fields))
-                )
-                mark = MARKED_FIELDS.get(field.field_name) if top_level else None
-                if mark and tokens:
-                    tokens = f"{tokens} {' '.join(marked_phrase(tokens.split(), mark))}"
-                (title if field.field_name == "title" else body).append(tokens)
+                value = _flatten(_searchable_value(field, target, model_fields))
+                yield field, chinese.index_text(value), top_level
             elif isinstance(field, AutocompleteField):
-                autocomplete.append(_autocomplete_text(field.get_value(target)))
+                yield field, _autocomplete_text(field.get_value(target)), top_level
             elif isinstance(field, RelatedFields):
                 items = _preloaded_items(target, field.field_name, preloaded) if top_level else None
                 related = _Preloaded(items) if items is not None else field.get_value(target)
@@ -321,10 +233,88 @@ def database_columns(obj, model_fields=None, preloaded=None):
                 else:
                     related = [related() if callable(related) else related]
                 for item in related:
-                    walk(item, field.fields, False)
+                    yield from walk(item, field.fields, False)
 
-    walk(obj, obj.get_search_fields(), True)
+    yield from walk(obj, obj.get_search_fields(), True)
+
+
+def database_columns(obj, model_fields=None, preloaded=None):
+    """The title, autocomplete and body columns of ``obj``'s SQLite index entry."""
+    title, body, autocomplete = [], [], []
+    for field, text, top_level in searchable_texts(obj, model_fields, preloaded):
+        if isinstance(field, AutocompleteField):
+            autocomplete.append(text)
+            continue
+        mark = MARKED_FIELDS.get(field.field_name) if top_level else None
+        if mark and text:
+            text = f"{text} {' '.join(marked_phrase(text.split(), mark))}"
+        (title if field.field_name == "title" else body).append(text)
     return " ".join(title), " ".join(autocomplete), " ".join(body)
+
+
+# The weights of PostgreSQL's tsvectors, as modelsearch gives them to field boosts.
+WEIGHTS = "ABCD"
+
+
+def postgres_columns(obj, model_fields=None, preloaded=None):
+    """The texts of ``obj``'s PostgreSQL index entry: (title tokens, title weight,
+    autocomplete text, body tokens of weight A, B, C, D).
+
+    Unlike Wagtail's, the body holds the title too, so that "every term anywhere" is one
+    condition on one indexed column (``body @@ query``); and the summary a second time as
+    marked tokens, so that "every term in the summary" is one too (``postgres_tiers``)."""
+    from modelsearch.backends.database.postgres.weights import get_weight
+
+    title, title_weight, autocomplete = [], "D", []
+    body = {weight: [] for weight in WEIGHTS}
+    for field, text, top_level in searchable_texts(obj, model_fields, preloaded):
+        if isinstance(field, AutocompleteField):
+            autocomplete.append(text)
+            continue
+        if not text:
+            continue
+        weight = get_weight(field.boost)
+        if field.field_name == "title":
+            title.append(text)
+            title_weight = weight
+        body[weight].append(text)
+        if top_level and field.field_name == "summary":
+            body["D"].append(" ".join(marked_phrase(text.split(), SUMMARY_MARK)))
+    return (
+        " ".join(title),
+        title_weight,
+        ", ".join(autocomplete),
+        *(" ".join(body[weight]) for weight in WEIGHTS),
+    )
+
+
+# Wagtail's title norm (for relevance): the average title length over the entry's own title
+# length, where the average is the whole table's. New rows get their batch's average (a good
+# estimate for a batch of a rebuild; 1.0 for a single page, as Wagtail starts from), written
+# with the row: updating every row afterwards would rewrite all of PostgreSQL's text indexes.
+def batch_title_norms(lengths):
+    """Title norms for a batch of entries whose titles have ``lengths`` (0: no title)."""
+    titled = [n for n in lengths if n > 0]
+    average = sum(titled) / len(titled) if titled else 0
+    return [average / n if n > 0 else 1.0 for n in lengths]
+
+
+# How far a stored norm may drift from the table's before a full refresh rewrites it.
+TITLE_NORM_TOLERANCE = 0.05
+
+
+def refresh_stale_title_norms(entries):
+    """Bring title norms to the table's average, rewriting only rows off by more than
+    ``TITLE_NORM_TOLERANCE`` (what Wagtail's full refresh does, without touching every row)."""
+    entries = entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
+    average = entries.aggregate(Avg("title_length"))["title_length__avg"]
+    if not average:
+        return
+    exact = ExpressionWrapper(Value(float(average)) / F("title_length"), output_field=FloatField())
+    entries.filter(
+        Q(title_norm__lt=exact * (1 - TITLE_NORM_TOLERANCE))
+        | Q(title_norm__gt=exact * (1 + TITLE_NORM_TOLERANCE))
+    ).update(title_norm=exact)
 
 
 def _sqlite_backend(params):
@@ -344,30 +334,49 @@ def _sqlite_backend(params):
             rows = {str(obj.pk): database_columns(obj, model_fields, preloaded) for obj in objs}
             if not rows:
                 return
-            entries = self.entries.filter(content_type_id=get_content_type_pk(model))
-            # Entries being replaced are deleted in one statement and written again with the
-            # new ones (an UPDATE per object made rebuilding an existing index slow).
-            entries.filter(object_id__in=rows.keys())._raw_delete(entries.db)
-            self.entries.bulk_create(
+            content_type = get_content_type_pk(model)
+            # One statement for the batch (rows passed as JSON): SQLite releases Python's
+            # interpreter lock once per statement, and the background writer of a bulk build
+            # only runs alongside the Python work when statements are long.
+            # SQLite's title length is the length of the title column's text.
+            norms = batch_title_norms([len(title) for title, _, _ in rows.values()])
+            payload = json.dumps(
                 [
-                    sqlite.IndexEntry(
-                        content_type_id=get_content_type_pk(model),
-                        object_id=object_id,
-                        title=title,
-                        autocomplete=autocomplete,
-                        body=body,
-                    )
-                    for object_id, (title, autocomplete, body) in rows.items()
-                ]
+                    [object_id, *columns, norm]
+                    for (object_id, columns), norm in zip(rows.items(), norms, strict=True)
+                ],
+                ensure_ascii=False,
             )
-            self._refresh_title_norms()
+            table = sqlite.IndexEntry._meta.db_table
+            alias = self.entries.db
+
+            def write():
+                # Entries being replaced are deleted in one statement and written again with
+                # the new ones (an UPDATE per object made rebuilding an existing index slow).
+                entries = self.entries.filter(content_type_id=content_type)
+                with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+                    entries.filter(object_id__in=rows.keys())._raw_delete(alias)
+                    cursor.execute(
+                        f"""
+                        INSERT INTO {table} (content_type_id, object_id, title, autocomplete,
+                                             body, title_norm)
+                        SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+                               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+                               json_extract(value, '$[4]')
+                        FROM json_each(%s)
+                        """,
+                        [content_type, payload],
+                    )
+
+            write_index_rows(alias, write)
 
         def _refresh_title_norms(self, full=False):
             # The per-batch refresh scans the whole table each time (quadratic over a rebuild);
             # title norms only feed the relevance order the admin uses, so they are brought up
             # to date when a rebuild finishes (full=True) rather than after every batch.
             if full:
-                super()._refresh_title_norms(full=True)
+                finish_index_writes(self.entries.db)
+                refresh_stale_title_norms(self.entries)
 
     class Backend(sqlite.SQLiteSearchBackend):
         query_compiler_class = Compiler
@@ -378,12 +387,61 @@ def _sqlite_backend(params):
 
 def _postgres_backend(params):
     from modelsearch.backends.database.postgres import postgres
+    from modelsearch.utils import get_content_type_pk
 
     class Compiler(ChineseCompilerMixin, postgres.PostgresSearchQueryCompiler):
         pass
 
-    class Index(ChineseIndexMixin, postgres.PostgresIndex):
-        pass
+    class Index(postgres.PostgresIndex):
+        def add_items(self, model, objs):
+            # Wagtail's PostgreSQL add_items builds Django expressions per field per object;
+            # here the texts are already tokens, so the rows go in one parameterised INSERT.
+            if not model.get_search_fields() or not objs:
+                return
+            model_fields = {}
+            preloaded = preload_parental_m2m(model, objs)
+            content_type = get_content_type_pk(model)
+            rows = [postgres_columns(obj, model_fields, preloaded) for obj in objs]
+            # PostgreSQL's title length is the number of distinct words in the title vector.
+            norms = batch_title_norms([len(set(row[0].split())) for row in rows])
+            params = [self.backend.autocomplete_config]
+            for obj, columns, norm in zip(objs, rows, norms, strict=True):
+                params += [content_type, str(obj.pk), *columns, norm]
+            row = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            body = " || ".join(
+                f"setweight(to_tsvector('simple', v.{w.lower()}), '{w}')" for w in WEIGHTS
+            )
+            sql = f"""
+                WITH config AS (SELECT %s::regconfig AS autocomplete)
+                INSERT INTO {postgres.IndexEntry._meta.db_table}
+                    (content_type_id, object_id, title, autocomplete, body, title_norm,
+                     title_text, body_text)
+                SELECT v.content_type_id, v.object_id,
+                       setweight(to_tsvector('simple', v.title), v.title_weight::"char"),
+                       to_tsvector(config.autocomplete, v.autocomplete),
+                       {body}, v.title_norm::float, '', ''
+                FROM config, (VALUES {", ".join([row] * len(objs))})
+                     AS v(content_type_id, object_id, title, title_weight, autocomplete,
+                          a, b, c, d, title_norm)
+                ON CONFLICT (content_type_id, object_id)
+                DO UPDATE SET title = EXCLUDED.title, title_norm = EXCLUDED.title_norm,
+                              autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body,
+                              title_text = '', body_text = ''
+            """
+            # The plain-text columns feed trigram (fuzzy) search, which Chinese text cannot use.
+            alias = self.write_connection.alias
+
+            def write():
+                with connections[alias].cursor() as cursor:
+                    cursor.execute(sql, params)
+
+            write_index_rows(alias, write)
+
+        def _refresh_title_norms(self, full=False):
+            # As on SQLite: once when a rebuild finishes, not a table scan per batch.
+            if full:
+                finish_index_writes(self.write_connection.alias)
+                refresh_stale_title_norms(self.entries)
 
     class Backend(postgres.PostgresSearchBackend):
         query_compiler_class = Compiler
@@ -428,12 +486,6 @@ def fts_tiers(phrases):
     title = _fts_all([marked_phrase(p, TITLE_MARK) for p in phrases])
     summary = _fts_all([marked_phrase(p, SUMMARY_MARK) for p in phrases])
     return matched, [title, f"{summary} NOT {title}", f"({matched} NOT {title}) NOT {summary}"]
-
-
-def _fts_table():
-    from modelsearch.conf import get_app_config
-
-    return get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
 
 
 class _FTSMatch(Expression):
@@ -506,6 +558,115 @@ def sqlite_fts_filter(queryset, expression, walk=False, many=False):
         .values("page_id")
     )
     return queryset.filter(pk__in=collected)
+
+
+class SQLiteTiers:
+    """A query's rank tiers on SQLite's full-text index (``fts_tiers``), for ``RankedPages``."""
+
+    def __init__(self, phrases):
+        self.matched, self.tiers = fts_tiers(phrases)
+
+    def count(self, expression, limit):
+        return fts_entry_count(expression, limit)
+
+    def filter(self, queryset, expression, walk=False, many=False):
+        return sqlite_fts_filter(queryset, expression, walk=walk, many=many)
+
+
+# Ranking on PostgreSQL -------------------------------------------------------------------
+# The same tiers as on SQLite, as conditions on an index entry ``e``: every phrase in the title
+# column; else every phrase in the summary (its marked tokens in the body); else in the body,
+# which holds all the searchable text (``postgres_columns``), so that each condition can use the
+# GIN index of one column. A tier is walked in date order through the index migration 0006
+# made, or collected through the GIN index, as on SQLite.
+
+
+def _tsquery(phrases):
+    """SQL and parameters of a tsquery matching every one of ``phrases``."""
+    sql = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
+    return f"({sql})", [" ".join(tokens) for tokens in phrases]
+
+
+class PostgresTiers:
+    """A query's rank tiers on PostgreSQL's index entries, for ``RankedPages``."""
+
+    def __init__(self, phrases):
+        query, query_params = _tsquery(phrases)
+        summary, summary_params = _tsquery([marked_phrase(p, SUMMARY_MARK) for p in phrases])
+        self.matched = (f"e.body @@ {query}", query_params)
+        self.tiers = [
+            (f"e.title @@ {query}", query_params),
+            (f"e.body @@ {summary} AND NOT e.title @@ {query}", summary_params + query_params),
+            (
+                f"e.body @@ {query} AND NOT e.title @@ {query} AND NOT e.body @@ {summary}",
+                query_params + query_params + summary_params,
+            ),
+        ]
+
+    def count(self, condition, limit):
+        sql, params = condition
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {_entries_table()} e WHERE {sql} LIMIT %s)"
+                " AS matched",
+                [*params, limit],
+            )
+            return cursor.fetchone()[0]
+
+    def filter(self, queryset, condition, walk=False, many=False):
+        return queryset.filter(_EntryMatch(F("pk"), F("content_type_id"), condition, walk))
+
+
+def _entries_table():
+    from modelsearch.conf import get_app_config
+
+    return get_app_config().get_model("IndexEntry")._meta.db_table
+
+
+class _EntryMatch(Expression):
+    """Whether a page's index entry meets a condition on ``e``: probed for this page (``walk``;
+    ``OFFSET 0`` keeps PostgreSQL from turning the probe into a join over every match) or
+    tested against the collected matches."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, page_id, content_type_id, condition, walk):
+        super().__init__()
+        self.page_id, self.content_type_id = page_id, content_type_id
+        self.condition, self.walk = condition, walk
+
+    def get_source_expressions(self):
+        return [self.page_id, self.content_type_id]
+
+    def set_source_expressions(self, expressions):
+        self.page_id, self.content_type_id = expressions
+
+    def as_sql(self, compiler, connection):
+        from modelsearch.utils import get_descendants_content_types_pks
+        from wagtail.models import Page
+
+        page_id, page_params = compiler.compile(self.page_id)
+        condition, params = self.condition
+        table = _entries_table()
+        if self.walk:
+            content_type, type_params = compiler.compile(self.content_type_id)
+            return (
+                f"EXISTS (SELECT 1 FROM {table} e WHERE e.content_type_id = {content_type}"
+                f" AND e.object_id = ({page_id})::text AND {condition} OFFSET 0)",
+                [*type_params, *page_params, *params],
+            )
+        types = list(get_descendants_content_types_pks(Page))
+        return (
+            f"{page_id} IN (SELECT e.object_id::integer FROM {table} e"
+            f" WHERE e.content_type_id IN ({', '.join(['%s'] * len(types))}) AND {condition})",
+            [*page_params, *types, *params],
+        )
+
+
+def full_text_tiers(phrases):
+    """The rank tiers of a query's phrases on this database's full-text index."""
+    return PostgresTiers(phrases) if connection.vendor == "postgresql" else SQLiteTiers(phrases)
 
 
 # Elasticsearch 8 ------------------------------------------------------------------------
@@ -649,12 +810,101 @@ def _fts_table():
 FTS5_DEFAULT_AUTOMERGE = 4
 
 
+class BackgroundWriter:
+    """Runs index writes in order on a thread with its own database connection.
+
+    During a bulk build the next batch of pages is then loaded and turned into tokens (Python,
+    which holds the interpreter lock) while the database stores this one (SQLite's C code and
+    the PostgreSQL server, which do not need it): the two cores work at once. At most one batch
+    waits in the queue. The first error stops the writes and is raised in the caller's thread
+    at its next ``submit``, ``flush`` or ``close``."""
+
+    def __init__(self):
+        self._jobs = queue.Queue(maxsize=1)
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="search-index-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        try:
+            while True:
+                job = self._jobs.get()
+                try:
+                    if job is None:
+                        return
+                    if self._error is None:
+                        job()
+                except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+                    self._error = error
+                finally:
+                    self._jobs.task_done()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def _raise(self):
+        if self._error is not None:
+            raise self._error
+
+    def submit(self, job):
+        self._raise()
+        self._jobs.put(job)
+
+    def flush(self):
+        """Wait until every submitted write is stored."""
+        self._jobs.join()
+        self._raise()
+
+    def close(self, raise_error=True):
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        if raise_error:
+            self._raise()
+
+
+# Background writers of bulk builds in progress, by database alias.
+_WRITERS = {}
+
+
+def write_index_rows(alias, write):
+    """Run ``write`` (which stores index rows on ``connections[alias]``): on the background
+    writer while ``bulk_indexing`` has one, else now."""
+    writer = _WRITERS.get(alias)
+    if writer is None:
+        write()
+    elif connections[alias].in_atomic_block:
+        # Inside the caller's transaction (an atomic rebuild): the rows belong in it, after
+        # the ones already queued.
+        writer.flush()
+        write()
+    else:
+        writer.submit(write)
+
+
+def finish_index_writes(alias):
+    """Wait for the index rows a bulk build is still writing (before reading the table)."""
+    writer = _WRITERS.get(alias)
+    if writer is not None:
+        writer.flush()
+
+
+def writes_in_background(db_connection):
+    """Whether a bulk build on ``db_connection`` can write from a second connection: not inside
+    a transaction (the rows would be outside it) nor on an in-memory SQLite database."""
+    if db_connection.in_atomic_block or db_connection.vendor not in ("sqlite", "postgresql"):
+        return False
+    return not (db_connection.vendor == "sqlite" and db_connection.is_in_memory_db())
+
+
 @contextmanager
 def bulk_indexing(db_connection=None):
-    """Index many objects (``update_index``): on SQLite, FTS5's merging of index segments after
-    each insert is suspended (``automerge`` 0, a setting stored with the table) and everything is
-    merged once at the end by ``optimize_search_tables``, which also runs on other databases.
-    The setting is restored even if indexing fails."""
+    """Index many objects (``update_index``).
+
+    - Rows are written by a ``BackgroundWriter`` where ``writes_in_background`` allows.
+    - On SQLite, FTS5's merging of index segments after each insert is suspended (``automerge``
+      0, a setting stored with the table) and everything is merged once at the end by
+      ``optimize_search_tables``, which also runs on other databases. The setting is restored
+      even if indexing fails."""
     db_connection = db_connection or connection
     table = _fts_table() if db_connection.vendor == "sqlite" else None
 
@@ -664,9 +914,17 @@ def bulk_indexing(db_connection=None):
 
     if table:
         configure("automerge", 0)
+    writer = BackgroundWriter() if writes_in_background(db_connection) else None
+    if writer:
+        _WRITERS[db_connection.alias] = writer
     try:
         yield
+        if writer:
+            writer.close()
     finally:
+        if writer:
+            _WRITERS.pop(db_connection.alias, None)
+            writer.close(raise_error=False)
         if table:
             configure("automerge", FTS5_DEFAULT_AUTOMERGE)
     optimize_search_tables(db_connection)

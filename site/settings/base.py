@@ -184,7 +184,13 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.core.search_backends"}}
+# The database index is rebuilt in place, batch by batch (ATOMIC_REBUILD off): every page keeps
+# its old entry until its new one is written, so readers always find it, and publishing is not
+# held up for the whole rebuild by one long transaction; the batches are written from a second
+# connection while the next is prepared (search_backends.bulk_indexing).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "jingjian.core.search_backends", "ATOMIC_REBUILD": False}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

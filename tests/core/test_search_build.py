@@ -1,8 +1,12 @@
 """Building the database search index in bulk (``update_index``), on SQLite or PostgreSQL."""
 
+import threading
+
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, connections
+from django.db.models import F
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -75,18 +79,19 @@ def test_update_index_merges_once_and_restores_automatic_merging(monkeypatch):
     PostgreSQL (no such setting) the same command simply indexes."""
     fts = search.uses_sqlite_fts()
     seen = []
-    columns = search_backends.database_columns
+    texts = search_backends.searchable_texts
 
-    def database_columns(*args):
+    def searchable_texts(*args):
         seen.append(fts_automerge() if fts else "indexed")
-        return columns(*args)
+        return texts(*args)
 
-    monkeypatch.setattr(search_backends, "database_columns", database_columns)
+    monkeypatch.setattr(search_backends, "searchable_texts", searchable_texts)
     CaseStudyPageFactory(title="合并测试")
     seen.clear()
     call_command("update_index", verbosity=0)
+    assert seen
     if fts:
-        assert seen and set(seen) == {0}  # no merging while the rows go in
+        assert set(seen) == {0}  # no merging while the rows go in
         assert fts_automerge() == search_backends.FTS5_DEFAULT_AUTOMERGE
     assert [p.title for p in search.search_pages(Page.objects.live(), "合并测试")] == ["合并测试"]
 
@@ -96,10 +101,73 @@ def test_a_failing_index_build_is_reported_and_automatic_merging_restored(monkey
         raise RuntimeError("disk full")
 
     CaseStudyPageFactory(title="失败测试")
-    monkeypatch.setattr(search_backends, "database_columns", broken)
-    if connection.vendor == "postgresql":
-        monkeypatch.setattr(search_backends, "_Prepared", broken)
+    monkeypatch.setattr(search_backends, "searchable_texts", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         call_command("update_index", verbosity=0)
     if search.uses_sqlite_fts():
         assert fts_automerge() == search_backends.FTS5_DEFAULT_AUTOMERGE
+
+
+def index_entries():
+    from modelsearch.conf import get_app_config
+
+    return get_app_config().get_model("IndexEntry")._default_manager.all()
+
+
+def test_update_index_writes_title_norms_without_rewriting_the_text_index():
+    """Every entry's title norm (Wagtail's relevance factor) is the table's average title length
+    over its own, within the tolerance; on SQLite, changing norms leaves the full-text table
+    alone (Wagtail's trigger re-indexed every page's text when a rebuild refreshed them)."""
+    for i, title in enumerate(["短", "稍长一些的标题", "一个相当长的案例标题用来拉开差距"]):
+        CaseStudyPageFactory(title=f"{title}{i}")
+    call_command("update_index", verbosity=0)
+    entries = index_entries().annotate(n=Length("title")).filter(n__gt=0)
+    lengths = list(entries.values_list("n", flat=True))
+    average = sum(lengths) / len(lengths)
+    for norm, n in entries.values_list("title_norm", "n"):
+        assert norm == pytest.approx(average / n, rel=search_backends.TITLE_NORM_TOLERANCE)
+    assert len({round(norm, 3) for norm in entries.values_list("title_norm", flat=True)}) > 1
+
+    if connection.vendor == "sqlite":
+
+        def changes():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT total_changes()")
+                return cursor.fetchone()[0]
+
+        before = changes()
+        updated = entries.update(title_norm=0.5)
+        assert changes() - before == updated  # no trigger wrote to the full-text table
+        before = changes()
+        updated = entries.update(title="重写")
+        assert changes() - before > 2 * updated  # text changes still reach it (and FTS5)
+    else:  # PostgreSQL has no trigger; refreshing rewrites only rows off by more than 5%
+        entries.update(title_norm=F("title_norm") * 1.01)
+        entries.filter(pk=entries.first().pk).update(title_norm=99)
+        with CaptureQueriesContext(connection) as queries:
+            search_backends.refresh_stale_title_norms(index_entries())
+        assert queries.captured_queries[-1]["sql"].startswith("UPDATE")
+        assert index_entries().filter(title_norm=99).count() == 0
+        assert index_entries().filter(title_norm__gt=1.5 * max(1, average)).count() == 0
+
+
+def test_background_writer_stops_at_the_first_error_and_reports_it():
+    """A failing write (here a real database error) stops the writes queued after it and is
+    raised in the caller's thread."""
+    writer = search_backends.BackgroundWriter()
+    written = []
+
+    def fails():
+        with connections["default"].cursor() as cursor:
+            cursor.execute("INSERT INTO no_such_table VALUES (1)")
+
+    writer.submit(fails)
+    with pytest.raises(DatabaseError):
+        writer.flush()
+    writer.close(raise_error=False)
+    assert written == []
+
+    writer = search_backends.BackgroundWriter()
+    writer.submit(lambda: written.append(threading.current_thread().name))
+    writer.close()
+    assert written == ["search-index-writer"]
