@@ -11,9 +11,13 @@ SQLite (FTS5) or PostgreSQL variant for the current database, like Wagtail's own
 
 On SQLite, titles and summaries are also indexed as marked tokens (``TITLE_MARK``,
 ``SUMMARY_MARK``) so that the reader search can rank a tier at a time without reading every
-match (``fts_tiers``, ``sqlite_fts_filter``).
+match (``fts_tiers``, ``sqlite_fts_filter``); on PostgreSQL the body vector holds everything plus
+the summary's marked tokens (``postgres_columns``, ``PostgresTiers``).
 
-Everything else (the index tables, ranking, filters, rebuilds) is Wagtail's.
+Index rows are written with one INSERT per batch (on SQLite after one DELETE of the entries
+being replaced, in one transaction), during ``update_index`` by a background writer
+(``bulk_indexing``). The index tables, Wagtail's admin ranking, filters and the rebuild
+command are Wagtail's.
 """
 
 import json
@@ -262,7 +266,7 @@ def postgres_columns(obj, model_fields=None, preloaded=None):
 
     Unlike Wagtail's, the body holds the title too, so that "every term anywhere" is one
     condition on one indexed column (``body @@ query``); and the summary a second time as
-    marked tokens, so that "every term in the summary" is one too (``postgres_tiers``)."""
+    marked tokens, so that "every term in the summary" is one too (``PostgresTiers``)."""
     from modelsearch.backends.database.postgres.weights import get_weight
 
     title, title_weight, autocomplete = [], "D", []
@@ -289,14 +293,25 @@ def postgres_columns(obj, model_fields=None, preloaded=None):
 
 
 # Wagtail's title norm (for relevance): the average title length over the entry's own title
-# length, where the average is the whole table's. New rows get their batch's average (a good
-# estimate for a batch of a rebuild; 1.0 for a single page, as Wagtail starts from), written
-# with the row: updating every row afterwards would rewrite all of PostgreSQL's text indexes.
-def batch_title_norms(lengths):
+# length, where the average is the whole table's. It is written with the row (updating every
+# row afterwards would rewrite all of PostgreSQL's text indexes): a rebuild's batch uses its own
+# average, a good estimate; a few pages (publishing) use the table's.
+SMALL_BATCH = 50
+
+
+def batch_title_norms(lengths, entries):
     """Title norms for a batch of entries whose titles have ``lengths`` (0: no title)."""
     titled = [n for n in lengths if n > 0]
-    average = sum(titled) / len(titled) if titled else 0
-    return [average / n if n > 0 else 1.0 for n in lengths]
+    average = None
+    if len(lengths) < SMALL_BATCH:
+        average = (
+            entries.annotate(title_length=Length("title"))
+            .filter(title_length__gt=0)
+            .aggregate(Avg("title_length"))["title_length__avg"]
+        )
+    if average is None:
+        average = sum(titled) / len(titled) if titled else 0
+    return [float(average) / n if n > 0 else 1.0 for n in lengths]
 
 
 # How far a stored norm may drift from the table's before a full refresh rewrites it.
@@ -339,7 +354,7 @@ def _sqlite_backend(params):
             # interpreter lock once per statement, and the background writer of a bulk build
             # only runs alongside the Python work when statements are long.
             # SQLite's title length is the length of the title column's text.
-            norms = batch_title_norms([len(title) for title, _, _ in rows.values()])
+            norms = batch_title_norms([len(title) for title, _, _ in rows.values()], self.entries)
             payload = json.dumps(
                 [
                     [object_id, *columns, norm]
@@ -403,21 +418,21 @@ def _postgres_backend(params):
             content_type = get_content_type_pk(model)
             rows = [postgres_columns(obj, model_fields, preloaded) for obj in objs]
             # PostgreSQL's title length is the number of distinct words in the title vector.
-            norms = batch_title_norms([len(set(row[0].split())) for row in rows])
-            params = [self.backend.autocomplete_config]
+            norms = batch_title_norms([len(set(row[0].split())) for row in rows], self.entries)
+            params = [self.backend.config, self.backend.autocomplete_config]
             for obj, columns, norm in zip(objs, rows, norms, strict=True):
                 params += [content_type, str(obj.pk), *columns, norm]
             row = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             body = " || ".join(
-                f"setweight(to_tsvector('simple', v.{w.lower()}), '{w}')" for w in WEIGHTS
+                f"setweight(to_tsvector(config.search, v.{w.lower()}), '{w}')" for w in WEIGHTS
             )
             sql = f"""
-                WITH config AS (SELECT %s::regconfig AS autocomplete)
+                WITH config AS (SELECT %s::regconfig AS search, %s::regconfig AS autocomplete)
                 INSERT INTO {postgres.IndexEntry._meta.db_table}
                     (content_type_id, object_id, title, autocomplete, body, title_norm,
                      title_text, body_text)
                 SELECT v.content_type_id, v.object_id,
-                       setweight(to_tsvector('simple', v.title), v.title_weight::"char"),
+                       setweight(to_tsvector(config.search, v.title), v.title_weight::"char"),
                        to_tsvector(config.autocomplete, v.autocomplete),
                        {body}, v.title_norm::float, '', ''
                 FROM config, (VALUES {", ".join([row] * len(objs))})
@@ -581,18 +596,23 @@ class SQLiteTiers:
 # made, or collected through the GIN index, as on SQLite.
 
 
-def _tsquery(phrases):
+def _tsquery(phrases, config):
     """SQL and parameters of a tsquery matching every one of ``phrases``."""
-    sql = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
-    return f"({sql})", [" ".join(tokens) for tokens in phrases]
+    sql = " && ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(phrases))
+    return f"({sql})", [value for tokens in phrases for value in (config, " ".join(tokens))]
 
 
 class PostgresTiers:
     """A query's rank tiers on PostgreSQL's index entries, for ``RankedPages``."""
 
     def __init__(self, phrases):
-        query, query_params = _tsquery(phrases)
-        summary, summary_params = _tsquery([marked_phrase(p, SUMMARY_MARK) for p in phrases])
+        from wagtail.search.backends import get_search_backend
+
+        config = get_search_backend().config  # the index's (``SEARCH_CONFIG``, "simple")
+        query, query_params = _tsquery(phrases, config)
+        summary, summary_params = _tsquery(
+            [marked_phrase(p, SUMMARY_MARK) for p in phrases], config
+        )
         self.matched = (f"e.body @@ {query}", query_params)
         self.tiers = [
             (f"e.title @@ {query}", query_params),
@@ -862,19 +882,26 @@ class BackgroundWriter:
             self._raise()
 
 
-# Background writers of bulk builds in progress, by database alias.
+# Background writers of bulk builds in progress, by database alias: (owning thread, writer).
 _WRITERS = {}
+
+
+def _writer_of(alias):
+    """The background writer of the bulk build this thread runs on ``alias``, if any (other
+    threads of the process, e.g. a page published meanwhile, write in place)."""
+    owner, writer = _WRITERS.get(alias, (None, None))
+    return writer if owner == threading.get_ident() else None
 
 
 def write_index_rows(alias, write):
     """Run ``write`` (which stores index rows on ``connections[alias]``): on the background
-    writer while ``bulk_indexing`` has one, else now."""
-    writer = _WRITERS.get(alias)
+    writer while this thread's ``bulk_indexing`` has one, else now."""
+    writer = _writer_of(alias)
     if writer is None:
         write()
     elif connections[alias].in_atomic_block:
-        # Inside the caller's transaction (an atomic rebuild): the rows belong in it, after
-        # the ones already queued.
+        # Inside the caller's transaction (an atomic rebuild, which opens it before its first
+        # batch, so nothing is queued yet): the rows belong in it.
         writer.flush()
         write()
     else:
@@ -883,7 +910,7 @@ def write_index_rows(alias, write):
 
 def finish_index_writes(alias):
     """Wait for the index rows a bulk build is still writing (before reading the table)."""
-    writer = _WRITERS.get(alias)
+    writer = _writer_of(alias)
     if writer is not None:
         writer.flush()
 
@@ -916,7 +943,7 @@ def bulk_indexing(db_connection=None):
         configure("automerge", 0)
     writer = BackgroundWriter() if writes_in_background(db_connection) else None
     if writer:
-        _WRITERS[db_connection.alias] = writer
+        _WRITERS[db_connection.alias] = (threading.get_ident(), writer)
     try:
         yield
         if writer:

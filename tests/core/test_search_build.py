@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, connections
 from django.db.models import F
 from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
@@ -171,3 +172,25 @@ def test_background_writer_stops_at_the_first_error_and_reports_it():
     writer.submit(lambda: written.append(threading.current_thread().name))
     writer.close()
     assert written == ["search-index-writer"]
+
+
+def test_pages_published_during_a_rebuild_are_indexed_again_at_its_end():
+    """The rebuild writes in place: a batch loaded before an editor's publish and written after
+    it puts the old text back; ``update_index`` ends by indexing such pages again."""
+    from jingjian.core.management.commands.update_index import reindex_published_since
+
+    started = timezone.now()
+    case = CaseStudyPageFactory(title="重建前的旧标题")
+    loaded_by_the_rebuild = CaseStudyPage.objects.get(pk=case.pk)
+    page = CaseStudyPage.objects.get(pk=case.pk)
+    page.title = "重建中发布的新标题"
+    page.save_revision().publish()
+    index = get_search_backend().get_index_for_model(CaseStudyPage)
+    index.add_items(CaseStudyPage, [loaded_by_the_rebuild])  # the rebuild's late write
+    assert [p.pk for p in search.search_pages(Page.objects.live(), "重建前的旧标题")] == [case.pk]
+
+    reindex_published_since(started)
+    assert [p.pk for p in search.search_pages(Page.objects.live(), "重建中发布的新标题")] == [
+        case.pk
+    ]
+    assert not search.search_pages(Page.objects.live(), "重建前的旧标题")

@@ -10,10 +10,14 @@ from wagtail.search.management.commands.update_index import Command as WagtailUp
 
 class Command(WagtailUpdateIndex):
     def handle(self, **options):
+        from django.utils import timezone
+
         from jingjian.core.search_backends import bulk_indexing
 
+        started = timezone.now()
         with bulk_indexing():
             super().handle(**options)
+        reindex_published_since(started)
         if not settings.ELASTICSEARCH_URL:
             return
         from casestudies.models import CaseStudyPage
@@ -28,3 +32,13 @@ class Command(WagtailUpdateIndex):
             name = search_elasticsearch.rebuild(progress=bar.update)
         if not quiet:
             self.stdout.write(f"reader index rebuilt as {name} ({total} pages), alias swapped")
+
+
+def reindex_published_since(moment):
+    """Index again the pages published while the rebuild ran: the rebuild writes in place, and a
+    batch loaded before such a publish would have written over the newer entry."""
+    from wagtail.models import Page
+    from wagtail.search import index
+
+    for page in Page.objects.live().filter(last_published_at__gte=moment).specific():
+        index.insert_or_update_object(page)
