@@ -52,17 +52,18 @@ from modelsearch.query import And, Or, Phrase, PlainText
 from jingjian.core import chinese
 
 
-def _flatten(value):
-    """The text of a searchable value (lists and dicts joined, as Wagtail's indexers do)."""
+def _flatten(value, separator=" "):
+    """The text of a searchable value (lists and dicts joined, as Wagtail's indexers do: with
+    spaces for search fields, ", " for autocomplete)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, list | tuple):
-        return " ".join(_flatten(item) for item in value)
+        return separator.join(_flatten(item, separator) for item in value)
     if isinstance(value, dict):
-        return " ".join(_flatten(item) for item in value.values())
-    return str(value)
+        return separator.join(_flatten(item, separator) for item in value.values())
+    return force_str(value)
 
 
 class _Preloaded(Manager):
@@ -201,17 +202,6 @@ def _searchable_value(field, obj, model_fields):
     return django_field.value_from_object(obj)
 
 
-def _autocomplete_text(value):
-    # As Wagtail's database indexers join lists and dicts.
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return ", ".join(_autocomplete_text(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(_autocomplete_text(item) for item in value.values())
-    return force_str(value)
-
-
 def searchable_texts(obj, model_fields=None, preloaded=None):
     """Every searchable value of ``obj`` in one pass over its search fields (Wagtail's indexers
     read every field once per column), as (field, text, top level): index tokens for search
@@ -226,7 +216,7 @@ def searchable_texts(obj, model_fields=None, preloaded=None):
                 value = _flatten(_searchable_value(field, target, model_fields))
                 yield field, chinese.index_text(value), top_level
             elif isinstance(field, AutocompleteField):
-                yield field, _autocomplete_text(field.get_value(target)), top_level
+                yield field, _flatten(field.get_value(target), ", "), top_level
             elif isinstance(field, RelatedFields):
                 items = _preloaded_items(target, field.field_name, preloaded) if top_level else None
                 related = _Preloaded(items) if items is not None else field.get_value(target)
@@ -304,11 +294,7 @@ def batch_title_norms(lengths, entries):
     titled = [n for n in lengths if n > 0]
     average = None
     if len(lengths) < SMALL_BATCH:
-        average = (
-            entries.annotate(title_length=Length("title"))
-            .filter(title_length__gt=0)
-            .aggregate(Avg("title_length"))["title_length__avg"]
-        )
+        _titled, average = _average_title_length(entries)
     if average is None:
         average = sum(titled) / len(titled) if titled else 0
     return [float(average) / n if n > 0 else 1.0 for n in lengths]
@@ -318,11 +304,17 @@ def batch_title_norms(lengths, entries):
 TITLE_NORM_TOLERANCE = 0.05
 
 
+def _average_title_length(entries):
+    """The entries that have a title (annotated with ``title_length``, as Wagtail measures it)
+    and their average title length (``None`` when there are none)."""
+    titled = entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
+    return titled, titled.aggregate(Avg("title_length"))["title_length__avg"]
+
+
 def refresh_stale_title_norms(entries):
     """Bring title norms to the table's average, rewriting only rows off by more than
     ``TITLE_NORM_TOLERANCE`` (what Wagtail's full refresh does, without touching every row)."""
-    entries = entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
-    average = entries.aggregate(Avg("title_length"))["title_length__avg"]
+    entries, average = _average_title_length(entries)
     if not average:
         return
     exact = ExpressionWrapper(Value(float(average)) / F("title_length"), output_field=FloatField())
