@@ -109,3 +109,24 @@ def test_a_rebuild_writes_the_documents_publishing_wrote(es, make_page_visible):
     assert rebuilt[alias.pk]["visibility"] == "restricted"
     assert set(rebuilt[case.pk]["sanctions"]) == {"party:warning", "admin:demerit", "referred"}
     assert len(rebuilt[exemplar.pk]["work_areas"]) == 2
+
+
+def test_a_rebuilt_index_has_answered_searches_before_the_alias_moves(es):
+    """The first searches on a new index are slow (its structures load on first use): the
+    rebuild asks them itself, with facets, before readers are sent there."""
+    CaseStudyPageFactory(title="区某局干部推诿扯皮问题")
+    call_command("update_index", verbosity=0)
+    (name,) = es.indices.get_alias(name=search_elasticsearch.alias_name())
+    stats = es.indices.stats(index=name, metric="search")["indices"][name]["total"]["search"]
+    assert stats["query_total"] >= 2
+    mapping = es.indices.get_mapping(index=name)[name]["mappings"]["properties"]
+    for field in search_elasticsearch.FACET_FIELDS.values():
+        assert mapping[field].get("eager_global_ordinals") is True, field
+
+
+def test_a_rebuild_of_an_empty_site_swaps_in_an_empty_index(es):
+    CaseStudyPage.objects.all().delete()
+    call_command("update_index", verbosity=0)
+    (name,) = es.indices.get_alias(name=search_elasticsearch.alias_name())
+    assert es.count(index=name)["count"] == 0
+    assert search_elasticsearch.warm(name) == 0
