@@ -7,7 +7,9 @@ traditional → simplified via OpenCC) and turned into tokens the engines index 
 - a run of Latin letters or digits is one token (``12345``, ``app``);
 - a run of Chinese characters becomes its overlapping character pairs (bigrams);
 - every Chinese character is also emitted on its own (once per text), after the bigrams, so
-  that one-character terms can be found.
+  that one-character terms can be found. Where one-character terms are searched as a *prefix*
+  of the tokens (PostgreSQL's ``c:*``), only the last character of each run is needed on its
+  own (``run_ends_only``): every other character begins a pair.
 
 A query term is prepared the same way and searched as a *phrase* of its tokens: the bigrams of
 推诿扯皮 (推诿 诿扯 扯皮) are adjacent in the index exactly where the string occurs, so a phrase
@@ -53,12 +55,12 @@ def _bigrams(run):
 _SEGMENT_KINDS = re.compile(rf"([{HAN}]+)|([^\W_{HAN}]+)", re.UNICODE)
 
 
-def index_text(text):
+def index_text(text, run_ends_only=False):
     """The token stream to index for ``text`` (space separated)."""
-    return normalized_index_text(normalize(text))
+    return normalized_index_text(normalize(text), run_ends_only)
 
 
-def normalized_index_text(text):
+def normalized_index_text(text, run_ends_only=False):
     """``index_text`` of text that is already normalized."""
     tokens = []
     runs = []
@@ -72,8 +74,17 @@ def normalized_index_text(text):
             runs.append(han)
     # Single characters are only ever searched on their own, never as part of a phrase, so
     # each is needed once per text (a quarter fewer tokens to index than one per occurrence).
-    singles = " ".join(dict.fromkeys("".join(runs)))
+    if run_ends_only:
+        singles = " ".join(dict.fromkeys(run[-1] for run in runs))
+    else:
+        singles = " ".join(dict.fromkeys("".join(runs)))
     return f"{' '.join(tokens)} {singles}" if singles else " ".join(tokens)
+
+
+def lone_character(tokens):
+    """Whether a phrase's ``tokens`` are one Chinese character (searched as a prefix where the
+    index keeps single characters only at the ends of runs)."""
+    return len(tokens) == 1 and len(tokens[0]) == 1 and bool(HAN_RUN.match(tokens[0]))
 
 
 @lru_cache(maxsize=2048)

@@ -12,14 +12,17 @@ SQLite (FTS5) or PostgreSQL variant for the current database, like Wagtail's own
 On SQLite, titles and summaries are also indexed as marked tokens (``TITLE_MARK``,
 ``SUMMARY_MARK``) so that the reader search can rank a tier at a time without reading every
 match (``fts_tiers``, ``sqlite_fts_filter``); on PostgreSQL the body vector holds everything plus
-the summary's marked tokens (``postgres_columns``, ``PostgresTiers``).
+the summary's marked tokens (``postgres_columns``, ``PostgresTiers``), and keeps single
+characters only where they end a run, a one-character term being a prefix query there.
 
 Index rows are written with one INSERT per batch (on SQLite after one DELETE of the entries
 being replaced, in one transaction), during ``update_index`` by a background writer
-(``bulk_indexing``). The index tables, Wagtail's admin ranking, filters and the rebuild
-command are Wagtail's.
+(``bulk_indexing``). On SQLite the rebuild is in place; on PostgreSQL it fills a new table and
+swaps it in (``jingjian.core.search_rebuild``). The index tables, Wagtail's admin ranking and
+filters are Wagtail's.
 """
 
+import copy
 import json
 import queue
 import threading
@@ -29,21 +32,17 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, connections, transaction
 from django.db.models import (
-    Avg,
     BooleanField,
     CharField,
     Exists,
     Expression,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Manager,
     OuterRef,
-    Q,
-    Value,
+    TextField,
 )
-from django.db.models.functions import Cast, Length
+from django.db.models.functions import Cast
 from django.utils.encoding import force_str
 from modelcluster.fields import ParentalManyToManyField
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
@@ -175,10 +174,16 @@ class ChineseCompilerMixin:
 TITLE_MARK = "\u3401\u3401"
 SUMMARY_MARK = "\u3400\u3400"
 MARKED_FIELDS = {"title": TITLE_MARK, "summary": SUMMARY_MARK}
+MARK_CHARACTERS = {TITLE_MARK[0], SUMMARY_MARK[0]}
 
 
 def marked_phrase(tokens, mark):
     return tuple(mark + token for token in tokens)
+
+
+def marked_text(text, mark):
+    """``marked_phrase`` of a token stream (``index_text``: single spaces between tokens)."""
+    return mark + text.replace(" ", " " + mark)
 
 
 def _searchable_value(field, obj, model_fields):
@@ -202,10 +207,10 @@ def _searchable_value(field, obj, model_fields):
     return django_field.value_from_object(obj)
 
 
-def searchable_texts(obj, model_fields=None, preloaded=None):
+def searchable_texts(obj, model_fields=None, preloaded=None, run_ends_only=False):
     """Every searchable value of ``obj`` in one pass over its search fields (Wagtail's indexers
     read every field once per column), as (field, text, top level): index tokens for search
-    fields, the raw text for autocomplete fields. ``preloaded`` is from
+    fields (``chinese.index_text``), the raw text for autocomplete fields. ``preloaded`` is from
     ``preload_parental_m2m``."""
     model_fields = {} if model_fields is None else model_fields
     preloaded = preloaded or {}
@@ -214,7 +219,7 @@ def searchable_texts(obj, model_fields=None, preloaded=None):
         for field in fields:
             if isinstance(field, SearchField):
                 value = _flatten(_searchable_value(field, target, model_fields))
-                yield field, chinese.index_text(value), top_level
+                yield field, chinese.index_text(value, run_ends_only), top_level
             elif isinstance(field, AutocompleteField):
                 yield field, _flatten(field.get_value(target), ", "), top_level
             elif isinstance(field, RelatedFields):
@@ -241,13 +246,16 @@ def database_columns(obj, model_fields=None, preloaded=None):
             continue
         mark = MARKED_FIELDS.get(field.field_name) if top_level else None
         if mark and text:
-            text = f"{text} {' '.join(marked_phrase(text.split(), mark))}"
+            text = f"{text} {marked_text(text, mark)}"
         (title if field.field_name == "title" else body).append(text)
     return " ".join(title), " ".join(autocomplete), " ".join(body)
 
 
 # The weights of PostgreSQL's tsvectors, as modelsearch gives them to field boosts.
 WEIGHTS = "ABCD"
+# Between the values of a column in one INSERT of index rows: the unit separator, which no
+# token holds (``postgres_columns`` replaces it in the one raw text, autocomplete's).
+SEPARATOR = "\x1f"
 
 
 def postgres_columns(obj, model_fields=None, preloaded=None):
@@ -256,12 +264,14 @@ def postgres_columns(obj, model_fields=None, preloaded=None):
 
     Unlike Wagtail's, the body holds the title too, so that "every term anywhere" is one
     condition on one indexed column (``body @@ query``); and the summary a second time as
-    marked tokens, so that "every term in the summary" is one too (``PostgresTiers``)."""
+    marked tokens, so that "every term in the summary" is one too (``PostgresTiers``). Single
+    characters are kept only at the ends of runs: a one-character term is a prefix query here
+    (``_tsquery``), and the other single characters were two fifths of every vector's words."""
     from modelsearch.backends.database.postgres.weights import get_weight
 
     title, title_weight, autocomplete = [], "D", []
     body = {weight: [] for weight in WEIGHTS}
-    for field, text, top_level in searchable_texts(obj, model_fields, preloaded):
+    for field, text, top_level in searchable_texts(obj, model_fields, preloaded, True):
         if isinstance(field, AutocompleteField):
             autocomplete.append(text)
             continue
@@ -273,11 +283,11 @@ def postgres_columns(obj, model_fields=None, preloaded=None):
             title_weight = weight
         body[weight].append(text)
         if top_level and field.field_name == "summary":
-            body["D"].append(" ".join(marked_phrase(text.split(), SUMMARY_MARK)))
+            body["D"].append(marked_text(text, SUMMARY_MARK))
     return (
         " ".join(title),
         title_weight,
-        ", ".join(autocomplete),
+        ", ".join(autocomplete).replace(SEPARATOR, " "),  # raw text: may hold anything
         *(" ".join(body[weight]) for weight in WEIGHTS),
     )
 
@@ -294,7 +304,7 @@ def batch_title_norms(lengths, entries):
     titled = [n for n in lengths if n > 0]
     average = None
     if len(lengths) < SMALL_BATCH:
-        _titled, average = _average_title_length(entries)
+        average = average_title_length(connections[entries.db], entries.model._meta.db_table)
     if average is None:
         average = sum(titled) / len(titled) if titled else 0
     return [float(average) / n if n > 0 else 1.0 for n in lengths]
@@ -304,24 +314,33 @@ def batch_title_norms(lengths, entries):
 TITLE_NORM_TOLERANCE = 0.05
 
 
-def _average_title_length(entries):
-    """The entries that have a title (annotated with ``title_length``, as Wagtail measures it)
-    and their average title length (``None`` when there are none)."""
-    titled = entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
-    return titled, titled.aggregate(Avg("title_length"))["title_length__avg"]
+def average_title_length(db_connection, table):
+    """The average title length of the entries in ``table`` that have a title, as Wagtail
+    measures it (``length(title)``: characters of SQLite's text, lexemes of PostgreSQL's
+    vector), or ``None``. In SQL, for a rebuild's new table too, which no model maps."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT avg(length(title)) FROM {db_connection.ops.quote_name(table)}"
+            " WHERE length(title) > 0"
+        )
+        (average,) = cursor.fetchone()
+    return float(average) if average else None
 
 
-def refresh_stale_title_norms(entries):
-    """Bring title norms to the table's average, rewriting only rows off by more than
+def refresh_stale_title_norms(db_connection, table):
+    """Bring the title norms in ``table`` to its average, rewriting only rows off by more than
     ``TITLE_NORM_TOLERANCE`` (what Wagtail's full refresh does, without touching every row)."""
-    entries, average = _average_title_length(entries)
+    average = average_title_length(db_connection, table)
     if not average:
         return
-    exact = ExpressionWrapper(Value(float(average)) / F("title_length"), output_field=FloatField())
-    entries.filter(
-        Q(title_norm__lt=exact * (1 - TITLE_NORM_TOLERANCE))
-        | Q(title_norm__gt=exact * (1 + TITLE_NORM_TOLERANCE))
-    ).update(title_norm=exact)
+    low, high = average * (1 - TITLE_NORM_TOLERANCE), average * (1 + TITLE_NORM_TOLERANCE)
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {db_connection.ops.quote_name(table)} SET title_norm = %s / length(title)"
+            " WHERE length(title) > 0"
+            " AND (title_norm < %s / length(title) OR title_norm > %s / length(title))",
+            [average, low, high],
+        )
 
 
 def _sqlite_backend(params):
@@ -383,7 +402,9 @@ def _sqlite_backend(params):
             # to date when a rebuild finishes (full=True) rather than after every batch.
             if full:
                 finish_index_writes(self.entries.db)
-                refresh_stale_title_norms(self.entries)
+                refresh_stale_title_norms(
+                    connections[self.entries.db], sqlite.IndexEntry._meta.db_table
+                )
 
     class Backend(sqlite.SQLiteSearchBackend):
         query_compiler_class = Compiler
@@ -397,9 +418,26 @@ def _postgres_backend(params):
     from modelsearch.utils import get_content_type_pk
 
     class Compiler(ChineseCompilerMixin, postgres.PostgresSearchQueryCompiler):
-        pass
+        def build_tsquery_content(self, query, config=None, invert=False):
+            # A lone Chinese character is a prefix of the vectors' tokens (postgres_columns).
+            if isinstance(query, Phrase) and prefix_search(tuple(query.query_string.split())):
+                from django.contrib.postgres.search import SearchQuery
+
+                found = SearchQuery(f"{query.query_string}:*", search_type="raw", config=config)
+                return ~found if invert else found
+            return super().build_tsquery_content(query, config=config, invert=invert)
 
     class Index(postgres.PostgresIndex):
+        # The table add_items writes: Wagtail's, or a rebuild's new one (``writing_to``), and
+        # how many objects this index object has written.
+        table = None
+        written = 0
+
+        def writing_to(self, table):
+            index = copy.copy(self)
+            index.table, index.written = table, 0
+            return index
+
         def add_items(self, model, objs):
             # Wagtail's PostgreSQL add_items builds Django expressions per field per object;
             # here the texts are already tokens, so the rows go in one parameterised INSERT.
@@ -411,25 +449,38 @@ def _postgres_backend(params):
             rows = [postgres_columns(obj, model_fields, preloaded) for obj in objs]
             # PostgreSQL's title length is the number of distinct words in the title vector.
             norms = batch_title_norms([len(set(row[0].split())) for row in rows], self.entries)
-            params = [self.backend.config, self.backend.autocomplete_config]
-            for obj, columns, norm in zip(objs, rows, norms, strict=True):
-                params += [content_type, str(obj.pk), *columns, norm]
-            row = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            # One text per column, its values joined by a separator PostgreSQL splits again:
+            # the statement is the same for any batch size (no limit on the number of
+            # parameters), and the driver quotes ten values, not ten per page (its Python had
+            # held the interpreter lock for a tenth of the preparing thread's time).
+            columns = [SEPARATOR.join(column) for column in zip(*rows, strict=True)]
+            params = [
+                self.backend.config,
+                self.backend.autocomplete_config,
+                content_type,
+                SEPARATOR.join(str(obj.pk) for obj in objs),
+                *columns,
+                norms,
+            ]
+            # A batch of one page with an empty column splits into no value, which unnest pads
+            # with NULL: hence the coalesce.
             body = " || ".join(
-                f"setweight(to_tsvector(config.search, v.{w.lower()}), '{w}')" for w in WEIGHTS
+                f"setweight(to_tsvector(config.search, coalesce(v.{w.lower()}, '')), '{w}')"
+                for w in WEIGHTS
             )
+            split = f"string_to_array(%s, chr({ord(SEPARATOR)}))"
             sql = f"""
                 WITH config AS (SELECT %s::regconfig AS search, %s::regconfig AS autocomplete)
-                INSERT INTO {postgres.IndexEntry._meta.db_table}
+                INSERT INTO {self.table or postgres.IndexEntry._meta.db_table}
                     (content_type_id, object_id, title, autocomplete, body, title_norm,
                      title_text, body_text)
-                SELECT v.content_type_id, v.object_id,
-                       setweight(to_tsvector(config.search, v.title), v.title_weight::"char"),
-                       to_tsvector(config.autocomplete, v.autocomplete),
-                       {body}, v.title_norm::float, '', ''
-                FROM config, (VALUES {", ".join([row] * len(objs))})
-                     AS v(content_type_id, object_id, title, title_weight, autocomplete,
-                          a, b, c, d, title_norm)
+                SELECT %s, v.object_id,
+                       setweight(to_tsvector(config.search, coalesce(v.title, '')),
+                                 v.title_weight::"char"),
+                       to_tsvector(config.autocomplete, coalesce(v.autocomplete, '')),
+                       {body}, v.title_norm, '', ''
+                FROM config, unnest({", ".join([split] * 8)}, %s::float8[])
+                     AS v(object_id, title, title_weight, autocomplete, a, b, c, d, title_norm)
                 ON CONFLICT (content_type_id, object_id)
                 DO UPDATE SET title = EXCLUDED.title, title_norm = EXCLUDED.title_norm,
                               autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body,
@@ -443,16 +494,76 @@ def _postgres_backend(params):
                     cursor.execute(sql, params)
 
             write_index_rows(alias, write)
+            self.written += len(objs)
 
         def _refresh_title_norms(self, full=False):
             # As on SQLite: once when a rebuild finishes, not a table scan per batch.
             if full:
                 finish_index_writes(self.write_connection.alias)
-                refresh_stale_title_norms(self.entries)
+                refresh_stale_title_norms(self.write_connection, postgres.IndexEntry._meta.db_table)
+
+        def delete_stale_model_entries(self, model):
+            # Wagtail's NOT IN (every id) became a nested loop over both tables (20 s at
+            # 20,000 pages) while the page table had no statistics; NOT EXISTS is an anti-join
+            # whatever the statistics. Deleted without loading the rows (their vectors).
+            from modelsearch.utils import get_descendants_content_types_pks
+
+            existing = model._default_manager.annotate(
+                entry_object_id=Cast("pk", TextField())
+            ).filter(entry_object_id=OuterRef("object_id"))
+            stale = self.entries.filter(
+                content_type_id__in=get_descendants_content_types_pks(model)
+            ).exclude(Exists(existing))
+            stale._raw_delete(self.write_connection.alias)
+
+    class Rebuilder:
+        """modelsearch's rebuilder protocol (start, add_items on what it returns, finish) over
+        a new table swapped in at the end (``jingjian.core.search_rebuild``)."""
+
+        def __init__(self, index):
+            self.index = index
+            self.alias = index.write_connection.alias
+
+        def start(self):
+            from jingjian.core.search_rebuild import TableRebuild
+
+            self.rebuild = TableRebuild(connections[self.alias], postgres.IndexEntry._meta.db_table)
+            self.rebuild.create()
+            _REBUILDS.setdefault(self.alias, []).append(self.rebuild)
+            self.filling = self.index.writing_to(self.rebuild.new)
+            return self.filling
+
+        def finish(self):
+            try:
+                finish_index_writes(self.alias)
+                if not self.filling.written:
+                    # Nothing was indexed (``update_index --schema-only``, or nothing to
+                    # index): the live table stays, less the entries of objects that are gone.
+                    self.rebuild.discard()
+                else:
+                    # Before the full-text indexes exist: a row rewritten afterwards would
+                    # rewrite its hundreds of GIN entries too (26 s for 4,000 rows).
+                    refresh_stale_title_norms(connections[self.alias], self.rebuild.new)
+                    self.rebuild.build_indexes(lambda job: write_index_rows(self.alias, job))
+                    finish_index_writes(self.alias)
+                    self.rebuild.analyze()
+                    self.rebuild.swap()
+                    _SWAPPED[self.alias] = True
+            except BaseException:
+                self.rebuild.discard()
+                raise
+            finally:
+                _REBUILDS[self.alias].remove(self.rebuild)
+            # Pages deleted while the rebuild ran (their entries were written before).
+            self.index.delete_stale_entries()
 
     class Backend(postgres.PostgresSearchBackend):
         query_compiler_class = Compiler
         index_class = Index
+
+        def __init__(self, params):
+            super().__init__(params)
+            self.rebuilder_class = Rebuilder
 
     # Tokens are already normalized: no stemming or stop words.
     params = {"SEARCH_CONFIG": "simple", **params}
@@ -588,10 +699,26 @@ class SQLiteTiers:
 # made, or collected through the GIN index, as on SQLite.
 
 
-def _tsquery(phrases, config):
-    """SQL and parameters of a tsquery matching every one of ``phrases``."""
-    sql = " && ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(phrases))
-    return f"({sql})", [value for tokens in phrases for value in (config, " ".join(tokens))]
+def _tsquery(phrases, config, mark=""):
+    """SQL and parameters of a tsquery matching every one of ``phrases`` (as tokens marked with
+    ``mark``, if given)."""
+    parts, params = [], []
+    for tokens in phrases:
+        marked = marked_phrase(tokens, mark) if mark else tokens
+        if prefix_search(tokens):
+            parts.append("to_tsquery(%s::regconfig, %s)")
+            params += [config, f"{marked[0]}:*"]
+        else:
+            parts.append("phraseto_tsquery(%s::regconfig, %s)")
+            params += [config, " ".join(marked)]
+    return f"({' && '.join(parts)})", params
+
+
+def prefix_search(tokens):
+    """Whether PostgreSQL searches a phrase as a prefix: a lone Chinese character, which its
+    vectors hold on its own only where it ends a run (elsewhere it begins a pair, and ``c:*``
+    finds both). Not the marks' own character, which begins every marked token."""
+    return chinese.lone_character(tokens) and tokens[0] not in MARK_CHARACTERS
 
 
 class PostgresTiers:
@@ -602,9 +729,7 @@ class PostgresTiers:
 
         config = get_search_backend().config  # the index's (``SEARCH_CONFIG``, "simple")
         query, query_params = _tsquery(phrases, config)
-        summary, summary_params = _tsquery(
-            [marked_phrase(p, SUMMARY_MARK) for p in phrases], config
-        )
+        summary, summary_params = _tsquery(phrases, config, SUMMARY_MARK)
         self.matched = (f"e.body @@ {query}", query_params)
         self.tiers = [
             (f"e.title @@ {query}", query_params),
@@ -876,6 +1001,10 @@ class BackgroundWriter:
 
 # Background writers of bulk builds in progress, by database alias: (owning thread, writer).
 _WRITERS = {}
+# PostgreSQL rebuilds started and not yet swapped in, and whether one was swapped in since the
+# last ``optimize_search_tables``, by database alias.
+_REBUILDS = {}
+_SWAPPED = {}
 
 
 def _writer_of(alias):
@@ -944,6 +1073,9 @@ def bulk_indexing(db_connection=None):
         if writer:
             _WRITERS.pop(db_connection.alias, None)
             writer.close(raise_error=False)
+        # A rebuild that did not reach its swap (an error) is dropped; the live table stays.
+        for rebuild in _REBUILDS.pop(db_connection.alias, []):
+            rebuild.discard()
         if table:
             configure("automerge", FTS5_DEFAULT_AUTOMERGE)
     optimize_search_tables(db_connection)
@@ -953,7 +1085,8 @@ def optimize_search_tables(db_connection=None):
     """Gather planner statistics and merge the full-text index after bulk indexing.
 
     Without statistics SQLite's planner walks the FTS table for frequent terms (10–70× slower);
-    ``optimize`` merges FTS5 segments. PostgreSQL gets ``ANALYZE`` on the index table.
+    ``optimize`` merges FTS5 segments. PostgreSQL gets ``ANALYZE`` on the index table (the only
+    one indexing changes).
     """
     db_connection = db_connection or connection
     with db_connection.cursor() as cursor:
@@ -963,4 +1096,6 @@ def optimize_search_tables(db_connection=None):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
             cursor.execute("ANALYZE")
         elif db_connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
+            # A rebuild swapped in a table it had analyzed already (``search_rebuild``).
+            if not _SWAPPED.pop(db_connection.alias, False):
+                cursor.execute(f"ANALYZE {db_connection.ops.quote_name(_entries_table())}")

@@ -73,6 +73,26 @@ def test_one_character_terms(pages):
     assert found("巡") == ["守护一江清水的河长"]
 
 
+def test_a_character_is_found_wherever_it_stands_in_a_run(engine):
+    """At the start, in the middle or at the end of a run of Chinese, or alone between
+    punctuation: PostgreSQL keeps single characters only at the ends of runs and searches a
+    one-character term as a prefix, the other engines index every character."""
+    CaseStudyPageFactory(title="甲", summary="砥砺前行。")
+    CaseStudyPageFactory(title="乙", summary="不断砥砺。")
+    CaseStudyPageFactory(title="丙", summary="同心砥砺前行。")
+    CaseStudyPageFactory(title="丁", summary="一、砥、二。")
+    CaseStudyPageFactory(title="戊", summary="与此无关。")
+    assert sorted(found("砥")) == ["丁", "丙", "乙", "甲"]
+    assert sorted(found("砺")) == ["丙", "乙", "甲"]
+    assert sorted(found("前")) == ["丙", "甲"]
+    assert sorted(found("砥 前")) == ["丙", "甲"]
+    assert found("砺 二") == []
+    if engine != "elasticsearch":  # Wagtail's own search (the admin), on the same index
+        matches = search.database_matches(Page.objects.live().filter(depth__gt=2), "砺")
+        assert sorted(p.title for p in matches) == ["丙", "乙", "甲"]
+        assert sorted(p.title for p in Page.objects.live().search("砥")) == ["丁", "丙", "乙", "甲"]
+
+
 def test_latin_words_and_numbers(pages):
     assert found("12345") == ["某街道12345热线工单虚假办结问题"]
     assert found("12345热线") == ["某街道12345热线工单虚假办结问题"]

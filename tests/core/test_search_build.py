@@ -146,7 +146,9 @@ def test_update_index_writes_title_norms_without_rewriting_the_text_index():
         entries.update(title_norm=F("title_norm") * 1.01)
         entries.filter(pk=entries.first().pk).update(title_norm=99)
         with CaptureQueriesContext(connection) as queries:
-            search_backends.refresh_stale_title_norms(index_entries())
+            search_backends.refresh_stale_title_norms(
+                connection, index_entries().model._meta.db_table
+            )
         assert queries.captured_queries[-1]["sql"].startswith("UPDATE")
         assert index_entries().filter(title_norm=99).count() == 0
         assert index_entries().filter(title_norm__gt=1.5 * max(1, average)).count() == 0
@@ -198,3 +200,118 @@ def test_pages_published_during_a_rebuild_are_indexed_again_at_its_end():
         case.pk
     ]
     assert not search.search_pages(Page.objects.live(), "重建前的旧标题")
+
+
+def index_table_shape():
+    """The index table's constraints and indexes as the database reports them."""
+    table = index_entries().model._meta.db_table
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {
+        name: (
+            tuple(c["columns"]),
+            c["primary_key"],
+            c["unique"],
+            c["foreign_key"],
+            c["index"],
+            c.get("type"),
+        )
+        for name, c in found.items()
+    }
+
+
+def tables():
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
+def test_update_index_leaves_the_index_table_with_the_same_indexes_and_constraints():
+    """On PostgreSQL the rebuild fills a new table and swaps it in: it must come back with
+    every index, key and constraint Wagtail's migrations made, under the same names, and take
+    new entries afterwards (publishing writes in place)."""
+    CaseStudyPageFactory(title="换表之前的案例")
+    before = index_table_shape()
+    if connection.vendor == "postgresql":
+        assert sum(shape[5] == "gin" for shape in before.values()) == 3
+    call_command("update_index", verbosity=0)
+    assert index_table_shape() == before
+    entries = index_entries().count()
+    call_command("update_index", verbosity=0)  # again, over a complete index
+    assert index_table_shape() == before
+    assert index_entries().count() == entries
+    assert not any(name.endswith("_rebuild") for name in tables())
+    assert [p.title for p in search.search_pages(Page.objects.live(), "换表之前")] == [
+        "换表之前的案例"
+    ]
+    CaseStudyPageFactory(title="换表之后发布的案例")
+    assert [p.title for p in search.search_pages(Page.objects.live(), "换表之后")] == [
+        "换表之后发布的案例"
+    ]
+    assert index_entries().count() == entries + 1
+
+
+def test_a_rebuild_that_fails_leaves_the_index_readers_search(monkeypatch):
+    """An error half-way through a rebuild leaves every page findable as before, and no
+    half-built table behind."""
+    CaseStudyPageFactory(title="重建失败前已有的案例")
+    CaseStudyPageFactory(title="重建失败时的另一个案例")
+    texts = search_backends.searchable_texts
+    calls = []
+
+    def fails_on_the_second_page(obj, *args):
+        calls.append(obj.pk)
+        if len(calls) == 2:
+            raise RuntimeError("磁盘已满")
+        return texts(obj, *args)
+
+    monkeypatch.setattr(search_backends, "searchable_texts", fails_on_the_second_page)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        call_command("update_index", verbosity=0, chunk_size=1)
+    monkeypatch.setattr(search_backends, "searchable_texts", texts)
+    assert not any(name.endswith("_rebuild") for name in tables())
+    found = search.search_pages(Page.objects.live(), "重建失败")
+    assert sorted(p.title for p in found) == ["重建失败前已有的案例", "重建失败时的另一个案例"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only PostgreSQL rebuilds into a new table"
+)
+def test_a_rebuild_left_behind_by_a_killed_process_is_replaced():
+    from jingjian.core.search_rebuild import TableRebuild
+
+    table = index_entries().model._meta.db_table
+    CaseStudyPageFactory(title="进程被杀之后的重建")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {table}_rebuild (leftover integer)")
+    call_command("update_index", verbosity=0)
+    assert f"{table}_rebuild" not in tables()
+    assert [p.title for p in search.search_pages(Page.objects.live(), "进程被杀")] == [
+        "进程被杀之后的重建"
+    ]
+    rebuild = TableRebuild(connection, table)
+    rebuild.create()
+    assert f"{table}_rebuild" in tables()
+    rebuild.discard()
+    assert f"{table}_rebuild" not in tables()
+
+
+def test_update_index_schema_only_keeps_the_index():
+    """``--schema-only`` indexes nothing: the pages stay findable (on PostgreSQL no empty
+    table is swapped in)."""
+    CaseStudyPageFactory(title="只更新结构时的案例")
+    call_command("update_index", verbosity=0)
+    call_command("update_index", verbosity=0, schema_only=True)
+    assert [p.title for p in search.search_pages(Page.objects.live(), "只更新结构")] == [
+        "只更新结构时的案例"
+    ]
+    assert not any(name.endswith("_rebuild") for name in tables())
+
+
+def test_a_title_holding_the_row_separator_indexes_its_batch_correctly():
+    """PostgreSQL's rows of a batch travel as one text per column, joined by the unit
+    separator: a title that holds that character must not shift the other pages' columns."""
+    odd = CaseStudyPageFactory(title="标题里有\x1f分隔符")
+    plain = CaseStudyPageFactory(title="紧随其后的普通案例")
+    call_command("update_index", verbosity=0)
+    assert [p.pk for p in search.search_pages(Page.objects.live(), "分隔符")] == [odd.pk]
+    assert [p.pk for p in search.search_pages(Page.objects.live(), "普通案例")] == [plain.pk]
