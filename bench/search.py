@@ -49,9 +49,6 @@ QUERIES = [
 ]
 
 
-CHUNK = 2000  # pages indexed per batch, as update_index does
-
-
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -233,18 +230,13 @@ def create_pages(n, rng):
 
 
 def build_database_index():
-    """Index every page as ``update_index`` does (the backend's rebuilder, in
-    ``bulk_indexing``); returns the seconds of the whole build (merging the index, building
-    PostgreSQL's full-text indexes and gathering statistics included), its CPU seconds, and the
-    seconds of the final merge alone."""
-    from django.db import connection
-    from wagtail.search.backends import get_search_backend
+    """Index every page with ``manage.py update_index``; returns the seconds of the whole
+    build (merging the index, building PostgreSQL's full-text indexes and gathering statistics
+    included), its CPU seconds, and the seconds of the final merge alone."""
+    from django.core.management import call_command
 
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage
     from jingjian.core import search_backends
 
-    backend = get_search_backend()
     optimize = []
     optimize_search_tables = search_backends.optimize_search_tables
 
@@ -256,16 +248,7 @@ def build_database_index():
     search_backends.optimize_search_tables = timed_optimize
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
-        with search_backends.bulk_indexing(connection):
-            rebuilder = backend.rebuilder_class(backend.get_index_for_model(CaseStudyPage))
-            index = rebuilder.start()
-            for model in (CaseStudyPage, ExemplarPage):
-                queryset = model.get_indexed_objects().live().order_by("pk")
-                ids = list(queryset.values_list("pk", flat=True))
-                for offset in range(0, len(ids), CHUNK):
-                    chunk = list(queryset.filter(pk__in=ids[offset : offset + CHUNK]))
-                    index.add_items(model, chunk)
-            rebuilder.finish()
+        call_command("update_index", verbosity=0)
     finally:
         search_backends.optimize_search_tables = optimize_search_tables
     build = time.perf_counter() - started

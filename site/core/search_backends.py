@@ -98,6 +98,16 @@ def preload_parental_m2m(model, objs):
     return preloaded
 
 
+def objects_to_index(model, objs):
+    """(objects, preloaded relations) for the indexers: ``objs`` with their modelcluster
+    relations, or a batch of ``search_rows.PlainRows`` as stand-ins read from plain rows."""
+    from jingjian.core.search_rows import PlainRows
+
+    if isinstance(objs, PlainRows):
+        return objs.load()
+    return objs, preload_parental_m2m(model, objs)
+
+
 def parental_m2m_targets(model, field_name, pks):
     """{pk: [objects]} of the modelcluster many-to-many ``field_name`` for each of ``pks``, in
     one query, each list in the target model's own order (as ``page.<field>.all()`` gives)."""
@@ -356,7 +366,7 @@ def _sqlite_backend(params):
             if not model.get_search_fields():
                 return
             model_fields = {}
-            preloaded = preload_parental_m2m(model, objs)
+            objs, preloaded = objects_to_index(model, objs)
             rows = {str(obj.pk): database_columns(obj, model_fields, preloaded) for obj in objs}
             if not rows:
                 return
@@ -409,6 +419,7 @@ def _sqlite_backend(params):
     class Backend(sqlite.SQLiteSearchBackend):
         query_compiler_class = Compiler
         index_class = Index
+        reads_plain_rows = True  # update_index hands it search_rows.PlainRows
 
     return Backend(params)
 
@@ -444,7 +455,7 @@ def _postgres_backend(params):
             if not model.get_search_fields() or not objs:
                 return
             model_fields = {}
-            preloaded = preload_parental_m2m(model, objs)
+            objs, preloaded = objects_to_index(model, objs)
             content_type = get_content_type_pk(model)
             rows = [postgres_columns(obj, model_fields, preloaded) for obj in objs]
             # PostgreSQL's title length is the number of distinct words in the title vector.
@@ -560,6 +571,7 @@ def _postgres_backend(params):
     class Backend(postgres.PostgresSearchBackend):
         query_compiler_class = Compiler
         index_class = Index
+        reads_plain_rows = True  # update_index hands it search_rows.PlainRows
 
         def __init__(self, params):
             super().__init__(params)

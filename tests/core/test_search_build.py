@@ -315,3 +315,74 @@ def test_a_title_holding_the_row_separator_indexes_its_batch_correctly():
     call_command("update_index", verbosity=0)
     assert [p.pk for p in search.search_pages(Page.objects.live(), "分隔符")] == [odd.pk]
     assert [p.pk for p in search.search_pages(Page.objects.live(), "普通案例")] == [plain.pk]
+
+
+def entry_texts():
+    """Every index entry's text columns, by (content type, object id)."""
+    return {
+        (e["content_type_id"], e["object_id"]): (
+            str(e["title"]),
+            str(e["body"]),
+            str(e["autocomplete"]),
+        )
+        for e in index_entries().values(
+            "content_type_id", "object_id", "title", "body", "autocomplete"
+        )
+    }
+
+
+def test_update_index_reads_plain_rows_and_writes_what_publishing_writes():
+    """update_index hands the database backend ids read as plain rows (search_rows), not
+    loaded objects; the entries must equal those publishing writes from the objects:
+    StreamField text, taxonomy relations (foreign key and modelcluster many-to-many), every
+    page type and snippet."""
+    from casestudies.models import ProblemType
+    from jingjian.core import search_rows
+
+    case = CaseStudyPageFactory(title="逐行读取的案例", problem_types=["推诿扯皮", "衙门作风"])
+    case.facts = [
+        {"type": "heading", "value": "基本案情"},
+        {"type": "paragraph", "value": "<p>擔當不足,<b>推诿</b>扯皮…</p>"},
+        {"type": "quote", "value": {"text": "以案为鉴", "attribution": ""}},
+    ]
+    case.work_area = WorkArea.objects.get(name="大棚房清理整治")
+    case.save_revision().publish()
+    exemplar = ExemplarPageFactory(title="逐行读取的典型")
+    exemplar.work_areas.set(WorkArea.objects.all()[:2])
+    exemplar.save_revision().publish()
+    ProblemType.objects.get(name="推诿扯皮").save()  # a snippet, indexed on save
+    call_command("update_index", verbosity=0)  # every model once through the rows
+    case.save_revision().publish()  # then these from the objects, in place
+    exemplar.save_revision().publish()
+    published = entry_texts()
+    loaded = []
+    real_objects = search_rows.PlainRows.objects
+
+    def objects(self):
+        loaded.append(self.model)
+        return real_objects(self)
+
+    search_rows.PlainRows.objects = objects
+    try:
+        call_command("update_index", verbosity=0)
+    finally:
+        search_rows.PlainRows.objects = real_objects
+    assert entry_texts() == published
+    assert CaseStudyPage not in loaded and ExemplarPage not in loaded  # read as rows
+    key = lambda page: (page.content_type_id, str(page.pk))  # noqa: E731
+    assert "推诿" in published[key(case)][1] and "大棚" in published[key(case)][1]
+    assert published[key(exemplar)] != published[key(case)]
+
+
+def test_update_index_loads_objects_for_a_model_rows_cannot_give():
+    """Images' tags (taggit) are read from the objects: a tagged image is still found."""
+    import wagtail_factories
+    from wagtail.images import get_image_model
+
+    from jingjian.core import search_rows
+
+    image = wagtail_factories.ImageFactory(title="无关的图片标题")
+    image.tags.add("河长巡河")
+    assert search_rows.row_plan(get_image_model()) is None
+    call_command("update_index", verbosity=0)
+    assert [i.pk for i in get_image_model().objects.search("河长巡河")] == [image.pk]

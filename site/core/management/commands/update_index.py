@@ -5,10 +5,34 @@ import sys
 
 from django.conf import settings
 from tqdm import tqdm
+from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
 
 
 class Command(WagtailUpdateIndex):
+    # Whether the backend being rebuilt takes batches of ids read as plain rows
+    # (``search_rows.PlainRows``) instead of loaded objects.
+    plain_rows = False
+
+    def update_backend(self, backend_name, **kwargs):
+        from wagtail.search.backends import get_search_backend
+
+        self.plain_rows = getattr(get_search_backend(backend_name), "reads_plain_rows", False)
+        try:
+            super().update_backend(backend_name, **kwargs)
+        finally:
+            self.plain_rows = False
+
+    def queryset_chunks(self, qs, chunk_size=DEFAULT_CHUNK_SIZE):
+        if not self.plain_rows:
+            yield from super().queryset_chunks(qs, chunk_size)
+            return
+        from jingjian.core.search_rows import PlainRows
+
+        pks = list(qs.values_list("pk", flat=True))
+        for start in range(0, len(pks), chunk_size):
+            yield PlainRows(qs, pks[start : start + chunk_size])
+
     def handle(self, **options):
         from django.utils import timezone
 
