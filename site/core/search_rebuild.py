@@ -51,8 +51,7 @@ class TableRebuild:
         return self.connection.ops.quote_name(name)
 
     def _temporary(self, kind):
-        name = f"{self.new}_{kind}{len(self.renames)}"
-        return name
+        return f"{self.new}_{kind}{len(self.renames)}"
 
     def _rows(self, sql, params=()):
         with self.connection.cursor() as cursor:
@@ -99,9 +98,13 @@ class TableRebuild:
             self._add_constraint(name, definition)
 
     def _add_constraint(self, name, definition):
+        self._execute(self._constraint_statement(name, definition))
+
+    def _constraint_statement(self, name, definition):
+        """The SQL that adds constraint ``name`` to the new table under a temporary name."""
         temporary = self._temporary("c")
         self.renames.append(("constraint", temporary, name))
-        self._execute(
+        return (
             f"ALTER TABLE {self._quote(self.new)} ADD CONSTRAINT {self._quote(temporary)}"
             f" {definition}"
         )
@@ -124,15 +127,7 @@ class TableRebuild:
                 )
             )
         for name, definition in self._constraints("f"):
-            temporary = self._temporary("c")
-            self.renames.append(("constraint", temporary, name))
-            statements.append(
-                (
-                    None,
-                    f"ALTER TABLE {self._quote(self.new)} ADD CONSTRAINT"
-                    f" {self._quote(temporary)} {definition}",
-                )
-            )
+            statements.append((None, self._constraint_statement(name, definition)))
         return statements
 
     def build_indexes(self, beside):
