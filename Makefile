@@ -28,7 +28,7 @@ lock: install
 
 demo: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo_content
+	$(MANAGE) load_demo_content --site http://$(HOST):$(PORT)
 
 collectstatic: install
 	$(MANAGE) collectstatic --noinput --verbosity 0

@@ -1,8 +1,11 @@
 """manage.py load_demo_content: realistic, complete, idempotent."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from casestudies.choices import (
     Accountability,
@@ -138,3 +141,28 @@ def test_anonymous_reader_sees_only_public_demo_pages(db_with_demo, client):
         if visibility.visibility_of(p) == visibility.Visibility.PUBLIC
     ]
     assert listed == len(public_live) > 10
+
+
+def test_site_address_sets_the_links_of_the_api(db_with_demo, client):
+    call_command(
+        "load_demo_content", "--skip-index", "--site", "http://127.0.0.1:8000", verbosity=0
+    )
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8000)
+    response = client.get("/api/v2/pages/", {"type": "casestudies.CaseStudyPage", "limit": 1})
+    (item,) = response.json()["items"]
+    assert item["meta"]["html_url"].startswith("http://127.0.0.1:8000/cases/")
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1:8000", "ftp://example.org/", "http://:80", "http://h:99999"]
+)
+def test_a_bad_site_address_is_refused_before_anything_is_written(db_with_demo, address):
+    User = get_user_model()
+    User.objects.filter(username="duzhe").delete()  # a load would create the account again
+    root_url = Site.objects.get(is_default_site=True).root_url
+    with pytest.raises(CommandError, match="站点地址无效") as raised:
+        call_command("load_demo_content", "--site", address, verbosity=0)
+    assert "http://主机名:端口" in str(raised.value)
+    assert not User.objects.filter(username="duzhe").exists()
+    assert Site.objects.get(is_default_site=True).root_url == root_url

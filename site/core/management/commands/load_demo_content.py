@@ -3,6 +3,7 @@
 import hashlib
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.models import Collection, Site
 
 from jingjian.core import visibility
 from jingjian.core.demo import images
@@ -34,6 +35,20 @@ COLLECTION_FOR = {
 }
 
 
+def site_address(url):
+    """(hostname, port) of an http(s) address, or a ``CommandError`` that says what to give."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+        raise CommandError(
+            f"站点地址无效:{url}。请写成 http://主机名:端口,例如 http://127.0.0.1:8000"
+        )
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
 class Command(BaseCommand):
     help = "写入演示内容:账号、图片、先进典型和警示案例,然后重建搜索索引。可重复运行。"
 
@@ -45,8 +60,16 @@ class Command(BaseCommand):
             help="演示内容文件(JSON Lines),可重复;默认使用内置的演示内容",
         )
         parser.add_argument("--skip-index", action="store_true", help="不重建搜索索引")
+        parser.add_argument(
+            "--site",
+            metavar="URL",
+            help="把默认站点的地址设为此地址(如 http://127.0.0.1:8000),"
+            "接口、订阅和分发中的完整链接以它开头",
+        )
 
-    def handle(self, *args, files=None, skip_index=False, **options):
+    def handle(self, *args, files=None, skip_index=False, site=None, **options):
+        if site:
+            hostname, port = site_address(site)
         self.create_users()
         rows = []
         for file in files or [DEMO_DIR / name for name in DEMO_FILES]:
@@ -62,6 +85,10 @@ class Command(BaseCommand):
         self.attach_pictures(rows)
         case_files = self.load_case_files()
         self.create_channels()
+        if site:
+            default = Site.objects.get(is_default_site=True)
+            default.hostname, default.port = hostname, port
+            default.save()  # (not update(): saving clears Wagtail's cache of site addresses)
         if not skip_index:
             call_command("update_index", verbosity=0)
         if options.get("verbosity", 1) > 0:
