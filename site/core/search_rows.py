@@ -18,6 +18,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ManyToManyField
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 
+from jingjian.core.search_backends import parental_m2m_targets, preload_parental_m2m
+
 
 class PlainRows:
     """A batch of objects to index: ``pks`` of ``queryset``'s model (a list for Wagtail's
@@ -40,8 +42,6 @@ class PlainRows:
 
     def load(self):
         """(objects or stand-ins, preloaded relations) for the indexers."""
-        from jingjian.core.search_backends import preload_parental_m2m
-
         plan = row_plan(self.model)
         if plan is None:
             objs = self.objects()
@@ -99,8 +99,6 @@ def _relation_kind(django_field):
 
 
 def _stand_ins(batch, stand_in, columns, relations):
-    from jingjian.core.search_backends import parental_m2m_targets
-
     rows = (
         batch.queryset.select_related(None)
         .prefetch_related(None)

@@ -155,7 +155,14 @@ def test_site_address_sets_the_links_of_the_api(db_with_demo, client):
 
 
 @pytest.mark.parametrize(
-    "address", ["127.0.0.1:8000", "ftp://example.org/", "http://:80", "http://h:99999"]
+    "address",
+    [
+        "127.0.0.1:8000",
+        "ftp://example.org/",
+        "http://:80",
+        "http://h:99999",
+        "http://127.0.0.1:8000/jingjian/",
+    ],
 )
 def test_a_bad_site_address_is_refused_before_anything_is_written(db_with_demo, address):
     User = get_user_model()

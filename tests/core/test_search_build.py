@@ -331,7 +331,7 @@ def entry_texts():
     }
 
 
-def test_update_index_reads_plain_rows_and_writes_what_publishing_writes():
+def test_update_index_reads_plain_rows_and_writes_what_publishing_writes(monkeypatch):
     """update_index hands the database backend ids read as plain rows (search_rows), not
     loaded objects; the entries must equal those publishing writes from the objects:
     StreamField text, taxonomy relations (foreign key and modelcluster many-to-many), every
@@ -362,11 +362,8 @@ def test_update_index_reads_plain_rows_and_writes_what_publishing_writes():
         loaded.append(self.model)
         return real_objects(self)
 
-    search_rows.PlainRows.objects = objects
-    try:
-        call_command("update_index", verbosity=0)
-    finally:
-        search_rows.PlainRows.objects = real_objects
+    monkeypatch.setattr(search_rows.PlainRows, "objects", objects)
+    call_command("update_index", verbosity=0)
     assert entry_texts() == published
     assert CaseStudyPage not in loaded and ExemplarPage not in loaded  # read as rows
     key = lambda page: (page.content_type_id, str(page.pk))  # noqa: E731

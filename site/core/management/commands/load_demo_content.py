@@ -42,7 +42,9 @@ def site_address(url):
         port = parts.port
     except ValueError:
         port = -1
-    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+    # A Wagtail site is a host and a port: a path, query or fragment would be dropped silently.
+    extra = parts.path not in ("", "/") or parts.query or parts.fragment
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1 or extra:
         raise CommandError(
             f"站点地址无效:{url}。请写成 http://主机名:端口,例如 http://127.0.0.1:8000"
         )
