@@ -79,7 +79,10 @@ class PageDocument(Document):
     work_areas = Keyword(multi=True, eager_global_ordinals=True)
     year = Keyword(eager_global_ordinals=True)
     visibility = Keyword()
-    groups = Keyword(multi=True)
+    # The ids of the group and password restrictions covering the page; a reader sees it when
+    # they pass every one (``visibility.search_scope``): ``terms_set`` against the count.
+    restrictions = Keyword(multi=True)
+    restriction_count = Integer()
     live = Boolean()
     first_published_at = Date()
 
@@ -112,7 +115,8 @@ class PageDocument(Document):
             "live": values["live"],
             "first_published_at": values["first_published_at"],
             "visibility": access["visibility"],
-            "groups": access["groups"],
+            "restrictions": access["restrictions"],
+            "restriction_count": len(access["restrictions"]),
         }
 
 
@@ -499,10 +503,14 @@ def _scope_filter(user):
     scope = visibility.search_scope(user)
     if scope is None:
         return None
-    allowed = Q("terms", visibility=scope["levels"])
-    if scope["groups"]:
-        allowed |= Q("term", visibility=visibility.Visibility.RESTRICTED.value) & Q(
-            "terms", groups=scope["groups"]
+    allowed = Q("terms", visibility=scope["levels"]) & Q("term", restriction_count=0)
+    if scope["restrictions"]:
+        allowed |= Q(
+            "terms_set",
+            restrictions={
+                "terms": scope["restrictions"],
+                "minimum_should_match_field": "restriction_count",
+            },
         )
     return allowed
 

@@ -13,6 +13,8 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from jingjian.core import visibility
+
 
 def _elasticsearch_on():
     return bool(getattr(settings, "ELASTICSEARCH_URL", ""))
@@ -26,7 +28,8 @@ def _reindex(page_ids):
 
 
 def _subtree_ids(page):
-    return list(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+    """The page, its descendants and aliases standing for any of them (with theirs)."""
+    return visibility.pages_covered_with(page)
 
 
 def reindex_published_page(sender, instance, **kwargs):

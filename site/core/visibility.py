@@ -56,19 +56,126 @@ def _user_group_ids(user):
     return set(user.groups.values_list("pk", flat=True))
 
 
+# --- the one resolution routine ----------------------------------------------------------------
+#
+# A page is covered by the restrictions on itself and its ancestors; a page that is an alias
+# stands for its source page, so it is also covered by everything covering the source (the
+# source's own restrictions and its ancestors', and, when the source is itself inside an alias,
+# what covers that alias's source, and so on). Wagtail's own ``get_view_restrictions`` looks at
+# the source page alone, not at its ancestors: an alias placed in a public section of a page
+# kept in a restricted one would be public there. Here it is not.
+#
+# ``restriction_roots()`` turns that definition into subtrees: {path: restrictions covering
+# every page whose path starts with it}. Both faces of the rule are read off it: the per-page
+# answer (``restrictions_covering``, ``can_see_page``, ``index_fields``) and the queryset filter
+# (``visible_pages``), so they cannot drift apart. The property test in
+# tests/core/test_visibility_properties.py checks both against a direct recursive reading of
+# the definition on random trees.
+
+
+class RestrictionRoots(dict):
+    """{subtree path: [restrictions covering that subtree]} (see ``restriction_roots``)."""
+
+    def covering(self, path):
+        """The restrictions covering the page at ``path`` (each once, in tree order)."""
+        found = {}
+        for prefix in _ancestor_paths(path):
+            for restriction in self.get(prefix, ()):
+                found.setdefault(restriction.pk, restriction)
+        return list(found.values())
+
+
+def restriction_roots():
+    """Every subtree some restriction covers, aliases resolved: three queries at most."""
+    restrictions = list(
+        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+    )
+    roots = RestrictionRoots()
+    if not restrictions:
+        return roots
+    for restriction in restrictions:
+        roots.setdefault(restriction.page.path, []).append(restriction)
+    aliases = list(Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of"))
+    if not aliases:
+        return roots
+    source_paths = dict(
+        Page.objects.filter(pk__in={source for _path, source in aliases}).values_list("pk", "path")
+    )
+    # As in Wagtail, an alias has no restrictions of its own (copying a page copies its
+    # restriction rows; they are ignored): it is covered by what covers its source.
+    for path, _source in aliases:
+        roots.pop(path, None)
+    # A fixed point: covering an alias can cover the source of another alias below it. Each pass
+    # adds at least one restriction to some alias root, so it ends.
+    changed = True
+    while changed:
+        changed = False
+        for path, source in aliases:
+            source_path = source_paths.get(source)
+            if source_path is None:
+                continue
+            own = roots.get(path, [])
+            known = {r.pk for r in own}
+            extra = [r for r in roots.covering(source_path) if r.pk not in known]
+            if extra:
+                roots[path] = own + extra
+                changed = True
+    return roots
+
+
+def restrictions_covering(page, roots=None):
+    """The view restrictions that apply to ``page`` (aliases resolved, ancestors included)."""
+    roots = restriction_roots() if roots is None else roots
+    return roots.covering(page.path)
+
+
+def hidden_q(user, roots=None):
+    """A ``Q`` over pages matching everything ``user`` may not see (``None``: nothing hidden)."""
+    if _is_authenticated(user) and user.is_superuser:
+        return None
+    roots = restriction_roots() if roots is None else roots
+    group_ids = _user_group_ids(user)
+    hidden = [
+        path
+        for path, restrictions in roots.items()
+        if not all(_user_passes(r, user, group_ids) for r in restrictions)
+    ]
+    # A root inside another hidden root adds nothing.
+    hidden.sort()
+    kept = []
+    for path in hidden:
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    if not kept:
+        return None
+    q = models.Q()
+    for path in kept:
+        q |= models.Q(path__startswith=path)
+    return q
+
+
+def pages_covered_with(page):
+    """Ids of every page whose covering restrictions include those of ``page``'s subtree: the
+    subtree itself and, through aliases of pages in it, the aliases' subtrees (transitively).
+    What must be re-indexed when a restriction on ``page`` changes or ``page`` moves."""
+    paths = {page.path}
+    while True:
+        under = models.Q()
+        for path in paths:
+            under |= models.Q(path__startswith=path)
+        sources = Page.objects.filter(under).values("pk")
+        new = set(
+            Page.objects.filter(alias_of__in=sources).exclude(under).values_list("path", flat=True)
+        )
+        if not new:
+            return list(Page.objects.filter(under).values_list("pk", flat=True))
+        paths |= new
+
+
 def visible_pages(queryset, user=None):
     """Narrow a page queryset to what ``user`` (``None`` = an anonymous reader) may see."""
-    if not _is_authenticated(user):
-        return queryset.public()
-    if user.is_superuser:
-        return queryset
-    group_ids = _user_group_ids(user)
-    hidden = models.Q()
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-    for restriction in restrictions:
-        if not _user_passes(restriction, user, group_ids):
-            hidden |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
-    return queryset.exclude(hidden) if hidden else queryset
+    hidden = hidden_q(user)
+    return queryset.exclude(hidden) if hidden is not None else queryset
 
 
 def public_pages(queryset):
@@ -77,15 +184,17 @@ def public_pages(queryset):
 
 
 def visibility_of(page):
-    """The visibility level of ``page``, taking its ancestors' restrictions into account (and,
-    as Wagtail does for aliases, those of the page an alias among them stands for)."""
-    return Visibility(index_fields(page)["visibility"])
+    """The visibility level of ``page``, taking its ancestors' restrictions into account (and
+    those of the page an alias among them stands for, with that page's ancestors)."""
+    return _level_of(restrictions_covering(page))
 
 
-def can_see_page(page, user=None):
-    """Whether ``user`` may see ``page`` (used for single objects outside Wagtail's serve)."""
+def can_see_page(page, user=None, roots=None):
+    """Whether ``user`` may see ``page`` (the per-page face of ``visible_pages``)."""
+    if _is_authenticated(user) and user.is_superuser:
+        return True
     group_ids = _user_group_ids(user)
-    return all(_user_passes(r, user, group_ids) for r in page.get_view_restrictions())
+    return all(_user_passes(r, user, group_ids) for r in restrictions_covering(page, roots))
 
 
 @transaction.atomic
@@ -132,13 +241,13 @@ def visible_media(queryset, user=None):
     return queryset.filter(collection__in=visible_collections(user))
 
 
-# Search indexes keep, per page, what these two functions say; the reader search filters on it
-# and loaded results are checked again with ``visible_pages``.
+# Search indexes keep, per page, what ``index_fields`` says; the reader search filters on it
+# with ``search_scope`` and loaded results are checked again with ``visible_pages``.
 
 
 def index_fields(page):
-    """What a search index stores about who may see ``page``: its level and, when restricted,
-    the ids of groups whose members may see it (conservative when restrictions stack)."""
+    """What a search index stores about who may see ``page``: its level, and the ids of the
+    group and password restrictions covering it (a reader must pass every one of them)."""
     return index_fields_many([page])[page.pk]
 
 
@@ -147,48 +256,11 @@ def _ancestor_paths(path):
     return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
 
 
-def index_fields_many(pages):
-    """``index_fields`` for many pages, by page id, in three queries whatever their number.
-
-    The restrictions applying to a page are those on the page or an ancestor, where a page
-    that is an alias stands for its source page (as in Wagtail's ``get_view_restrictions``)."""
-    restrictions = list(
-        PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-    )
-    if not restrictions:
-        return {page.pk: {"visibility": str(Visibility.PUBLIC), "groups": []} for page in pages}
-    by_path, by_page_id = {}, {}
-    for restriction in restrictions:
-        by_path.setdefault(restriction.page.path, []).append(restriction)
-        by_page_id.setdefault(restriction.page_id, []).append(restriction)
-    paths = {path for page in pages for path in _ancestor_paths(page.path)}
-    # Aliases among the pages and their ancestors, and the sources they stand for.
-    alias_of = dict(
-        Page.objects.filter(path__in=paths, alias_of__isnull=False).values_list("path", "alias_of")
-    )
-    source_aliases = dict(
-        Page.objects.filter(pk__in=set(alias_of.values()), alias_of__isnull=False).values_list(
-            "pk", "alias_of"
-        )
-    )
-
-    def source_of(pk):
-        seen = set()
-        while pk in source_aliases and pk not in seen:
-            seen.add(pk)
-            pk = source_aliases[pk]
-        return pk
-
-    found = {}
-    for page in pages:
-        applying = []
-        for path in _ancestor_paths(page.path):
-            if path in alias_of:
-                applying += by_page_id.get(source_of(alias_of[path]), [])
-            else:
-                applying += by_path.get(path, [])
-        found[page.pk] = _index_fields_of(applying)
-    return found
+def index_fields_many(pages, roots=None):
+    """``index_fields`` for many pages, by page id, in at most three queries whatever their
+    number (objects with ``pk`` and ``path`` suffice)."""
+    roots = restriction_roots() if roots is None else roots
+    return {page.pk: _index_fields_of(roots.covering(page.path)) for page in pages}
 
 
 def _level_of(restrictions):
@@ -201,23 +273,27 @@ def _level_of(restrictions):
 
 
 def _index_fields_of(restrictions):
-    groups = None
-    for restriction in restrictions:
-        if restriction.restriction_type == BaseViewRestriction.GROUPS:
-            ids = {str(g.pk) for g in restriction.groups.all()}
-            groups = ids if groups is None else groups & ids
-        elif restriction.restriction_type == BaseViewRestriction.PASSWORD:
-            groups = set()
-    return {"visibility": str(_level_of(restrictions)), "groups": sorted(groups or [])}
+    gated = sorted(
+        {str(r.pk) for r in restrictions if r.restriction_type != BaseViewRestriction.LOGIN}
+    )
+    return {"visibility": str(_level_of(restrictions)), "restrictions": gated}
 
 
 def search_scope(user=None):
-    """What ``user`` may see, in the terms of ``index_fields``: ``None`` means everything."""
+    """What ``user`` may see, in the terms of ``index_fields``: ``None`` means everything;
+    otherwise the levels open to them and the ids of the group restrictions they pass (a page
+    is theirs when every id in its ``restrictions`` is among these)."""
     if not _is_authenticated(user):
-        return {"levels": [Visibility.PUBLIC.value], "groups": []}
+        return {"levels": [Visibility.PUBLIC.value], "restrictions": []}
     if user.is_superuser:
         return None
-    return {
-        "levels": [Visibility.PUBLIC.value, Visibility.INTRANET.value],
-        "groups": sorted(str(pk) for pk in _user_group_ids(user)),
-    }
+    group_ids = _user_group_ids(user)
+    passed = [
+        str(r.pk)
+        for r in PageViewRestriction.objects.filter(
+            restriction_type=BaseViewRestriction.GROUPS
+        ).prefetch_related("groups")
+        if _user_passes(r, user, group_ids)
+    ]
+    levels = [Visibility.PUBLIC.value, Visibility.INTRANET.value, Visibility.RESTRICTED.value]
+    return {"levels": levels, "restrictions": sorted(passed)}

@@ -1,11 +1,17 @@
-"""Admin registration: the staff-editable taxonomies as one snippet group."""
+"""Admin registration: the staff-editable taxonomies as one snippet group; page serving guarded
+by the visibility module."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from casestudies.models import GovernancePriority, ProblemType, UnitType
 from exemplars.models import ExemplarCategory
+from jingjian.core import serving
 from jingjian.core.models import WorkArea
+
+# Registered first of all ``on_serve_page`` hooks (this app comes first), so it is the outermost.
+hooks.register("on_serve_page", serving.guard)
 
 
 class TaxonomyViewSet(SnippetViewSet):

@@ -36,10 +36,11 @@ def on_deleted(sender, instance, **kwargs):
 
 
 def _retract_subtree(page, reason):
+    from jingjian.core.visibility import pages_covered_with
     from jingjian.syndication.delivery import queue_retractions
     from jingjian.syndication.models import Delivery
 
-    ids = Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)
+    ids = pages_covered_with(page)
     page_ids = Delivery.objects.filter(page_id__in=ids).values_list("page_id", flat=True)
     for page_id in page_ids.distinct():
         queue_retractions(Page.objects.get(pk=page_id), reason)

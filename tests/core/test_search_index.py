@@ -37,8 +37,9 @@ def test_privacy_changes_are_followed(es, make_page_visible, discipline_user):
     make_page_visible(page, visibility.Visibility.RESTRICTED)
     doc = document(es, page)
     assert doc["visibility"] == "restricted"
-    group_id = str(discipline_user.groups.get().pk)
-    assert doc["groups"] == [group_id]
+    restriction = page.view_restrictions.get()
+    assert doc["restrictions"] == [str(restriction.pk)]
+    assert doc["restriction_count"] == 1
     make_page_visible(page, visibility.Visibility.PUBLIC)
     assert document(es, page)["visibility"] == "public"
 

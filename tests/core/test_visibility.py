@@ -90,10 +90,13 @@ class TestVisibilityModule:
         make_page_visible(child_area.get_parent(), Visibility.INTRANET)
         pages = [public, intranet, restricted, alias, child_area]
         fields = visibility.index_fields_many(pages)
-        group_ids = [str(g.pk) for g in discipline_user.groups.all()]
-        assert fields[public.pk] == {"visibility": "public", "groups": []}
-        assert fields[intranet.pk] == {"visibility": "intranet", "groups": []}
-        assert fields[restricted.pk] == {"visibility": "restricted", "groups": group_ids}
+        restriction_ids = [str(r.pk) for r in restricted.view_restrictions.all()]
+        assert fields[public.pk] == {"visibility": "public", "restrictions": []}
+        assert fields[intranet.pk] == {"visibility": "intranet", "restrictions": []}
+        assert fields[restricted.pk] == {
+            "visibility": "restricted",
+            "restrictions": restriction_ids,
+        }
         assert fields[alias.pk] == fields[restricted.pk]
         assert fields[child_area.pk]["visibility"] == "intranet"
         for page in pages:
@@ -237,3 +240,74 @@ def test_search_counts_and_facets_never_include_hidden_pages(
     assert sum(f.count for f in outcome.facets["year"]) == 1
     client.force_login(reader)
     assert client.get("/search/", query).context["outcome"].total == 2
+
+
+class TestAliasesFollowTheirSource:
+    """Issue item 1: an alias made while its source was public must not leak once the source is
+    restricted (the order that used to work is covered above)."""
+
+    @pytest.fixture
+    def aliased_then_restricted(self, make_page_visible):
+        source = CaseStudyPageFactory(title="先公开后限定的案例", summary="别名泄露摘要")
+        HandlingFactory(page=source)
+        alias = source.create_alias(update_slug=f"{source.slug}-alias")
+        make_page_visible(source, Visibility.RESTRICTED)
+        return source, alias
+
+    def test_no_anonymous_way_out_shows_the_alias(
+        self, search_engine, client, aliased_then_restricted
+    ):
+        source, alias = aliased_then_restricted
+        assert visibility.visibility_of(alias) == Visibility.RESTRICTED
+        for path in [
+            "/cases/",
+            "/cases/feed/",
+            "/sitemap.xml",
+            "/api/v2/pages/?limit=100&fields=*",
+            f"/api/v2/pages/?search={source.subject}",
+            f"/search/?q={source.subject}",
+        ]:
+            response = client.get(path)
+            body = response.content.decode()
+            if "json" in response.get("Content-Type", ""):
+                body = json.dumps(response.json(), ensure_ascii=False)
+            assert "先公开后限定的案例" not in body, path
+            assert "别名泄露摘要" not in body, path
+            assert alias.slug not in body, path
+        assert client.get(f"/api/v2/pages/{alias.pk}/").status_code == 404
+        assert client.get(alias.url).status_code == 302
+
+    def test_a_member_of_the_group_still_finds_both(
+        self, client, aliased_then_restricted, discipline_user
+    ):
+        source, alias = aliased_then_restricted
+        client.force_login(discipline_user)
+        ids = {i["id"] for i in client.get("/api/v2/pages/", {"limit": 100}).json()["items"]}
+        assert {source.pk, alias.pk} <= ids
+        assert client.get(alias.url).status_code == 200
+
+    def test_an_alias_in_a_public_section_of_a_page_kept_in_a_private_one(
+        self, client, make_page_visible, reader
+    ):
+        """Wagtail checks an alias's source page but not the source's ancestors: an alias put
+        under the (public) home page of a case in an intranet section would be served to anyone."""
+        source = CaseStudyPageFactory(title="内部栏目里的案例")
+        make_page_visible(source.get_parent(), Visibility.INTRANET)
+        alias = source.create_alias(parent=source.get_parent().get_parent(), update_slug="moved")
+        assert visibility.visibility_of(alias) == Visibility.INTRANET
+        response = client.get(alias.url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert alias.pk not in {
+            i["id"] for i in client.get("/api/v2/pages/", {"limit": 100}).json()["items"]
+        }
+        client.force_login(reader)
+        assert client.get(alias.url).status_code == 200
+
+    def test_a_logged_in_reader_outside_the_groups_gets_a_chinese_refusal(
+        self, client, aliased_then_restricted, reader
+    ):
+        _source, alias = aliased_then_restricted
+        client.force_login(reader)
+        response = client.get(alias.url)
+        assert response.status_code == 403
+        assert "无权查看" in response.content.decode()
