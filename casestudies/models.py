@@ -31,6 +31,7 @@ from casestudies.choices import (
     PartySanction,
 )
 from casestudies.storage import private_storage
+from jingjian.core.admin_access import AccessControlledPage
 from jingjian.core.blocks import StoryBlock
 from jingjian.core.filterable import (
     FilterableListMixin,
@@ -94,7 +95,7 @@ class CaseFilterForm(FilterForm):
     year = LenientChoiceField(choices=[("", "不限")] + year_choices(), label="处理年份")
 
 
-class CaseIndexPage(FilterableListMixin, Page):
+class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
     """警示案例 index: filters by problem type, source, work area, sanction, form and year."""
 
     introduction = models.TextField("导语", blank=True)

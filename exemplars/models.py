@@ -18,6 +18,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from jingjian.core.admin_access import AccessControlledPage
 from jingjian.core.blocks import StoryBlock
 from jingjian.core.filterable import FilterableListMixin, FilterForm, LenientSlugMultipleChoiceField
 from jingjian.core.models import Taxonomy, WorkArea
@@ -61,7 +62,7 @@ class ExemplarFilterForm(FilterForm):
     work_area = LenientSlugMultipleChoiceField(WorkArea.objects.all(), label="重点工作")
 
 
-class ExemplarIndexPage(FilterableListMixin, Page):
+class ExemplarIndexPage(AccessControlledPage, FilterableListMixin, Page):
     """先进典型 index: filters by category and work area, with an RSS feed."""
 
     introduction = models.TextField("导语", blank=True)

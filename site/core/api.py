@@ -4,8 +4,10 @@ from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page
 
 from jingjian.core import search, visibility
 
@@ -32,7 +34,19 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
     ]
 
     def get_base_queryset(self):
-        return visibility.visible_pages(super().get_base_queryset(), self.request.user)
+        """Live pages of the requested site that the visibility module lets the caller see
+        (Wagtail's own base queryset applies its reading of restrictions first, which treats
+        aliases differently)."""
+        try:
+            site = SiteFilterValidator(
+                site=self.request.GET.get("site"), request=self.request
+            ).site_obj
+        except ValueError as error:
+            raise BadRequestError("site 参数无效：请填写本站的域名，或去掉该参数。") from error
+        if site is None:
+            return Page.objects.none()
+        pages = Page.objects.live().descendant_of(site.root_page, inclusive=True)
+        return visibility.visible_pages(pages, self.request.user)
 
 
 class VisibleImagesAPIViewSet(ImagesAPIViewSet):

@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "站点基础"
 
     def ready(self):
-        from jingjian.core import signals
+        # Imported here: these modules use the models, which are ready only now.
+        from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
 
+        from jingjian.core import admin_access, review, signals
+
+        # Before Wagtail's admin asks for a page policy (it would make a fallback one).
+        register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))
         signals.connect()
+        review.connect()

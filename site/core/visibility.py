@@ -37,7 +37,12 @@ def _is_authenticated(user):
 
 
 def _user_passes(restriction, user, group_ids):
-    """Whether ``user`` may see content behind ``restriction`` (sessions and passwords aside)."""
+    """Whether ``user`` may see content behind ``restriction`` in listings, search and feeds.
+
+    Password-protected pages are never listed, not even for superusers: serving them asks for
+    the password (Wagtail's form), and a listing cannot know who has typed it."""
+    if restriction.restriction_type == BaseViewRestriction.PASSWORD:
+        return False
     if not _is_authenticated(user):
         return False
     if user.is_superuser:
@@ -46,7 +51,6 @@ def _user_passes(restriction, user, group_ids):
         return True
     if restriction.restriction_type == BaseViewRestriction.GROUPS:
         return any(group.pk in group_ids for group in restriction.groups.all())
-    # Password-protected pages are treated as restricted: they never appear in listings.
     return False
 
 
@@ -131,8 +135,6 @@ def restrictions_covering(page, roots=None):
 
 def hidden_q(user, roots=None):
     """A ``Q`` over pages matching everything ``user`` may not see (``None``: nothing hidden)."""
-    if _is_authenticated(user) and user.is_superuser:
-        return None
     roots = restriction_roots() if roots is None else roots
     group_ids = _user_group_ids(user)
     hidden = [
@@ -191,8 +193,6 @@ def visibility_of(page):
 
 def can_see_page(page, user=None, roots=None):
     """Whether ``user`` may see ``page`` (the per-page face of ``visible_pages``)."""
-    if _is_authenticated(user) and user.is_superuser:
-        return True
     group_ids = _user_group_ids(user)
     return all(_user_passes(r, user, group_ids) for r in restrictions_covering(page, roots))
 
@@ -280,13 +280,11 @@ def _index_fields_of(restrictions):
 
 
 def search_scope(user=None):
-    """What ``user`` may see, in the terms of ``index_fields``: ``None`` means everything;
-    otherwise the levels open to them and the ids of the group restrictions they pass (a page
-    is theirs when every id in its ``restrictions`` is among these)."""
+    """What ``user`` may see, in the terms of ``index_fields``: the levels open to them and the
+    ids of the group restrictions they pass (a page is theirs when every id in its
+    ``restrictions`` is among these; password restrictions are passed by nobody)."""
     if not _is_authenticated(user):
         return {"levels": [Visibility.PUBLIC.value], "restrictions": []}
-    if user.is_superuser:
-        return None
     group_ids = _user_group_ids(user)
     passed = [
         str(r.pk)

@@ -7,11 +7,20 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from casestudies.models import GovernancePriority, ProblemType, UnitType
 from exemplars.models import ExemplarCategory
-from jingjian.core import serving
+from jingjian.core import admin_access, serving
 from jingjian.core.models import WorkArea
 
 # Registered first of all ``on_serve_page`` hooks (this app comes first), so it is the outermost.
 hooks.register("on_serve_page", serving.guard)
+hooks.register("construct_page_chooser_queryset", admin_access.chooser_queryset)
+hooks.register("construct_explorer_page_queryset", admin_access.explorer_queryset)
+
+
+@hooks.register("register_log_actions")
+def review_log_actions(actions):
+    actions.register_action(
+        "jingjian.publish.direct", "未经审核直接发布", "未经审核流程直接发布了页面"
+    )
 
 
 class TaxonomyViewSet(SnippetViewSet):

@@ -5,9 +5,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from jingjian.core import statistics, visibility
+from jingjian.core.admin_access import AccessControlledPage
 
 
-class HomePage(Page):
+class HomePage(AccessControlledPage, Page):
     introduction = models.TextField(
         "导语", blank=True, default="以案为鉴、见贤思齐。学习先进典型,警示身边案例。"
     )

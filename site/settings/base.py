@@ -246,3 +246,9 @@ if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(
         ELASTICSEARCH_URL, ELASTICSEARCH_INDEX_PREFIX
     )
+
+# Nothing is published until the last review step approves it (jingjian.core.review): the
+# workflow's last approval publishes the revision it approved, and a page edited while in review
+# goes through every step again.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "jingjian.core.review.publish_approved"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

@@ -7,6 +7,8 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from jingjian.core.admin_access import AccessControlledPage
+
 CHANNEL_PREVIEW_PREFIX = "channel-"
 
 
@@ -34,7 +36,7 @@ class SyndicatedPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class SyndicatedPageMixin(Page):
+class SyndicatedPageMixin(AccessControlledPage, Page):
     """Abstract: the channels a page goes to, and a preview of each channel's rendition."""
 
     channels = ParentalManyToManyField(

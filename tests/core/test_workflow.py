@@ -22,13 +22,20 @@ def test_workflows_have_three_steps():
     assert [t.name for t in case.get_workflow().tasks] == ["案例初审", "案例复审", "案例终审"]
 
 
-def test_permissions(editor, reviewer, discipline_user, reader):
+def test_permissions(editor, reviewer, discipline_user, reader, superuser):
+    """Only superusers publish directly; a page's reviewers may take it down."""
     exemplar = ExemplarPageFactory()
     case = CaseStudyPageFactory()
     assert exemplar.permissions_for_user(editor).can_edit()
-    assert not exemplar.permissions_for_user(editor).can_publish()
-    assert exemplar.permissions_for_user(reviewer).can_publish()
-    assert case.permissions_for_user(discipline_user).can_publish()
+    for user in (editor, reviewer, discipline_user):
+        assert not exemplar.permissions_for_user(user).can_publish()
+        assert not case.permissions_for_user(user).can_publish()
+    assert exemplar.permissions_for_user(superuser).can_publish()
+    assert exemplar.permissions_for_user(reviewer).can_unpublish()
+    assert case.permissions_for_user(discipline_user).can_unpublish()
+    assert case.permissions_for_user(reviewer).can_unpublish()  # 审核 holds 案例复审
+    assert not exemplar.permissions_for_user(editor).can_unpublish()
+    assert not exemplar.permissions_for_user(discipline_user).can_unpublish()
     assert not exemplar.permissions_for_user(discipline_user).can_edit()
     assert not case.permissions_for_user(reader).can_edit()
 

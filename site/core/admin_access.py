@@ -1,0 +1,207 @@
+"""Who sees which page in the admin: the page explorer, search, choosers, history, revisions,
+previews, reports and every page action.
+
+A user who is not a superuser may not see, in the admin, a page that
+
+- is restricted (限定) to groups they are not in, as ``visibility`` decides for readers, unless
+  the page is waiting at a review step they are asked to approve (the reviewers must read what
+  they approve), or
+- another app hides from them (``register_hidden_pages``): the case-study app hides drafts made
+  from a case file from everyone outside 纪检监察 until they pass the anonymization gate.
+
+Hidden pages are left out of every listing (``AccessControlledPagePolicy.explorable_instances``
+and the queries built on it: the explorer, its menu, admin search, the site history, workflow
+reports) and every page action answers "no" for them (``AccessControlledPermissionTester``):
+edit, view draft, preview, history, revisions, compare, usage, move, copy, delete, privacy, lock.
+
+Page types get the tester through ``AccessControlledPage`` (a system check, ``jingjian.E001``,
+refuses a page type without it). The same module answers who may take a live page down: its
+reviewers (members of a group assigned to a step of its workflow), as no group holds Wagtail's
+``publish`` permission (``jingjian.core.review``).
+"""
+
+from django.apps import apps
+from django.core import checks
+from django.db.models import Q
+from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, WorkflowState
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from jingjian.core import visibility
+
+_hidden_page_providers = []
+_CACHE = "_jingjian_admin_hidden_ids"
+
+
+def register_hidden_pages(provider):
+    """Register ``provider(user) -> Q | None``: pages (as a ``Q`` over ``Page``) to hide from
+    ``user`` in the admin, on top of the visibility rule. Used as a decorator by feature apps."""
+    _hidden_page_providers.append(provider)
+    return provider
+
+
+def _group_ids(user):
+    return set(user.groups.values_list("pk", flat=True))
+
+
+def pages_to_review(user):
+    """Ids of pages waiting at a workflow step that ``user``'s groups approve."""
+    groups = _group_ids(user)
+    if not groups:
+        return set()
+    tasks = GroupApprovalTask.objects.filter(groups__in=groups).values("pk")
+    states = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        base_content_type__app_label="wagtailcore",
+        base_content_type__model="page",
+        current_task_state__task__in=tasks,
+    )
+    return {int(object_id) for object_id in states.values_list("object_id", flat=True)}
+
+
+def hidden_q(user):
+    """A ``Q`` over pages ``user`` may not see in the admin, or ``None`` when there are none."""
+    if not user.is_active:
+        return Q(pk__isnull=False)
+    if user.is_superuser:
+        return None
+    q = None
+    restricted = visibility.hidden_q(user)
+    if restricted is not None:
+        q = restricted & ~Q(pk__in=pages_to_review(user))
+    for provider in _hidden_page_providers:
+        extra = provider(user)
+        if extra is not None:
+            q = extra if q is None else q | extra
+    return q
+
+
+def hidden_ids(user):
+    """The ids of pages hidden from ``user``, worked out once per request (cached on the user
+    object, as Wagtail caches page permissions)."""
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        q = hidden_q(user)
+        cached = set() if q is None else set(Page.objects.filter(q).values_list("pk", flat=True))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget(user):
+    """Drop ``user``'s cached answer (after something it depends on changed in this request)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def can_see_in_admin(page, user):
+    return user.is_active and (user.is_superuser or page.pk not in hidden_ids(user))
+
+
+def reviews(page, user):
+    """Whether ``user`` is a reviewer of ``page``: in a group assigned to a step of its workflow."""
+    workflow = page.get_workflow()
+    if workflow is None:
+        return False
+    tasks = GroupApprovalTask.objects.filter(
+        pk__in=[task.pk for task in workflow.tasks], groups__in=_group_ids(user)
+    )
+    return tasks.exists()
+
+
+class AccessControlledPermissionTester(PagePermissionTester):
+    """Wagtail's answers, except that a page hidden from the user allows nothing, and a page's
+    reviewers may take it down (撤下) or cancel its scheduled publication."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.hidden = not can_see_in_admin(page, user)
+
+    def __getattribute__(self, name):
+        if name.startswith("can_") and object.__getattribute__(self, "__dict__").get("hidden"):
+            return _refuse
+        return object.__getattribute__(self, name)
+
+    def can_unpublish(self):
+        if super().can_unpublish():
+            return True
+        return (
+            self.user.is_active
+            and self.page.live
+            and not self.page_is_root
+            and not self.page_locked()
+            and reviews(self.page, self.user)
+        )
+
+    def can_unschedule(self):
+        return super().can_unschedule() or (self.user.is_active and reviews(self.page, self.user))
+
+
+def _refuse(*args, **kwargs):
+    return False
+
+
+class AccessControlledPage:
+    """Mixin for every page type: the admin asks ``AccessControlledPermissionTester``."""
+
+    def permissions_for_user(self, user):
+        return AccessControlledPermissionTester(user, self)
+
+
+class AccessControlledPagePolicy(PagePermissionPolicy):
+    """Wagtail's page policy, with hidden pages left out of every listing and answer."""
+
+    def _without_hidden(self, queryset, user):
+        ids = hidden_ids(user)
+        return queryset.exclude(pk__in=ids) if ids else queryset
+
+    def explorable_instances(self, user):
+        return self._without_hidden(super().explorable_instances(user), user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self._without_hidden(
+            super().instances_user_has_any_permission_for(user, actions), user
+        )
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not can_see_in_admin(instance, user):
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
+
+    def users_with_any_permission_for_instance(self, actions, instance, include_superusers=True):
+        # Notifications go to these users: never to someone who may not see the page.
+        users = super().users_with_any_permission_for_instance(
+            actions, instance, include_superusers
+        )
+        allowed = [user.pk for user in users if can_see_in_admin(instance, user)]
+        return users.filter(pk__in=allowed)
+
+
+def chooser_queryset(pages, request):
+    """Wagtail's ``construct_page_chooser_queryset`` hook: the chooser lists every page else."""
+    ids = hidden_ids(request.user)
+    return pages.exclude(pk__in=ids) if ids else pages
+
+
+def explorer_queryset(parent_page, pages, request):
+    """Wagtail's ``construct_explorer_page_queryset`` hook (the explorer and its menu)."""
+    return chooser_queryset(pages, request)
+
+
+@checks.register()
+def every_page_type_is_access_controlled(app_configs, **kwargs):
+    errors = []
+    for model in apps.get_models():
+        if (
+            issubclass(model, Page)
+            and model is not Page
+            and not issubclass(model, AccessControlledPage)
+        ):
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label} does not inherit AccessControlledPage: the admin would "
+                    "show it to users who may not see it.",
+                    hint="Add jingjian.core.admin_access.AccessControlledPage to its bases.",
+                    obj=model,
+                    id="jingjian.E001",
+                )
+            )
+    return errors
