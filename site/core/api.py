@@ -2,14 +2,23 @@
 
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import (
+    PageAliasOfField,
+    PageHtmlUrlField,
+    PageParentField,
+    PageSerializer,
+    get_serializer_class,
+)
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
+from wagtail.documents.api.v2.serializers import DocumentDownloadUrlField, DocumentSerializer
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page
 
 from jingjian.core import search, visibility
+from jingjian.core.public_address import public_url
 
 
 class PreparedSearchFilter(SearchFilter):
@@ -27,7 +36,63 @@ class PreparedSearchFilter(SearchFilter):
         return search.search_pages(queryset, request.GET["search"])
 
 
+# --- Addresses: every full link of the API is on the public address (core.public_address) ---
+
+
+class PublicHtmlUrlField(PageHtmlUrlField):
+    def to_representation(self, page):
+        return public_url(page)
+
+
+def _page_reference(page, context):
+    """A page nested in another (``parent``, ``alias_of``): Wagtail's fields, public links."""
+    serializer_class = get_serializer_class(
+        type(page),
+        ["id", "type", "detail_url", "html_url", "title"],
+        meta_fields=["type", "detail_url", "html_url"],
+        base=PublicPageSerializer,
+    )
+    return serializer_class(context=context).to_representation(page)
+
+
+class PublicParentField(PageParentField):
+    def to_representation(self, value):
+        return _page_reference(value, self.context)
+
+
+class PublicAliasOfField(PageAliasOfField):
+    def to_representation(self, value):
+        return _page_reference(value, self.context)
+
+
+class PublicPageSerializer(PageSerializer):
+    html_url = PublicHtmlUrlField(read_only=True)
+    parent = PublicParentField(read_only=True)
+    alias_of = PublicAliasOfField(read_only=True)
+
+
+class PublicDocumentDownloadUrlField(DocumentDownloadUrlField):
+    def to_representation(self, document):
+        return public_url(document.url)
+
+
+class PublicDocumentSerializer(DocumentSerializer):
+    download_url = PublicDocumentDownloadUrlField(read_only=True)
+
+
+class PublicAddressRouter(WagtailAPIRouter):
+    def get_object_detail_urlpath(self, model, pk):
+        # Every ``detail_url`` (nested ones and the find view's redirect too) is built from this
+        # path; Wagtail puts WAGTAILAPI_BASE_URL before it unless it is a full URL already.
+        path = super().get_object_detail_urlpath(model, pk)
+        return public_url(path) if path else path
+
+
+# --- Endpoints ---------------------------------------------------------------------------
+
+
 class VisiblePagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = PublicPageSerializer
     filter_backends = [
         PreparedSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
@@ -55,11 +120,13 @@ class VisibleImagesAPIViewSet(ImagesAPIViewSet):
 
 
 class VisibleDocumentsAPIViewSet(DocumentsAPIViewSet):
+    base_serializer_class = PublicDocumentSerializer
+
     def get_queryset(self):
         return visibility.visible_media(super().get_queryset(), self.request.user)
 
 
-api_router = WagtailAPIRouter("wagtailapi")
+api_router = PublicAddressRouter("wagtailapi")
 api_router.register_endpoint("pages", VisiblePagesAPIViewSet)
 api_router.register_endpoint("images", VisibleImagesAPIViewSet)
 api_router.register_endpoint("documents", VisibleDocumentsAPIViewSet)

@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from jingjian.core import visibility
+from jingjian.core.public_address import public_url
 
 MAX_VALUES_PER_FILTER = 30
 MAX_VALUE_LENGTH = 100
@@ -106,7 +107,10 @@ class PageListFeed(Feed):
         return f"{self.index_page.title} - 镜鉴"
 
     def link(self):
-        return self.index_page.get_full_url(self.request)
+        return public_url(self.index_page)
+
+    def feed_url(self):
+        return public_url(self.request.get_full_path())
 
     def description(self):
         return getattr(self.index_page, "introduction", "") or self.index_page.title
@@ -121,7 +125,7 @@ class PageListFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_full_url(self.request)
+        return public_url(item)
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -1,10 +1,11 @@
-"""sitemap.xml lists public pages only."""
+"""sitemap.xml lists public pages only, on the public address."""
 
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from jingjian.core import visibility
+from jingjian.core.public_address import public_url
 
 
 class PublicSitemap(Sitemap):
@@ -14,6 +15,13 @@ class PublicSitemap(Sitemap):
         root = self.get_wagtail_site().root_page
         pages = Page.objects.live().descendant_of(root, inclusive=True).order_by("path")
         return visibility.public_pages(pages).defer_streamfields().specific()
+
+    def _urls(self, page, protocol, domain):
+        # Wagtail's own ``_urls`` asks each page for its sitemap entries, on its Site's address.
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            url["location"] = public_url(url["location"])
+        return urls
 
 
 def sitemap(request):

@@ -166,8 +166,10 @@ TASKS = {
 # Syndication: where broadcast scripts and newspaper manuscripts are dropped for the stations
 # and the paper to collect (a shared drive), unless a channel names its own folder.
 SYNDICATION_OUTBOX = Path(os.environ.get("SYNDICATION_OUTBOX", BASE_DIR / "outbox"))
-# The public address of the site, for links sent out to channels (阅读原文, Weibo links).
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Full links (API, feeds, sitemap, what channels receive) are on the default Wagtail Site's
+# address (load_demo_content --site sets it); PUBLIC_BASE_URL, when set, replaces it where the
+# public address differs (jingjian.core.public_address).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip()
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -181,6 +183,7 @@ LOGIN_REDIRECT_URL = "/"
 # Wagtail
 WAGTAIL_SITE_NAME = "镜鉴"
 WAGTAIL_I18N_ENABLED = False
+# The admin's own address, for links in the admin's e-mails (not the public site's links).
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
@@ -199,7 +202,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+# No WAGTAILAPI_BASE_URL: the API's links come from jingjian.core.public_address too.
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 

@@ -1,11 +1,12 @@
 """Production settings: refuse to start when misconfigured."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEFAULT_SECRET_KEY, SECRET_KEY, env_bool
+from .base import DEFAULT_SECRET_KEY, PUBLIC_BASE_URL, SECRET_KEY, env_bool
 
 DEBUG = False
 
@@ -16,6 +17,13 @@ if not os.environ.get("SECRET_KEY") or SECRET_KEY == DEFAULT_SECRET_KEY:
     )
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
+if PUBLIC_BASE_URL:
+    _public = urlsplit(PUBLIC_BASE_URL)
+    if _public.scheme not in ("http", "https") or not _public.hostname or _public.query:
+        raise ImproperlyConfigured(
+            f"PUBLIC_BASE_URL must be a full address such as https://www.jianhu.gov.cn, "
+            f"got {PUBLIC_BASE_URL!r}; leave it unset to use the default site's address."
+        )
 
 TASKS = {
     "default": {

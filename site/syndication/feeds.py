@@ -2,19 +2,19 @@
 
 Only live exemplar and case-study pages that ``jingjian.core.visibility`` calls public are
 listed, and a case study only while it passes the anonymization gate; newest first, 50 items.
-An unknown or inactive channel is a 404. Links point at ``PUBLIC_BASE_URL``.
+An unknown or inactive channel is a 404. Links are on the public address
+(``jingjian.core.public_address``).
 """
 
 import datetime
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from jingjian.core import visibility
+from jingjian.core.public_address import public_url
 from jingjian.syndication.models import Channel
-from jingjian.syndication.renderers import public_url
 
 FEED_SIZE = 50
 _EPOCH = datetime.datetime.min.replace(tzinfo=datetime.UTC)
@@ -62,11 +62,11 @@ def _categories(page):
 
 
 def _site_url():
-    return settings.PUBLIC_BASE_URL.rstrip("/") + "/"
+    return public_url("/")
 
 
 def _feed_url(channel, name):
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/syndication/{channel.slug}/{name}"
+    return public_url(f"/syndication/{channel.slug}/{name}")
 
 
 class ChannelFeed(Feed):

@@ -3,6 +3,28 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+# The largest page id every database stores (PositiveIntegerField: 2147483647).
+PAGE_REF_MAX = 2**31 - 1
+
+
+class PageRetryForm(forms.Form):
+    """全部重试: the page whose failed deliveries to queue again, by its number."""
+
+    page = forms.CharField(
+        max_length=10,
+        error_messages={
+            "required": "缺少页面编号：请在页面的投递记录中点“全部重试”。",
+            "max_length": "页面编号无效：请在页面的投递记录中点“全部重试”。",
+        },
+    )
+
+    def clean_page(self):
+        value = self.cleaned_data["page"]
+        # ASCII digits only: int() would also take "١٢" or " 12".
+        if not (value.isascii() and value.isdigit() and 0 < int(value) <= PAGE_REF_MAX):
+            raise forms.ValidationError("页面编号无效：请在页面的投递记录中点“全部重试”。")
+        return int(value)
+
 
 class ChannelForm(WagtailAdminModelForm):
     """The secret is write-only: never rendered back, and a blank field keeps the stored one."""

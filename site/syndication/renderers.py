@@ -26,9 +26,9 @@ from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
+from jingjian.core.public_address import public_base_url, public_url
 from jingjian.syndication.models import ChannelKind
 
 READING_SPEED = 250  # characters a minute (REFERENCE.md: plan national-anchor speed with 250)
@@ -354,16 +354,8 @@ def _same_image(a, b):
     return a is b or (a.pk is not None and a.pk == b.pk)
 
 
-def public_url(page):
-    """The address of ``page`` on the public site (``PUBLIC_BASE_URL``)."""
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
-    parts = page.get_url_parts() if getattr(page, "url_path", "") else None
-    return base + (parts[2] if parts else "/")
-
-
 def _public_image_url(image):
-    url = image.get_rendition(PREVIEW_RENDITION).url
-    return settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
+    return public_url(image.get_rendition(PREVIEW_RENDITION).url)
 
 
 # --- Plain text helpers -------------------------------------------------------------------
@@ -885,10 +877,10 @@ def _serializer_for(page):
 
     from jingjian.core.api import api_router
 
-    key = (type(page), bool(page.pk), settings.PUBLIC_BASE_URL, settings.WAGTAILAPI_BASE_URL)
+    base = urlsplit(public_base_url())
+    key = (type(page), bool(page.pk), base)
     cache = _serializers.__dict__.setdefault("by_key", {})
     if key not in cache:
-        base = urlsplit(settings.PUBLIC_BASE_URL)
         # A page not saved yet (a preview) has no API address and may have no parent.
         query = {} if page.pk else {"fields": "-detail_url,-parent"}
         request = RequestFactory().get(
@@ -910,18 +902,9 @@ def _serializer_for(page):
 
 def _api_data(page):
     """The page as ``/api/v2/pages/<id>/`` shows it, produced by the API's own view and
-    serializer (so the shape never drifts), for the object given rather than a database copy.
-    ``html_url`` is the page on the public site (``PUBLIC_BASE_URL``); API addresses follow
-    ``WAGTAILAPI_BASE_URL`` as on the API itself."""
-    data = _serializer_for(page).to_representation(page)
-    meta = data.get("meta", {})
-    if "html_url" in meta:
-        meta["html_url"] = public_url(page)
-    parent = meta.get("parent") or {}
-    if parent.get("meta", {}).get("html_url"):
-        path = urlsplit(parent["meta"]["html_url"]).path
-        parent["meta"]["html_url"] = settings.PUBLIC_BASE_URL.rstrip("/") + path
-    return data
+    serializer (so the shape never drifts, links included), for the object given rather than a
+    database copy."""
+    return _serializer_for(page).to_representation(page)
 
 
 def _type_label(page):
@@ -936,7 +919,9 @@ def sign(body, secret):
     return f"sha256={digest}"
 
 
-_revision_data = {}  # (page id, revision id) → API data: one serialization per publish
+# (page id, revision id, public address) → API data: one serialization per publish; a new
+# public address (the Site edited) makes new links.
+_revision_data = {}
 _REVISION_DATA_SIZE = 256
 _revision_data_lock = threading.Lock()
 
@@ -951,7 +936,7 @@ def render_json(page, channel, event, idempotency_key, secret, revision_id=None)
     if event == "unpublished":
         data = {"id": page.pk, "meta": {"type": _type_label(page)}}
     else:
-        key = (page.pk, revision_id) if revision_id and page.pk else None
+        key = (page.pk, revision_id, public_base_url()) if revision_id and page.pk else None
         cached = _revision_data.get(key) if key else None
         if cached is None:
             if type(page).__name__ == "Page" and page.pk:

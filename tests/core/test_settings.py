@@ -45,3 +45,12 @@ def test_database_follows_database_url():
         "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     )
     assert connection.vendor == expected
+
+
+def test_production_refuses_a_public_address_that_is_not_a_full_url():
+    configured = {"SECRET_KEY": "a-real-secret-" * 4, "ALLOWED_HOSTS": "jingjian.example"}
+    result = run_check({**configured, "PUBLIC_BASE_URL": "www.jianhu.gov.cn"})
+    assert result.returncode != 0
+    assert "PUBLIC_BASE_URL must be a full address" in result.stderr
+    result = run_check({**configured, "PUBLIC_BASE_URL": "https://www.jianhu.gov.cn"})
+    assert result.returncode == 0, result.stderr

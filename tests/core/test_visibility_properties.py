@@ -10,8 +10,6 @@ restriction (login: any logged-in user; groups: a member of one of the groups, o
 password: nobody, superusers included, as no listing can know who typed the password).
 """
 
-import json
-import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -153,8 +151,9 @@ def make_user(reader):
 
 
 def ids_in(body, pages):
-    """Which of ``pages`` a response body names (by title; every title is unique)."""
-    return {page.pk for page in pages if re.search(re.escape(page.title) + r"(?!\d)", body)}
+    """Which of ``pages`` a response body links to (an alias has its source's title, never its
+    address; an address ends in "/", so /prop-1/ is not inside /prop-10/)."""
+    return {page.pk for page in pages if page.url in body}
 
 
 tree = st.lists(operation, min_size=1, max_size=14)
@@ -198,7 +197,7 @@ def test_both_faces_agree_with_the_rule_on_random_trees(operations, readers):
         transaction.set_rollback(True)
 
 
-@examples
+@settings(examples, max_examples=25)
 @given(operations=tree, reader=reader_strategy)
 def test_every_way_out_agrees_on_random_trees(operations, reader):
     """Serving, the listing, its feed, the sitemap, the API and search name exactly the pages
@@ -241,8 +240,7 @@ def test_every_way_out_agrees_on_random_trees(operations, reader):
         assert {item["id"] for item in found} & {p.pk for p in pages} == sees
         search = client.get("/search/", {"q": MARK}).context["outcome"]
         assert search.total == len(sees)
-        body = json.dumps([r.title for r in search.results], ensure_ascii=False)
-        assert ids_in(body, pages) <= sees
+        assert {result.pk for result in search.results} <= sees  # the first ten of them
         transaction.set_rollback(True)
 
 

@@ -55,7 +55,6 @@ class ChannelFactory(factory.django.DjangoModelFactory):
 @pytest.fixture(autouse=True)
 def public_base_url(settings):
     settings.PUBLIC_BASE_URL = PUBLIC
-    settings.WAGTAILAPI_BASE_URL = PUBLIC
 
 
 def image_block(image, alt):
