@@ -6,6 +6,10 @@ class CaseStudiesConfig(AppConfig):
     verbose_name = "警示案例"
 
     def ready(self):
-        from casestudies import signals
+        # Imported here: these modules use the models, which are ready only now.
+        from casestudies import publication, signals
+        from jingjian.core import admin_access
 
         signals.connect()
+        publication.connect()
+        admin_access.register_hidden_pages(publication.hidden_drafts)

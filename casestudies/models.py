@@ -613,3 +613,28 @@ class CandidateDecision(models.Model):
 
     def __str__(self):
         return f"{self.text}:{self.get_decision_display()}"
+
+
+class GateStatus(models.Model):
+    """The anonymization gate's latest answer about a case study made from a case file.
+
+    Written whenever the answer may change (a new revision; a change to the case file, its
+    persons, units or candidate decisions: ``casestudies.publication``). The admin hides a draft
+    that does not pass from everyone outside 纪检监察; the case file's review screen shows why,
+    and when a live case study was taken down because of it."""
+
+    page = models.OneToOneField(
+        CaseStudyPage, on_delete=models.CASCADE, primary_key=True, related_name="gate_status"
+    )
+    draft_passes = models.BooleanField("最新稿通过脱敏检查", default=False)
+    draft_problems = models.JSONField("最新稿的问题", default=list, blank=True)
+    withdrawn_at = models.DateTimeField("因脱敏检查撤下的时间", null=True, blank=True)
+    withdrawn_problems = models.JSONField("撤下时的问题", default=list, blank=True)
+    checked_at = models.DateTimeField("检查时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "脱敏检查结果"
+        verbose_name_plural = "脱敏检查结果"
+
+    def __str__(self):
+        return f"{self.page_id}:{'通过' if self.draft_passes else '未通过'}"

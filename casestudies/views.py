@@ -25,13 +25,14 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from casestudies import publication
 from casestudies.casefiles import (
     DraftError,
     anonymize_text,
     generate_draft,
     record_decisions,
 )
-from casestudies.models import CaseFile, CaseFileDocument
+from casestudies.models import CaseFile, CaseFileDocument, GateStatus
 
 DISCIPLINE_GROUP = "纪检监察"
 RULE_LABELS = {
@@ -98,7 +99,24 @@ def log_view(case_file, user, what):
     log(instance=case_file, action="jingjian.casefile.view", user=user, data={"what": what})
 
 
+def tell_withdrawn(request, withdrawn):
+    """Messages naming each live case study the gate took down after a change to its file."""
+    review_hint = "详见本案卷的“脱敏审核”页。"
+    for page, problems in withdrawn:
+        messages.warning(
+            request,
+            f"已发布的警示案例“{page.title}”不再通过脱敏检查（{len(problems)} 处），"
+            f"已自动撤下并从各渠道撤回。{review_hint}",
+        )
+
+
 class CaseFileEditView(EditView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # At once, for the message; the commit hook asks again for every other way in.
+        tell_withdrawn(self.request, publication.recheck(self.object, self.request.user))
+        return response
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         log_view(self.object, request.user, "编辑页")
@@ -186,6 +204,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                 data={"decisions": changed},
             )
             messages.success(request, f"已保存 {len(changed)} 项审核结论。")
+            tell_withdrawn(request, publication.recheck(self.case_file, request.user))
         else:
             messages.warning(request, "没有选择任何审核结论。")
         return redirect("casefiles:review", pk)
@@ -220,6 +239,10 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             pending=pending,
             decisions=sorted(decisions.values(), key=lambda d: d.text),
             case_study=self.case_file.case_study,
+            gate_statuses=[
+                (study, GateStatus.objects.filter(page_id=study.pk).first())
+                for study in publication.case_studies_of(self.case_file)
+            ],
         )
         return context
 

@@ -1,0 +1,146 @@
+"""Where the publication gate is enforced, and asked again whenever one of its inputs changes.
+
+The gate (``casestudies.gate``) is asked when a case study is published, when its review would
+enter the final step and, here, whenever what it compares against changes: a case file's text,
+its persons, its units, its candidate decisions, or the link between the file and its studies.
+
+- Every case study of the file gets a new ``GateStatus`` for its latest draft (the admin hides
+  a failing draft from everyone outside 纪检监察: ``hidden_drafts``).
+- A live case study that no longer passes is taken down at once (which retracts it from the
+  channels, as any unpublishing does); the audit log records it on the page (where, not what)
+  and on the case file (what, for 纪检监察), and the case file's review screen shows why.
+
+The checks run once the change is committed (a case-file form saves the file and then each
+person and unit: the gate must see them all).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Revision
+
+from casestudies.gate import check_page
+from casestudies.models import (
+    CandidateDecision,
+    CaseFile,
+    CaseFilePerson,
+    CaseFileUnit,
+    CaseStudyPage,
+    GateStatus,
+)
+
+DISCIPLINE_GROUP = "纪检监察"
+WITHDRAWN = "jingjian.gate.withdrawn"
+
+
+def problem_rows(problems):
+    return [{"location": p.location, "text": p.text, "reason": p.reason} for p in problems]
+
+
+def case_studies_of(case_file):
+    """The case studies made from ``case_file`` (recorded on the page, or the file's draft)."""
+    q = Q(source_case_file=case_file)
+    if case_file.case_study_id:
+        q |= Q(pk=case_file.case_study_id)
+    return list(CaseStudyPage.objects.filter(q))
+
+
+def record_draft_verdict(page, case_file=None):
+    """Check ``page``'s latest revision and store the answer; returns its problems."""
+    revision = page.get_latest_revision()
+    draft = revision.as_object() if revision is not None else page
+    problems = check_page(draft, case_file)
+    GateStatus.objects.update_or_create(
+        page_id=page.pk,
+        defaults={"draft_passes": not problems, "draft_problems": problem_rows(problems)},
+    )
+    return problems
+
+
+def withdraw(page, problems, case_file, user=None):
+    """Take a live case study down because the gate no longer lets it through."""
+    with transaction.atomic():
+        page.unpublish(user=user, log_action=True)
+        log(
+            instance=page,
+            action=WITHDRAWN,
+            user=user,
+            # Where the problems are, never what: page history is shown more widely than case
+            # files. The strings themselves are logged on the case file below.
+            data={"locations": sorted({p.location for p in problems}), "count": len(problems)},
+        )
+        log(
+            instance=case_file,
+            action=WITHDRAWN,
+            user=user,
+            data={"page": page.pk, "title": page.title, "problems": problem_rows(problems)},
+        )
+        GateStatus.objects.update_or_create(
+            page_id=page.pk,
+            defaults={"withdrawn_at": timezone.now(), "withdrawn_problems": problem_rows(problems)},
+        )
+
+
+def recheck(case_file, user=None):
+    """Ask the gate again about every case study of ``case_file``; returns the pages taken
+    down, each with its problems."""
+    withdrawn = []
+    for page in case_studies_of(case_file):
+        record_draft_verdict(page, case_file)
+        if not page.live:
+            continue
+        problems = check_page(page, case_file)  # a live page's row holds its live content
+        if problems:
+            withdraw(page, problems, case_file, user)
+            withdrawn.append((page, problems))
+    return withdrawn
+
+
+def recheck_later(case_file_id):
+    """Recheck ``case_file_id`` once the current transaction commits."""
+
+    def run():
+        case_file = CaseFile.objects.filter(pk=case_file_id).first()
+        if case_file is not None:
+            recheck(case_file)
+
+    transaction.on_commit(run)
+
+
+def _case_file_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    case_file_id = instance.pk if isinstance(instance, CaseFile) else instance.case_file_id
+    if case_file_id:
+        recheck_later(case_file_id)
+
+
+def _revision_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or instance.content_type_id != ContentType.objects.get_for_model(CaseStudyPage).pk:
+        return
+    page = CaseStudyPage.objects.filter(pk=instance.object_id).first()
+    if page is not None and (page.source_case_file_id or hasattr(page, "case_file")):
+        record_draft_verdict(page)
+
+
+def hidden_drafts(user):
+    """For ``jingjian.core.admin_access``: case studies made from a case file whose latest
+    draft does not pass the gate, hidden from everyone outside 纪检监察."""
+    if user.groups.filter(name=DISCIPLINE_GROUP).exists():
+        return None
+    from_a_file = Q(casestudypage__source_case_file__isnull=False) | Q(
+        casestudypage__case_file__isnull=False
+    )
+    cleared = Q(casestudypage__gate_status__draft_passes=True)
+    return from_a_file & ~cleared
+
+
+def connect():
+    for model in (CaseFile, CaseFilePerson, CaseFileUnit, CandidateDecision):
+        uid = f"casestudies.gate_inputs.{model.__name__}"
+        post_save.connect(_case_file_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_case_file_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    post_save.connect(_revision_saved, sender=Revision, dispatch_uid="casestudies.draft_verdict")
