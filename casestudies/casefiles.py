@@ -1,13 +1,12 @@
 """From a case file (案卷) to its draft case study (脱敏稿).
 
 The draft replaces every listed person (and every name a reviewer confirmed), every unit marked
-for replacement, every identifier and every address below county level. Each person has one pseudonym for the
-whole draft (``pseudonyms_of``): the title, summary, facts, subject and handlings agree on who
-王某1 is. Names the tagger finds
-that nobody listed stay in the draft as *candidates* until a reviewer decides: "是人名" replaces
-them the next time the draft is generated, "不是人名" keeps the word. The publication gate
-(``casestudies.gate``) refuses a case study while a candidate is unreviewed and still in its text.
-"""
+for replacement, every identifier and every address below county level. Each person has one
+pseudonym for the whole draft (``pseudonyms_of``): the title, summary, facts, subject and
+handlings agree on who 王某1 is. Names the tagger finds that nobody listed stay in the draft as
+*candidates* until a reviewer decides: "是人名" replaces them the next time the draft is
+generated, "不是人名" keeps the word. The publication gate (``casestudies.gate``) refuses a case
+study while a candidate is unreviewed and still in its text."""
 
 from functools import lru_cache
 
