@@ -1,19 +1,19 @@
 """From a case file (案卷) to its draft case study (脱敏稿).
 
 The draft replaces every listed person (and every name a reviewer confirmed), every unit marked
-for replacement, every identifier and every address below county level. Names the tagger finds
-that nobody listed stay in the draft as *candidates* until a reviewer decides: "是人名" replaces
-them the next time the draft is generated, "不是人名" keeps the word. The publication gate
-(``casestudies.gate``) refuses a case study while a candidate is unreviewed and still in its text.
-"""
+for replacement, every identifier and every address below county level. Each person has one
+pseudonym for the whole draft (``pseudonyms_of``): the title, summary, facts, subject and
+handlings agree on who 王某1 is. Names the tagger finds that nobody listed stay in the draft as
+*candidates* until a reviewer decides: "是人名" replaces them the next time the draft is
+generated, "不是人名" keeps the word. The publication gate (``casestudies.gate``) refuses a case
+study while a candidate is unreviewed and still in its text."""
 
 from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
 
-from casestudies.anonymization import Options, Person, Unit, anonymize
-from casestudies.anonymization.anonymizer import pseudonym_for
+from casestudies.anonymization import Options, Person, Unit, anonymize, number_pseudonyms
 from jingjian.core.blocks import plain_text_to_stream
 
 DRAFT_OPTIONS = Options(replace_unlisted=False)
@@ -41,15 +41,29 @@ def _decided(case_file):
     return {d.text for d in case_file.candidate_decisions.all()}
 
 
+def pseudonyms_of(case_file, persons=None):
+    """The one pseudonym of each person of ``case_file`` (``{name: pseudonym}``), used in every
+    field of its draft: people who share a surname are numbered by first appearance in the raw
+    account, then in the title, then in the order they are listed. ``persons``: the case
+    file's ``persons_of``, when the caller has them already."""
+    if persons is None:
+        persons = persons_of(case_file)
+    return number_pseudonyms(persons, [case_file.raw_account, case_file.title])
+
+
 @lru_cache(maxsize=64)
-def _anonymize_cached(text, persons, units):
-    return anonymize(text, persons, units, DRAFT_OPTIONS)
+def _anonymize_cached(text, persons, units, pseudonyms):
+    return anonymize(text, persons, units, DRAFT_OPTIONS, pseudonyms=dict(pseudonyms))
 
 
 def anonymize_text(case_file, text):
-    """``text`` anonymized with ``case_file``'s people and units; candidates already decided
-    are dropped."""
-    result = _anonymize_cached(text or "", tuple(persons_of(case_file)), tuple(units_of(case_file)))
+    """``text`` anonymized with ``case_file``'s people, pseudonyms and units; candidates already
+    decided are dropped."""
+    persons = persons_of(case_file)
+    pseudonyms = pseudonyms_of(case_file, persons)
+    result = _anonymize_cached(
+        text or "", tuple(persons), tuple(units_of(case_file)), tuple(pseudonyms.items())
+    )
     decided = _decided(case_file)
     result = type(result)(
         text=result.text,
@@ -102,7 +116,7 @@ def draft_fields(case_file):
 
     account = anonymize_text(case_file, _paragraphs(case_file.raw_account)).text
     title = anonymize_text(case_file, case_file.title).text
-    pseudonyms = _pseudonyms(case_file)
+    pseudonyms = pseudonyms_of(case_file)
     subjects = [p for p in case_file.persons.all() if p.role == "subject"]
     if subjects:
         first = subjects[0]
@@ -134,18 +148,6 @@ def draft_fields(case_file):
         "source_case_file_id": case_file.pk,
         "handlings": handlings,
     }
-
-
-def _pseudonyms(case_file):
-    """Each listed name's pseudonym as it comes out of the raw account (numbered if needed)."""
-    result = anonymize_text(case_file, case_file.raw_account)
-    mapping = {}
-    for replacement in result.replacements:
-        if replacement.rule == "person":
-            mapping.setdefault(replacement.original, replacement.replacement)
-    for person in persons_of(case_file):
-        mapping.setdefault(person.name, pseudonym_for(person))
-    return mapping
 
 
 @transaction.atomic

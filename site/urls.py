@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -24,7 +25,14 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html"),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # POST only (Django's LogoutView answers GET with 405, so a link or an image elsewhere
+    # cannot sign a reader out); then redirected, so a reload does not post again.
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="logged_out"), name="logout"),
+    path(
+        "accounts/logged-out/",
+        TemplateView.as_view(template_name="registration/logged_out.html"),
+        name="logged_out",
+    ),
 ]
 
 if settings.DEBUG:

@@ -11,6 +11,7 @@ from casestudies.anonymization.anonymizer import (
     Result,
     Unit,
     anonymize,
+    number_pseudonyms,
     pseudonym_for,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "Result",
     "Unit",
     "anonymize",
+    "number_pseudonyms",
     "pseudonym_for",
 ]

@@ -222,19 +222,54 @@ class _Plan:
         return "".join(out), items
 
 
-def _number_pseudonyms(people_in_order):
-    """Map each name to its pseudonym, numbering collisions in order of first appearance."""
+def _number_pseudonyms(people_in_order, fixed=None):
+    """Map each name to its pseudonym, numbering collisions in order of first appearance.
+
+    Names in ``fixed`` keep the pseudonym given there; the others are numbered around them
+    (an unlisted 王 beside a given 王某1 and 王某2 becomes 王某3)."""
+    fixed = dict(fixed or {})
+    mapping = {name: fixed[name] for name, _person in people_in_order if name in fixed}
+    used = set(mapping.values())
     by_base = {}
     for name, person in people_in_order:
-        by_base.setdefault(pseudonym_for(person), []).append(name)
-    mapping = {}
+        if name not in mapping:
+            by_base.setdefault(pseudonym_for(person), []).append(name)
     for base, names in by_base.items():
-        if len(names) == 1:
+        taken = {u for u in used if u == base or (u.startswith(base) and u[len(base) :].isdigit())}
+        if len(names) == 1 and not taken:
             mapping[names[0]] = base
-        else:
-            for number, name in enumerate(names, start=1):
-                mapping[name] = f"{base}{number}"
+            continue
+        number = 0
+        for name in names:
+            number += 1
+            while f"{base}{number}" in used:
+                number += 1
+            mapping[name] = f"{base}{number}"
+            used.add(mapping[name])
     return mapping
+
+
+def number_pseudonyms(persons, texts=()):
+    """One pseudonym per person for everything written about them: ``{name: pseudonym}``.
+
+    People who would share a pseudonym are numbered by where they first appear: in the first
+    of ``texts`` (e.g. the raw account), then in the next (the title), then in the order of
+    ``persons`` for those no text mentions. Pass the result to ``anonymize(pseudonyms=…)`` for
+    each text, so that 王某1 is the same person in the title, the facts and the handlings."""
+    persons = [p if isinstance(p, Person) else Person(str(p)) for p in persons if str(p).strip()]
+    persons = list({p.name: p for p in persons}.values())
+
+    def first_appearance(item):
+        index, person = item
+        for number, text in enumerate(texts):
+            text = text or ""
+            position = _first_position(text, person)
+            if position < len(text):
+                return (number, position, index)
+        return (len(texts), 0, index)
+
+    ordered = [person for _index, person in sorted(enumerate(persons), key=first_appearance)]
+    return _number_pseudonyms([(p.name, p) for p in ordered])
 
 
 def _first_position(text, person):
@@ -377,8 +412,11 @@ def detect_names(text, known=()):
     return kept
 
 
-def anonymize(text, persons=(), units=(), options=None):
-    """Anonymize ``text``; see the module docstring for the rules."""
+def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
+    """Anonymize ``text``; see the module docstring for the rules.
+
+    ``pseudonyms`` (``{name: pseudonym}``, see ``number_pseudonyms``) fixes the pseudonyms of
+    listed persons across several texts; without it they are numbered within ``text`` alone."""
     options = options or Options()
     text = text or ""
     plan = _Plan(text)
@@ -414,8 +452,9 @@ def anonymize(text, persons=(), units=(), options=None):
     everyone = persons + [p for p in unlisted if p.name not in {q.name for q in persons}]
     everyone = list({p.name: p for p in everyone}.values())
     ordered = sorted(everyone, key=lambda p: _first_position(text, p))
-    mapping = _number_pseudonyms([(p.name, p) for p in ordered])
     listed_names = {p.name for p in persons}
+    fixed = {name: v for name, v in (pseudonyms or {}).items() if name in listed_names}
+    mapping = _number_pseudonyms([(p.name, p) for p in ordered], fixed=fixed)
 
     forms = []  # (form, replacement, rule)
     by_surname = {}

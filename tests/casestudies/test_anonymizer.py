@@ -5,7 +5,14 @@ import json
 import pytest
 from django.core.management import call_command
 
-from casestudies.anonymization import Options, Person, Unit, anonymize, pseudonym_for
+from casestudies.anonymization import (
+    Options,
+    Person,
+    Unit,
+    anonymize,
+    number_pseudonyms,
+    pseudonym_for,
+)
 
 NO_TAGGER = Options(detect_unlisted=False)
 
@@ -41,6 +48,28 @@ def test_collisions_are_numbered_in_order_of_appearance_and_consistently():
     text = "王小军向王建国汇报,王建国批评了王小军。"
     result = anonymize(text, [Person("王建国"), Person("王小军")], options=NO_TAGGER)
     assert result.text == "王某1向王某2汇报,王某2批评了王某1。"
+
+
+def test_one_numbering_for_several_texts():
+    """Numbered by first appearance in the first text, then the next, then the list: the
+    title that names only 王建军 still calls him 王某2, as the account does."""
+    persons = [Person("王建军"), Person("王晓东"), Person("王建国"), Person("李秀英")]
+    account, title = "建国向王建军汇报。", "王晓东、王建军违纪问题"
+    mapping = number_pseudonyms(persons, [account, title])
+    assert mapping == {"王建国": "王某1", "王建军": "王某2", "王晓东": "王某3", "李秀英": "李某"}
+    result = anonymize(title, persons, options=NO_TAGGER, pseudonyms=mapping)
+    assert result.text == "王某3、王某2违纪问题"
+    assert anonymize(account, persons, options=NO_TAGGER, pseudonyms=mapping).text == (
+        "王某1向王某2汇报。"
+    )
+
+
+def test_unlisted_names_are_numbered_around_the_given_pseudonyms():
+    persons = [Person("王建国"), Person("王建军")]
+    mapping = {"王建国": "王某1", "王建军": "王某2"}
+    result = anonymize("村民王德顺找到王建军。", persons, pseudonyms=mapping)
+    assert [c.text for c in result.candidates] == ["王德顺"]
+    assert result.text == "村民王某3找到王某2。"
 
 
 def test_forms_of_address():

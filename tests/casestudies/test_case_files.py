@@ -1,13 +1,17 @@
 """Case files (案卷): who may see them, the audit log, the review screen and the draft."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from casestudies.casefiles import generate_draft
+from casestudies.casefiles import draft_fields, generate_draft
 from casestudies.models import (
     CandidateDecision,
     CaseFile,
@@ -326,3 +330,109 @@ def test_documents_are_private_files_served_only_to_discipline_staff(
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode() == "王建国谈话笔录全文"
     assert "attachment" in response["Content-Disposition"]
+
+
+def two_wangs_case_file(title, raw_account, persons):
+    """A case file about people who share the surname 王; ``persons``: (name, post, form)."""
+    case_file = CaseFile.objects.create(
+        number="鉴纪案〔2025〕23号",
+        title=title,
+        raw_account=raw_account,
+        unit_type=UnitType.objects.get(name="区直部门"),
+        source="complaint",
+        date_handled=datetime.date(2025, 6, 30),
+    )
+    for order, (name, post, form) in enumerate(persons):
+        CaseFilePerson.objects.create(
+            case_file=case_file,
+            sort_order=order,
+            name=name,
+            role="subject",
+            unit="鉴湖区水利局",
+            post=post,
+            discipline_form=form,
+        )
+    CaseFileUnit.objects.create(case_file=case_file, name="鉴湖区水利局")
+    return case_file
+
+
+def test_one_pseudonym_per_person_in_every_field_of_the_draft(client, discipline_user):
+    """王建国 comes first in the account, so he is 王某1 and 王建军 王某2 everywhere: also in a
+    title that names only 王建军, and whatever order the persons are listed in."""
+    case_file = two_wangs_case_file(
+        "王建军违规收受礼金问题",
+        "2022年至2024年，鉴湖区水利局科长王建国多次违规收受工程承包方礼金。\n"
+        "王建军在担任该局副科长期间，为承包方办理验收提供便利。建国与建军分别收受礼金3万元和2万元。",
+        [("王建军", "原副科长", 2), ("王建国", "原科长", 3)],
+    )
+    client.force_login(discipline_user)
+    response = client.post(reverse("casefiles:generate", args=[case_file.pk]), follow=True)
+    assert "已生成脱敏稿" in response.content.decode()
+    case_file.refresh_from_db()
+    page = case_file.case_study.get_latest_revision_as_object()
+
+    assert page.title == "王某2违规收受礼金问题"
+    assert page.summary == "2022年至2024年，某局科长王某1多次违规收受工程承包方礼金。"
+    assert [block.value.source for block in page.facts] == [
+        "<p>2022年至2024年，某局科长王某1多次违规收受工程承包方礼金。</p>",
+        "<p>王某2在担任该局副科长期间，为承包方办理验收提供便利。"
+        "王某1与王某2分别收受礼金3万元和2万元。</p>",
+    ]
+    assert page.subject == "某局原副科长王某2"
+    assert [(h.pseudonym, h.post, h.discipline_form) for h in page.handlings.all()] == [
+        ("王某2", "某局原副科长", 2),
+        ("王某1", "某局原科长", 3),
+    ]
+
+
+GIVEN_NAMES = ["建国", "建军", "建华", "志强"]
+DUTIES = ["审批", "采购", "验收", "拨款"]
+MENTION = re.compile(r"(王某\d*)负责(审批|采购|验收|拨款)")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_every_field_of_a_draft_gives_each_person_one_pseudonym_of_their_own(data):
+    """Whatever order 2–4 people named 王 appear in across the account and the title, and
+    whether by full or given name: one pseudonym per person in the title, summary, facts,
+    subject and every handling, and no two people share one."""
+    count = data.draw(st.integers(min_value=2, max_value=4), label="people")
+    names = [f"王{given}" for given in GIVEN_NAMES[:count]]
+    listed = data.draw(st.permutations(range(count)), label="listed order")
+    in_account = data.draw(
+        st.lists(st.sampled_from(range(count)), min_size=1, max_size=count, unique=True),
+        label="account order",
+    )
+    in_title = data.draw(
+        st.lists(st.sampled_from(range(count)), min_size=1, max_size=count, unique=True),
+        label="title order",
+    )
+
+    def mention(person):
+        called = GIVEN_NAMES[person] if data.draw(st.booleans()) else names[person]
+        return f"{called}负责{DUTIES[person]}"
+
+    account = "。".join(mention(p) for p in in_account) + "。"
+    title = "、".join(mention(p) for p in in_title) + "问题"
+    with transaction.atomic():
+        case_file = two_wangs_case_file(
+            title, account, [(names[p], "科员", 1 + p % 4) for p in listed]
+        )
+        fields = draft_fields(case_file)
+        transaction.set_rollback(True)
+
+    seen = {person: set() for person in range(count)}
+    texts = [fields["title"], fields["summary"], str(fields["facts"])]
+    for text in texts:
+        for pseudonym, duty in MENTION.findall(text):
+            seen[DUTIES.index(duty)].add(pseudonym)
+    seen[listed[0]].add(re.search(r"王某\d*$", fields["subject"]).group())
+    for person, handling in zip(listed, fields["handlings"], strict=True):
+        seen[person].add(handling["pseudonym"])
+
+    assert all(len(pseudonyms) == 1 for pseudonyms in seen.values()), seen
+    assert len({pseudonyms.pop() for pseudonyms in seen.values()}) == count
+    for text in [*texts, fields["subject"]]:
+        assert not any(given in text for given in GIVEN_NAMES[:count]), text

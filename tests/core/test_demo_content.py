@@ -125,6 +125,23 @@ def test_exemplars_have_portraits_with_alt_text(db_with_demo, client):
     assert client.get(featured.url).status_code == 200
 
 
+def test_demo_pages_are_logged_as_written_by_the_demo_command(db_with_demo, client):
+    from wagtail.models import PageLogEntry
+
+    from jingjian.core.models import ImportedPage
+
+    for record in ImportedPage.objects.select_related("page"):
+        entries = PageLogEntry.objects.filter(page=record.page, action="jingjian.demo")
+        files = {e.data.get("file") for e in entries if e.data.get("source_id") == record.source_id}
+        assert files & {"exemplars.jsonl", "cases-a.jsonl", "cases-b.jsonl"}, record.source_id
+        assert {e.data["command"] for e in entries} == {"load_demo_content"}
+        assert not PageLogEntry.objects.filter(page=record.page, action="wagtail.edit").exists()
+    first = ImportedPage.objects.get(source_id="demo-ex-001").page
+    assert client.login(username="admin", password="jingjian-admin")
+    history = client.get(f"/admin/pages/{first.pk}/history/").content.decode()
+    assert "由演示内容命令 load_demo_content 写入（文件 exemplars.jsonl 第 1 行）" in history
+
+
 def test_demo_accounts(db_with_demo, client):
     assert client.login(username="admin", password="jingjian-admin")
     assert client.get("/admin/").status_code == 200

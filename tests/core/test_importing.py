@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
+from wagtail.models import Page, PageLogEntry, Revision
 
 from casestudies.models import CaseStudyPage
 from exemplars.models import ExemplarPage
@@ -241,3 +242,66 @@ def test_the_readme_example_file_imports(capsys):
     assert ExemplarPage.objects.filter(name="周海燕").exists()
     case = CaseStudyPage.objects.get()
     assert visibility.visibility_of(case) == visibility.Visibility.INTRANET
+
+
+def test_a_row_the_gate_refuses_is_reported_and_leaves_nothing_behind(tmp_path, capsys):
+    """A public notice that prints a mobile number: the gate's refusal is that row's error."""
+    notice = dict(
+        CASE,
+        source_id="imp-case-phone",
+        title="某街道城管中队队员赵某违规收受商户财物问题",
+        visibility="public",
+        body="赵某多次用手机13812345678联系商户,收受购物卡3张。",
+    )
+    third = dict(CASE, source_id="imp-case-3", title="某镇财政所所长孙某虚报冒领补贴问题")
+    path = write_jsonl(tmp_path / "cases.jsonl", [EXEMPLAR, notice, third])
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_content", str(path), "--no-progress")
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    failures = [line for line in err.splitlines() if "导入失败" in line]
+    assert len(failures) == 1
+    assert failures[0].startswith("第 2 行(source_id=imp-case-phone)导入失败")
+    assert "脱敏检查未通过" in failures[0] and "“13812345678”(手机号码)" in failures[0]
+    assert "新建 2 条,更新 0 条,失败 1 条" in err
+
+    assert ExemplarPage.objects.get().live
+    assert CaseStudyPage.objects.get().title == third["title"]
+    assert CaseStudyPage.objects.get().live
+    # Nothing of row 2 was written: no page, no revision, no log entry, no import record.
+    assert not Page.objects.filter(title=notice["title"]).exists()
+    assert not Revision.objects.filter(object_str=notice["title"]).exists()
+    assert not PageLogEntry.objects.filter(label=notice["title"]).exists()
+    assert not ImportedPage.objects.filter(source_id="imp-case-phone").exists()
+
+
+def test_a_refused_reimport_keeps_the_live_version(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "a.jsonl", [dict(CASE, visibility="public")])
+    call_command("import_content", str(path), "--no-progress")
+    page = CaseStudyPage.objects.get()
+    revisions = page.revisions.count()
+    write_jsonl(path, [dict(CASE, visibility="public", summary="举报人手机13812345678。")])
+    with pytest.raises(SystemExit):
+        call_command("import_content", str(path), "--no-progress")
+    assert "手机号码" in capsys.readouterr().err
+    page.refresh_from_db()
+    assert page.live and page.summary == CASE["summary"]
+    assert page.revisions.count() == revisions
+
+
+def test_imported_pages_are_logged_as_written_by_the_import_command(tmp_path, client, superuser):
+    path = write_jsonl(tmp_path / "profiles.jsonl", [EXEMPLAR])
+    call_command("import_content", str(path), "--no-progress")
+    page = ExemplarPage.objects.get()
+    entry = PageLogEntry.objects.get(page=page, action="jingjian.import")
+    assert entry.data == {
+        "command": "import_content",
+        "file": "profiles.jsonl",
+        "line": 1,
+        "source_id": "imp-ex-1",
+    }
+    assert entry.revision == page.live_revision
+    # The page's history in the admin says who wrote it.
+    client.force_login(superuser)
+    history = client.get(f"/admin/pages/{page.pk}/history/").content.decode()
+    assert "由导入命令 import_content 写入（文件 profiles.jsonl 第 1 行）" in history

@@ -230,3 +230,22 @@ def test_reviewers_may_take_a_page_down_and_editors_may_not(client, editor, revi
     assert client.get(url).status_code == 200
     client.post(url)
     assert not live(page)
+
+
+def test_pages_an_administrators_command_publishes_are_logged_as_such(tmp_path):
+    import json
+
+    rows = tmp_path / "rows.jsonl"
+    row = {
+        "type": "exemplar",
+        "source_id": "review-log-1",
+        "title": "导入的典型",
+        "summary": "导入命令写入的典型。",
+        "name": "陈立新",
+        "category": "担当作为",
+    }
+    rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    call_command("import_content", str(rows))
+    page = Page.objects.get(title="导入的典型")
+    entry = PageLogEntry.objects.get(page=page, action=DIRECT_PUBLISH)
+    assert entry.data == {"by": "管理命令 import_content", "command": "import_content"}

@@ -51,6 +51,7 @@ def every_page_url(client):
         case.url,
         "/search/?q=王某",
         "/accounts/login/",
+        "/accounts/logged-out/",
     ]
 
 

@@ -1,11 +1,12 @@
 """manage.py import_content FILE: bulk-import exemplars and case studies (.jsonl or .xlsx)."""
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from jingjian.core.importing import ImportFileError, import_rows, read_rows
+from jingjian.core.importing import ImportFileError, Origin, import_rows, read_rows
 
 
 class Command(BaseCommand):
@@ -27,7 +28,11 @@ class Command(BaseCommand):
             file=sys.stderr,
             disable=no_progress or options.get("verbosity", 1) == 0,
         )
-        result = import_rows(rows, progress=lambda _line: bar.update(1))
+        result = import_rows(
+            rows,
+            progress=lambda _line: bar.update(1),
+            origin=Origin(command="import_content", file=Path(file).name),
+        )
         bar.close()
         for failure in result.failed:
             label = f"(source_id={failure.source_id})" if failure.source_id else ""

@@ -12,11 +12,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.images import get_image_model
+from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
-from jingjian.core import visibility
+from jingjian.core import review, visibility
 from jingjian.core.demo import images
-from jingjian.core.importing import ImportFileError, import_rows, read_rows
+from jingjian.core.importing import (
+    DEMO_ACTION,
+    ImportFileError,
+    ImportResult,
+    Origin,
+    import_rows,
+    read_rows,
+)
 from jingjian.core.models import ImportedPage
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -73,17 +81,22 @@ class Command(BaseCommand):
         if site:
             hostname, port = site_address(site)
         self.create_users()
-        rows = []
+        rows, result = [], ImportResult()
         for file in files or [DEMO_DIR / name for name in DEMO_FILES]:
             try:
-                rows.extend(read_rows(file))
+                file_rows = list(read_rows(file))
             except ImportFileError as exc:
                 raise CommandError(str(exc)) from exc
-        result = import_rows(rows)
+            origin = Origin(command="load_demo_content", file=Path(file).name, action=DEMO_ACTION)
+            file_result = import_rows(file_rows, origin=origin)
+            rows.extend(file_rows)
+            result.created += file_result.created
+            result.updated += file_result.updated
+            for failure in file_result.failed:
+                self.stderr.write(f"{origin.file} 第 {failure.line} 行：{failure.reason}")
+            result.failed.extend(file_result.failed)
         if result.failed:
-            for failure in result.failed:
-                self.stderr.write(f"第 {failure.line} 行:{failure.reason}")
-            raise CommandError(f"演示内容有 {len(result.failed)} 行无法导入,见上。")
+            raise CommandError(f"演示内容有 {len(result.failed)} 行无法导入，见上。")
         self.attach_pictures(rows)
         case_files = self.load_case_files()
         self.create_channels()
@@ -214,8 +227,16 @@ class Command(BaseCommand):
                 if not page.live:
                     page.save()  # a draft's row holds its latest content
                 revision = page.save_revision(log_action=False)
+                log(
+                    instance=page,
+                    action=DEMO_ACTION,
+                    revision=revision,
+                    content_changed=True,
+                    data={"command": "load_demo_content"},
+                )
                 if page.live:
-                    revision.publish()
+                    with review.publishing_as("load_demo_content"):
+                        revision.publish()
 
     def image(self, Image, title, alt, data, collection):
         existing = Image.objects.filter(title=title).first()
