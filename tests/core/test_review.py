@@ -242,6 +242,12 @@ def test_pages_an_administrators_command_publishes_are_logged_as_such(tmp_path):
         "title": "导入的典型",
         "summary": "导入命令写入的典型。",
         "name": "陈立新",
+        "gender": "男",
+        "ethnicity": "汉族",
+        "birth": "1980-05",
+        "political_status": "中共党员",
+        "unit": "临江镇",
+        "post": "镇长",
         "category": "担当作为",
     }
     rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
