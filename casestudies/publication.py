@@ -48,9 +48,10 @@ def case_studies_of(case_file):
     return list(CaseStudyPage.objects.filter(q))
 
 
-def record_draft_verdict(page, case_file=None):
-    """Check ``page``'s latest revision and store the answer; returns its problems."""
-    revision = page.get_latest_revision()
+def record_draft_verdict(page, case_file=None, revision=None):
+    """Check ``revision`` (default: ``page``'s latest) and store the answer; returns its
+    problems."""
+    revision = revision or page.get_latest_revision()
     draft = revision.as_object() if revision is not None else page
     problems = check_page(draft, case_file)
     GateStatus.objects.update_or_create(
@@ -123,7 +124,8 @@ def _revision_saved(sender, instance, created, raw=False, **kwargs):
         return
     page = CaseStudyPage.objects.filter(pk=instance.object_id).first()
     if page is not None and (page.source_case_file_id or hasattr(page, "case_file")):
-        record_draft_verdict(page)
+        # The page points at its new revision only after this signal: check the revision.
+        record_draft_verdict(page, revision=instance)
 
 
 def hidden_drafts(user):
