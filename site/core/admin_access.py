@@ -40,6 +40,8 @@ def register_hidden_pages(provider):
 
 
 def _group_ids(user):
+    if user.pk is None:
+        return set()
     return set(user.groups.values_list("pk", flat=True))
 
 

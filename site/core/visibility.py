@@ -55,7 +55,8 @@ def _user_passes(restriction, user, group_ids):
 
 
 def _user_group_ids(user):
-    if not _is_authenticated(user):
+    if not _is_authenticated(user) or user.pk is None:
+        # An unsaved user (a command's stand-in superuser) belongs to no group.
         return set()
     return set(user.groups.values_list("pk", flat=True))
 
