@@ -273,9 +273,7 @@ def test_a_rebuild_that_fails_leaves_the_index_readers_search(monkeypatch):
     assert sorted(p.title for p in found) == ["重建失败前已有的案例", "重建失败时的另一个案例"]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="only PostgreSQL rebuilds into a new table"
-)
+@pytest.mark.postgres  # only PostgreSQL rebuilds into a new table
 def test_a_rebuild_left_behind_by_a_killed_process_is_replaced():
     from jingjian.core.search_rebuild import TableRebuild
 

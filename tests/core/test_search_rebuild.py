@@ -9,9 +9,7 @@ from jingjian.core.search_rebuild import TableRebuild
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="only PostgreSQL rebuilds into a new table"
-    ),
+    pytest.mark.postgres,  # only PostgreSQL rebuilds into a new table
 ]
 
 ID_COLUMNS = {
