@@ -24,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from jingjian.core import chinese, search_backends, visibility
+from jingjian.core import chinese, filterable, search_backends, visibility
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
@@ -377,7 +377,7 @@ def facet_labels():
         "work_area": dict(WorkArea.objects.values_list("slug", "name")),
         "source": dict(CaseSource.choices),
         "sanction": sanctions,
-        "year": {str(y): f"{y}年" for y in range(1990, 2100)},
+        "year": dict(filterable.year_choices()),
     }
 
 
@@ -479,9 +479,12 @@ def _facets(matched, filters):
                 FacetValue(value, label, row["n"], filters.get("sanction") == value)
             )
     facets["sanction"] = sorted(sanction_rows, key=lambda f: -f.count)
+    # Only years the filter accepts (the same function decides both), so each facet works.
+    allowed = set(filterable.allowed_years())
     facets["year"] = [
         FacetValue(str(y), f"{y}年", n, filters.get("year") == str(y))
         for y, n in sorted(years.items(), reverse=True)
+        if y in allowed
     ]
     return facets
 

@@ -1,10 +1,13 @@
 """Home page and the search page."""
 
+import datetime
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, HandlingFactory
+from tests.support.forms import choose, forms_labelled
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,20 @@ def test_traditional_query_highlights_simplified_text(search_engine, client):
     CaseStudyPageFactory(title="担当作为的反面", summary="不担当不作为。")
     body = client.get("/search/", {"q": "擔當"}).content.decode()
     assert "<mark>担当</mark>" in body
+
+
+def test_a_year_before_2015_is_a_facet_that_filters(search_engine, client):
+    """The year facets and the year filter come from one function: picking a shown year
+    (here 2010, before the listing's old first year) narrows the results to it."""
+    CaseStudyPageFactory(
+        title="早年窗口推诿案例",
+        period_start=datetime.date(2009, 3, 1),
+        period_end=datetime.date(2009, 6, 1),
+        date_handled=datetime.date(2010, 5, 1),
+    )
+    CaseStudyPageFactory(title="近年窗口推诿案例", date_handled=datetime.date(2024, 5, 1))
+    page = client.get("/search/", {"q": "窗口推诿"})
+    assert "2010年" in page.content.decode()
+    (form,) = forms_labelled(page.content.decode(), "应用筛选")
+    filtered = choose(client, form, "/search/", year="2010")
+    assert [p.title for p in filtered.context["results"]] == ["早年窗口推诿案例"]
