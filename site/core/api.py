@@ -108,12 +108,14 @@ class CheckedParametersMixin:
         api_parameters.check(self, request, self.parameter_model())
         return super().listing_view(request)
 
+    # The detail view filters its queryset with the same backends (DRF's get_object), so its
+    # parameters are checked as the listing's are.
     def detail_view(self, request, pk):
-        api_parameters.check(self, request, None)
+        api_parameters.check(self, request, self.parameter_model())
         return super().detail_view(request, pk)
 
     def find_view(self, request):
-        api_parameters.check(self, request, None)
+        api_parameters.check(self, request, self.parameter_model())
         return super().find_view(request)
 
     def handle_exception(self, exc):

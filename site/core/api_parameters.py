@@ -167,7 +167,7 @@ def check(view, request, model):
         codes = sorted(Locale.objects.values_list("language_code", flat=True))
         if params["locale"] not in codes:
             _refuse("locale", f"应为本站的语言代码：{'、'.join(codes)}。")
-    if model is not None and view.action == "listing_view":
+    if model is not None:
         fields = set(view.get_available_fields(model, db_fields_only=True))
         for name in params:
             if name in fields and name not in view.known_query_parameters:
@@ -178,7 +178,7 @@ def check(view, request, model):
 _MESSAGES = [
     (
         r"query parameter is not an operation or a recognised field: (.*)",
-        "不认识的参数：{0}。请去掉它；可用的参数见接口说明（分页 limit、offset，字段 fields，"
+        "不认识的参数：{0}。请去掉；可用的参数见接口说明（分页 limit、offset，字段 fields，"
         "排序 order，搜索 search，以及本接口各字段名）。",
     ),
     (r"unknown fields: (.*)", "参数“fields”中有本接口没有的字段：{0}。请检查字段名。"),
@@ -216,17 +216,16 @@ _MESSAGES = [
     (r"search is disabled", "本站接口不提供搜索，请去掉参数“search”。"),
 ]
 GENERIC = "请求参数有误，请对照接口说明检查后再试。"
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def chinese_message(message):
-    """A Wagtail refusal's message in Chinese (unchanged when it already is)."""
+    """A Wagtail refusal's (English) message in Chinese. Ours are ``ParameterError``s and never
+    come here; a message is not judged by its script, as it may quote a Chinese name."""
     message = str(message)
-    if _CJK.search(message):
-        return message
     for pattern, template in _MESSAGES:
         match = re.fullmatch(pattern, message)
         if match:
-            groups = [shown(g) for g in match.groups()]
+            # Wagtail lists names with ", "; a Chinese sentence lists them with "、".
+            groups = ["、".join(shown(n) for n in g.split(", ")) for g in match.groups()]
             return template.format(*groups, types="、".join(page_type_names()[:4]))
     return GENERIC

@@ -64,6 +64,7 @@ def assert_chinese_refusal(response, status=400):
         (PAGES, {"fields": "((("}, "“fields”写法有误"),
         (PAGES, {"fields": "title,,"}, "“fields”写法有误"),
         (PAGES, {"fields": "no_such_field"}, "“fields”中有本接口没有的字段：no_such_field。"),
+        (PAGES, {"fields": "甲,乙"}, "“fields”中有本接口没有的字段：乙、甲。"),
         (PAGES, {"search": "\x01\x02"}, "“search”含有控制字符"),
         (PAGES, {"search": "推诿\x00扯皮"}, "“search”含有控制字符"),
         (PAGES, {"search": "()"}, "“search”的搜索词中没有可搜索的文字"),
@@ -79,6 +80,7 @@ def assert_chinese_refusal(response, status=400):
         (PAGES, {"site": "elsewhere.example"}, "“site”应为本站的域名"),
         (PAGES, {"rich_text_format": "pdf"}, "“rich_text_format”应为 html、markdown"),
         (PAGES, {"no_such_parameter": "1"}, "不认识的参数：no_such_parameter。"),
+        (PAGES, {"一": "", "丁": ""}, "不认识的参数：一、丁。"),
         (PAGES + "find/", {"id": "x"}, "“id”应为编号"),
         (PAGES + "find/", {"html_path": "/cases/\x00"}, "“html_path”含有控制字符"),
         (IMAGES, {"id": "x"}, "“id”应为编号"),
@@ -102,6 +104,12 @@ def test_a_malformed_parameter_is_a_400_saying_what_it_may_be(
     assert expected in assert_chinese_refusal(client.get(url, params))
 
 
+@pytest.mark.parametrize("params", [{"first_published_at": ""}, {"id": "x"}, {"order": "x"}])
+def test_a_detail_view_checks_its_parameters_too(client, content, params):
+    """DRF filters a detail view's queryset with the listing's backends."""
+    assert_chinese_refusal(client.get(f"{PAGES}{content.pk}/", params))
+
+
 def test_well_formed_parameters_still_answer(client, content):
     found = client.get(PAGES, CASES | {"date_handled": "2022-01-10", "fields": "title"})
     assert [item["title"] for item in found.json()["items"]] == ["接口里的案例"]
@@ -109,6 +117,8 @@ def test_well_formed_parameters_still_answer(client, content):
     assert ordered.status_code == 200 and len(ordered.json()["items"]) == 1
     assert client.get(PAGES, {"child_of": "root"}).status_code == 200
     assert client.get(DOCUMENTS, {"order": "title"}).json()["items"][0]["title"] == "公开文件"
+    detail = client.get(f"{PAGES}{content.pk}/", {"fields": "title"})
+    assert detail.status_code == 200 and detail.json()["title"] == "接口里的案例"
 
 
 def test_not_found_is_said_in_chinese(client, content):
