@@ -1,7 +1,6 @@
 """警示案例: anonymized case studies, their index and the staff-editable taxonomies."""
 
 import copy
-import datetime
 
 from django import forms
 from django.conf import settings
@@ -39,12 +38,11 @@ from jingjian.core.filterable import (
     LenientChoiceField,
     LenientMultipleChoiceField,
     LenientSlugMultipleChoiceField,
+    year_filter_choices,
 )
 from jingjian.core.models import Taxonomy, WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
-
-FIRST_YEAR = 2015
 
 
 class ProblemType(Taxonomy):
@@ -78,11 +76,6 @@ def sanction_choices():
     return party + admin + other
 
 
-def year_choices():
-    this_year = datetime.date.today().year
-    return [(str(y), f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)]
-
-
 class CaseFilterForm(FilterForm):
     problem_type = LenientSlugMultipleChoiceField(ProblemType.objects.all(), label="问题类型")
     source = LenientMultipleChoiceField(choices=CaseSource.choices, label="线索来源")
@@ -92,7 +85,7 @@ class CaseFilterForm(FilterForm):
         choices=[("", "不限")] + [(str(v), label) for v, label in DisciplineForm.choices],
         label="四种形态",
     )
-    year = LenientChoiceField(choices=[("", "不限")] + year_choices(), label="处理年份")
+    year = LenientChoiceField(choices=year_filter_choices, label="处理年份")
 
 
 class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):

@@ -1,5 +1,8 @@
 """The Wagtail API v2 at /api/v2/: pages, images and documents, narrowed by visibility."""
 
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import (
@@ -9,7 +12,7 @@ from wagtail.api.v2.serializers import (
     PageSerializer,
     get_serializer_class,
 )
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.serializers import DocumentDownloadUrlField, DocumentSerializer
@@ -17,7 +20,8 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page
 
-from jingjian.core import search, visibility
+from jingjian.core import api_parameters, search, visibility
+from jingjian.core.api_parameters import ParameterError
 from jingjian.core.public_address import public_url
 
 
@@ -28,10 +32,10 @@ class PreparedSearchFilter(SearchFilter):
         if "search" not in request.GET:
             return queryset
         if getattr(queryset, "_filtered_by_tag", False):
-            raise BadRequestError("不能同时按标签筛选和搜索,请去掉其中一个参数。")
+            raise ParameterError("不能同时按标签筛选和搜索，请去掉其中一个参数。")
         if not search.prepare_query(request.GET["search"]):
-            raise BadRequestError(
-                "搜索词中没有可搜索的文字:请使用中文、字母或数字,多个词用空格分开。"
+            raise ParameterError(
+                "参数“search”的搜索词中没有可搜索的文字：请使用中文、字母或数字，多个词用空格分开。"
             )
         return search.search_pages(queryset, request.GET["search"])
 
@@ -90,13 +94,54 @@ class PublicAddressRouter(WagtailAPIRouter):
 
 # --- Endpoints ---------------------------------------------------------------------------
 
+NOT_FOUND = "找不到所要的内容：它不存在、未发布或您无权查看。请检查地址中的编号，或用列表接口查找。"
 
-class VisiblePagesAPIViewSet(PagesAPIViewSet):
+
+class CheckedParametersMixin:
+    """Every query parameter is checked first (``api_parameters.check``); every refusal is a
+    400 with a Chinese message, every "not found" a 404 with one."""
+
+    def parameter_model(self):
+        return self.model
+
+    def listing_view(self, request):
+        api_parameters.check(self, request, self.parameter_model())
+        return super().listing_view(request)
+
+    # The detail view filters its queryset with the same backends (DRF's get_object), so its
+    # parameters are checked as the listing's are.
+    def detail_view(self, request, pk):
+        api_parameters.check(self, request, self.parameter_model())
+        return super().detail_view(request, pk)
+
+    def find_view(self, request):
+        api_parameters.check(self, request, self.parameter_model())
+        return super().find_view(request)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, BadRequestError) and not isinstance(exc, ParameterError):
+            exc = ParameterError(api_parameters.chinese_message(exc))
+        elif isinstance(exc, Http404):
+            return Response({"message": NOT_FOUND}, status=status.HTTP_404_NOT_FOUND)
+        return super().handle_exception(exc)
+
+
+class VisiblePagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
     base_serializer_class = PublicPageSerializer
     filter_backends = [
         PreparedSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
     ]
+
+    def parameter_model(self):
+        """The model whose fields ``?type=`` makes filterable (Page when none or several)."""
+        if not self.request.GET.get("type"):
+            return Page
+        try:
+            models = page_models_from_string(self.request.GET["type"])
+        except (LookupError, ValueError) as error:
+            raise BadRequestError("type doesn't exist") from error
+        return models[0] if len(models) == 1 else Page
 
     def get_base_queryset(self):
         """Live pages of the requested site that the visibility module lets the caller see
@@ -106,20 +151,23 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
             site = SiteFilterValidator(
                 site=self.request.GET.get("site"), request=self.request
             ).site_obj
-        except ValueError as error:
-            raise BadRequestError("site 参数无效：请填写本站的域名，或去掉该参数。") from error
+        except (ValueError, Http404) as error:
+            raise ParameterError(
+                "参数“site”应为本站的域名（如 example.org，或带端口 example.org:8000），"
+                "或去掉该参数。"
+            ) from error
         if site is None:
             return Page.objects.none()
         pages = Page.objects.live().descendant_of(site.root_page, inclusive=True)
         return visibility.visible_pages(pages, self.request.user)
 
 
-class VisibleImagesAPIViewSet(ImagesAPIViewSet):
+class VisibleImagesAPIViewSet(CheckedParametersMixin, ImagesAPIViewSet):
     def get_queryset(self):
         return visibility.visible_media(super().get_queryset(), self.request.user)
 
 
-class VisibleDocumentsAPIViewSet(DocumentsAPIViewSet):
+class VisibleDocumentsAPIViewSet(CheckedParametersMixin, DocumentsAPIViewSet):
     base_serializer_class = PublicDocumentSerializer
 
     def get_queryset(self):

@@ -1,11 +1,10 @@
 """StreamField blocks shared by exemplar deeds and case-study facts."""
 
-import html
-import re
-
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+
+from jingjian.core.text import html_to_text
 
 
 class HeadingBlock(blocks.CharBlock):
@@ -26,18 +25,14 @@ class QuoteBlock(blocks.StructBlock):
         template = "core/blocks/quote.html"
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
 class ParagraphBlock(blocks.RichTextBlock):
-    """Rich text whose indexed text is taken with a regular expression: several times faster
-    than parsing the HTML, and the search index only needs the words."""
+    """Rich text whose indexed text is ``text.html_to_text``'s (regular expressions: several
+    times faster than parsing the HTML, and the search index only needs the words)."""
 
     def get_searchable_content(self, value):
         if not self.search_index:
             return []
-        source = getattr(value, "source", value) or ""
-        return [html.unescape(_TAG.sub(" ", source))]
+        return [html_to_text(getattr(value, "source", value) or "")]
 
 
 class StoryBlock(blocks.StreamBlock):

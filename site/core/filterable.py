@@ -5,6 +5,8 @@ the same form drives the HTML page and its ``feed/`` route, filtered views are `
 bad query values are ignored with a notice instead of failing.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -16,6 +18,29 @@ from jingjian.core.public_address import public_url
 
 MAX_VALUES_PER_FILTER = 30
 MAX_VALUE_LENGTH = 100
+# The earliest year a listing or search offers: nothing on this platform is handled or
+# published before the People's Republic, and a bound keeps a typo (0202) out of the facets.
+FIRST_YEAR = 1949
+
+
+def allowed_years(today=None):
+    """The years readers may filter by, newest first: ``FIRST_YEAR`` to ``today``'s year.
+
+    Asked at each request (never at import, or a process started in December would refuse
+    January's year); listings, search filters and search facets all use it, so a year shown as
+    a facet is always a filter that works."""
+    today = today or datetime.date.today()
+    return list(range(today.year, FIRST_YEAR - 1, -1))
+
+
+def year_choices(today=None):
+    """``allowed_years`` as form choices (``"2024"``, ``"2024年"``)."""
+    return [(str(year), f"{year}年") for year in allowed_years(today)]
+
+
+def year_filter_choices():
+    """The year field's choices, "不限" first; a callable, so the form asks at each request."""
+    return [("", "不限")] + year_choices()
 
 
 class LenientSlugMultipleChoiceField(forms.ModelMultipleChoiceField):

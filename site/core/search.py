@@ -13,7 +13,6 @@ The contract, the same on every engine:
 ``run_search`` is what the search page uses; ``search_pages`` serves the API.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,7 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from jingjian.core import chinese, search_backends, visibility
+from jingjian.core import chinese, filterable, search_backends, visibility
+from jingjian.core.text import html_to_text
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
@@ -327,22 +327,21 @@ def page_text(page):
     return body_text(getattr(page, "summary", ""), [s for s in streams if s is not None])
 
 
-# Rich text as Wagtail stores it: well-formed tags, with "<" inside text escaped as "&lt;".
-_TAG = re.compile(r"<[^<>]*>")
-
-
 def body_text(summary, streams):
     """``page_text`` from a summary and StreamField values, read from their stored (raw) form
-    so that no block is converted (the search index builds this for every page)."""
+    so that no block is converted (the search index builds this for every page). One line per
+    paragraph (``text.html_to_text``): a phrase never runs from one paragraph into the next."""
     parts = [summary]
     for stream in streams:
         for item in stream.raw_data:
             kind, value = item["type"], item["value"]
-            if kind in ("paragraph", "heading"):
-                parts.append(_TAG.sub("", value) if "<" in value else value)
+            if kind == "paragraph":
+                parts.append(html_to_text(value))
+            elif kind == "heading":
+                parts.append(value)
             elif kind == "quote":
                 parts.append(value["text"])
-    return " ".join(p.strip() for p in parts if p)
+    return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
 def _with_snippets(pages, terms):
@@ -377,7 +376,7 @@ def facet_labels():
         "work_area": dict(WorkArea.objects.values_list("slug", "name")),
         "source": dict(CaseSource.choices),
         "sanction": sanctions,
-        "year": {str(y): f"{y}年" for y in range(1990, 2100)},
+        "year": dict(filterable.year_choices()),
     }
 
 
@@ -479,9 +478,12 @@ def _facets(matched, filters):
                 FacetValue(value, label, row["n"], filters.get("sanction") == value)
             )
     facets["sanction"] = sorted(sanction_rows, key=lambda f: -f.count)
+    # Only years the filter accepts (the same function decides both), so each facet works.
+    allowed = set(filterable.allowed_years())
     facets["year"] = [
         FacetValue(str(y), f"{y}年", n, filters.get("year") == str(y))
         for y, n in sorted(years.items(), reverse=True)
+        if y in allowed
     ]
     return facets
 

@@ -649,6 +649,8 @@ class ElasticsearchEngine:
                     str(b.key) in selected[name],
                 )
                 for b in buckets
+                # A year outside the filter's range (filterable.allowed_years) is no facet.
+                if name != "year" or str(b.key) in labels["year"]
             ]
         paginator = Paginator(range(min(total, MAX_RESULTS)), per_page)
         try:

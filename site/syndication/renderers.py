@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from django.core.serializers.json import DjangoJSONEncoder
 
 from jingjian.core.public_address import public_base_url, public_url
+from jingjian.core.text import BLOCK_ELEMENTS, HEADINGS
 from jingjian.syndication.models import ChannelKind
 
 READING_SPEED = 250  # characters a minute (REFERENCE.md: plan national-anchor speed with 250)
@@ -152,7 +153,9 @@ class _RichTextReader(HTMLParser):
     them), embeds are dropped.
     """
 
-    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div"}
+    # The block boundaries of ``core.text`` (search's plain text), so a rendition and a search
+    # snippet split a page's text in the same places.
+    BLOCKS = BLOCK_ELEMENTS
     INLINE = {"b": "strong", "strong": "strong", "i": "em", "em": "em"}
 
     def __init__(self):
@@ -184,7 +187,7 @@ class _RichTextReader(HTMLParser):
             self._flush()
             if tag == "li":
                 self._kind = "item"
-            elif tag[0] == "h":
+            elif tag in HEADINGS:
                 self._kind = "heading"
             elif tag == "blockquote":
                 self._kind = "quote"

@@ -2,14 +2,17 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casestudies.choices import CaseSource
+from jingjian.core import filterable
 from jingjian.core.models import WorkArea
 from tests.factories import CaseStudyPageFactory, HandlingFactory
+from tests.support.forms import choose, forms_labelled
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +195,42 @@ def test_listing_links_to_its_feed(client, cases):
     body = client.get("/cases/", {"year": "2022"}).content.decode()
     assert 'type="application/rss+xml"' in body
     assert "/cases/feed/?year=2022" in body
+
+
+class _Today(datetime.date):
+    """A "today" in 2031, as a process started years before would see it then."""
+
+    @classmethod
+    def today(cls):
+        return cls(2031, 1, 2)
+
+
+def test_years_are_those_of_the_day_asked():
+    assert filterable.allowed_years(datetime.date(2031, 1, 2))[0] == 2031
+    assert filterable.allowed_years(datetime.date(2026, 12, 31))[0] == 2026
+    assert filterable.allowed_years()[-1] == filterable.FIRST_YEAR == 1949
+
+
+def test_a_year_that_began_after_the_process_started_filters(client, cases, monkeypatch):
+    """The years are asked when the page is, not when the module was imported."""
+    CaseStudyPageFactory(title="新年度的案例", date_handled=datetime.date(2031, 1, 1))
+    monkeypatch.setattr(filterable, "datetime", SimpleNamespace(date=_Today))
+    response = client.get("/cases/")
+    (form,) = forms_labelled(response.content.decode(), "应用筛选")
+    filtered = choose(client, form, "/cases/", year="2031")
+    assert listed_titles(filtered) == ["新年度的案例"]
+    assert filtered.context["ignored_values"] == []
+
+
+def test_a_year_before_2015_is_offered_and_filters(client, cases):
+    CaseStudyPageFactory(
+        title="二〇一〇年的案例",
+        period_start=datetime.date(2009, 3, 1),
+        period_end=datetime.date(2009, 6, 1),
+        date_handled=datetime.date(2010, 5, 1),
+    )
+    response = client.get("/cases/")
+    (form,) = forms_labelled(response.content.decode(), "应用筛选")
+    filtered = choose(client, form, "/cases/", year="2010")
+    assert listed_titles(filtered) == ["二〇一〇年的案例"]
+    assert "2010年" in response.content.decode()

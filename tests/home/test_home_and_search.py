@@ -1,10 +1,13 @@
 """Home page and the search page."""
 
+import datetime
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, HandlingFactory
+from tests.support.forms import choose, forms_labelled
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,59 @@ def test_traditional_query_highlights_simplified_text(search_engine, client):
     CaseStudyPageFactory(title="担当作为的反面", summary="不担当不作为。")
     body = client.get("/search/", {"q": "擔當"}).content.decode()
     assert "<mark>担当</mark>" in body
+
+
+def test_a_year_before_2015_is_a_facet_that_filters(search_engine, client):
+    """The year facets and the year filter come from one function: picking a shown year
+    (here 2010, before the listing's old first year) narrows the results to it."""
+    CaseStudyPageFactory(
+        title="早年窗口推诿案例",
+        period_start=datetime.date(2009, 3, 1),
+        period_end=datetime.date(2009, 6, 1),
+        date_handled=datetime.date(2010, 5, 1),
+    )
+    CaseStudyPageFactory(title="近年窗口推诿案例", date_handled=datetime.date(2024, 5, 1))
+    page = client.get("/search/", {"q": "窗口推诿"})
+    assert "2010年" in page.content.decode()
+    (form,) = forms_labelled(page.content.decode(), "应用筛选")
+    filtered = choose(client, form, "/search/", year="2010")
+    assert [p.title for p in filtered.context["results"]] == ["早年窗口推诿案例"]
+
+
+def _snippet(client, query):
+    response = client.get("/search/", {"q": query})
+    (result,) = response.context["results"]
+    return str(result.search_snippet), response.content.decode()
+
+
+def test_a_snippet_shows_an_entity_once_escaped(search_engine, client):
+    CaseStudyPageFactory(
+        title="合作社违规案例",
+        summary="合作社问题。",
+        facts=[{"type": "paragraph", "value": "<p>甲乙公司&amp;丙丁合作社违规收费。</p>"}],
+    )
+    snippet, body = _snippet(client, "违规收费")
+    assert "甲乙公司&amp;丙丁合作社" in snippet
+    assert "甲乙公司&amp;丙丁合作社" in body and "&amp;amp;" not in body
+
+
+def test_a_phrase_does_not_run_from_one_paragraph_into_the_next(search_engine, client):
+    CaseStudyPageFactory(
+        title="窗口作风案例",
+        summary="窗口作风问题。",
+        facts=[{"type": "paragraph", "value": "<p>窗口人员互相敷衍</p><p>塞责成风。</p>"}],
+    )
+    found = client.get("/search/", {"q": "敷衍塞责"})
+    assert found.context["results"] == []
+    snippet, _body = _snippet(client, "敷衍")
+    assert "<mark>敷衍</mark>\n塞责" in snippet
+
+
+def test_bold_inside_a_word_leaves_the_word_whole(search_engine, client):
+    CaseStudyPageFactory(
+        title="加粗文字案例",
+        summary="加粗文字问题。",
+        facts=[{"type": "paragraph", "value": "<p>王某对群众<b>敷衍</b>塞责。</p>"}],
+    )
+    snippet, _body = _snippet(client, "群众敷衍塞责")
+    assert "<mark>群众敷衍塞责</mark>" in snippet
