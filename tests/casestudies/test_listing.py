@@ -128,7 +128,7 @@ def test_bad_values_give_a_normal_page(client, cases, query):
 def test_unknown_values_are_reported_and_ignored(client, cases):
     response = client.get("/cases/", {"problem_type": "不存在的类型", "year": "20x4"})
     body = response.content.decode()
-    assert "部分筛选条件无法识别,已忽略" in body
+    assert "部分筛选条件无法识别，已忽略" in body
     assert "不存在的类型" in body
     assert response.context["result_count"] == 3
 
