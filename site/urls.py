@@ -1,11 +1,14 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from jingjian.core import media
 from jingjian.core.api import api_router
 from jingjian.core.sitemap import sitemap
 from jingjian.home import views as home_views
@@ -13,7 +16,10 @@ from jingjian.syndication import feeds
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document address, served through our guard first (same path, same reverse()).
+    path("documents/<int:document_id>/<str:document_filename>", media.serve_document),
     path("documents/", include(wagtaildocs_urls)),
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.serve_media),
     path("search/", home_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
@@ -34,10 +40,5 @@ urlpatterns = [
         name="logged_out",
     ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -162,16 +162,23 @@ class VisiblePagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
         return visibility.visible_pages(pages, self.request.user)
 
 
+def listed_media(queryset, user):
+    """Images and documents the API lists: those ``user`` may see that a live page ``user`` may
+    see uses. An unused image is not listed, even a public one (an upload is not a
+    publication)."""
+    return visibility.media_in_use(visibility.visible_media(queryset, user), user)
+
+
 class VisibleImagesAPIViewSet(CheckedParametersMixin, ImagesAPIViewSet):
     def get_queryset(self):
-        return visibility.visible_media(super().get_queryset(), self.request.user)
+        return listed_media(super().get_queryset(), self.request.user)
 
 
 class VisibleDocumentsAPIViewSet(CheckedParametersMixin, DocumentsAPIViewSet):
     base_serializer_class = PublicDocumentSerializer
 
     def get_queryset(self):
-        return visibility.visible_media(super().get_queryset(), self.request.user)
+        return listed_media(super().get_queryset(), self.request.user)
 
 
 api_router = PublicAddressRouter("wagtailapi")

@@ -7,18 +7,21 @@ groups), expressed with Wagtail's own page privacy so editors use the native "éš
 - a "login" restriction                           -> intranet
 - a "groups" or "password" restriction            -> restricted
 
-Every way out (page listings, home counts, search, feeds, the API, the sitemap) asks this module.
-Serving a single page is guarded by Wagtail itself, using the same restrictions.
+Every way out (page listings, home counts, search, feeds, the API, the sitemap, media files)
+asks this module. Images and documents follow their collection's restrictions the same way.
 """
 
 from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from wagtail.models import (
     BaseViewRestriction,
     Collection,
     CollectionViewRestriction,
     Page,
     PageViewRestriction,
+    ReferenceIndex,
 )
 
 
@@ -222,24 +225,94 @@ def set_visibility(page, visibility, groups=None):
     return restriction
 
 
-def visible_collections(user=None):
-    """Collections whose images and documents ``user`` may list (API, choosers on the site)."""
-    collections = Collection.objects.all()
-    group_ids = _user_group_ids(user)
-    hidden = models.Q()
+# --- images and documents -----------------------------------------------------------------
+#
+# An image or a document is covered by the restrictions on its collection and on the
+# collection's ancestors (as in Wagtail's ``Collection.get_view_restrictions``). The same
+# ``RestrictionRoots`` reading gives the per-object answer (``can_see_media``) and the queryset
+# filter (``visible_media``); the media serving view, Wagtail's document view (through the
+# ``before_serve_document`` hook) and the images and documents API ask them.
+
+
+def collection_roots():
+    """{collection path: [restrictions on that collection]}: one query (and one for groups).
+    Collections are a tree with the same path steps as pages, so ``covering`` reads it alike."""
+    roots = RestrictionRoots()
     restrictions = CollectionViewRestriction.objects.select_related("collection")
     for restriction in restrictions.prefetch_related("groups"):
-        if not _user_passes(restriction, user, group_ids):
-            hidden |= models.Q(
-                path__startswith=restriction.collection.path,
-                depth__gte=restriction.collection.depth,
-            )
-    return collections.exclude(hidden) if hidden else collections
+        roots.setdefault(restriction.collection.path, []).append(restriction)
+    return roots
+
+
+def media_restrictions_covering(obj, roots=None):
+    """The collection restrictions covering an image, rendition or document ``obj``."""
+    obj = getattr(obj, "image", obj)  # a rendition stands for its image
+    roots = collection_roots() if roots is None else roots
+    return roots.covering(obj.collection.path)
+
+
+def can_see_media(obj, user=None, roots=None):
+    """Whether ``user`` may see the image, rendition or document ``obj`` (its file included).
+
+    A password restriction is passed by nobody here: a file's address carries no password form
+    (Wagtail's document view still offers its own form, see ``serving.document_refusal``)."""
+    group_ids = _user_group_ids(user)
+    return all(_user_passes(r, user, group_ids) for r in media_restrictions_covering(obj, roots))
+
+
+def is_public_media(obj, roots=None):
+    """Whether ``obj`` is covered by no restriction at all (its file may be cached anywhere)."""
+    return not media_restrictions_covering(obj, roots)
+
+
+def hidden_collections_q(user=None, roots=None):
+    """A ``Q`` over collections whose media ``user`` may not see (``None``: nothing hidden)."""
+    roots = collection_roots() if roots is None else roots
+    group_ids = _user_group_ids(user)
+    hidden = [
+        path
+        for path, restrictions in roots.items()
+        if not all(_user_passes(r, user, group_ids) for r in restrictions)
+    ]
+    if not hidden:
+        return None
+    q = models.Q()
+    for path in hidden:
+        q |= models.Q(path__startswith=path)
+    return q
+
+
+def visible_collections(user=None):
+    """Collections whose images and documents ``user`` may see."""
+    hidden = hidden_collections_q(user)
+    collections = Collection.objects.all()
+    return collections.exclude(hidden) if hidden is not None else collections
 
 
 def visible_media(queryset, user=None):
-    """Narrow an image or document queryset to collections ``user`` may see."""
-    return queryset.filter(collection__in=visible_collections(user))
+    """Narrow an image or document queryset to what ``user`` may see (``can_see_media``'s
+    queryset face)."""
+    hidden = hidden_collections_q(user)
+    if hidden is None:
+        return queryset
+    return queryset.exclude(collection__in=Collection.objects.filter(hidden))
+
+
+def media_in_use(queryset, user=None):
+    """Narrow an image or document queryset to those a live page ``user`` may see uses (a
+    foreign key, a chooser block or a rich-text link, as Wagtail's reference index records
+    them). What the API lists: an image of an unpublished or hidden page is left out, and so
+    is an image no page uses."""
+    pages = visible_pages(Page.objects.live(), user).annotate(
+        key=Cast("pk", output_field=models.CharField())
+    )
+    used = ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=pages.values("key"),
+        to_content_type=ReferenceIndex._get_base_content_type(queryset.model),
+        to_object_id=Cast(models.OuterRef("pk"), output_field=models.CharField()),
+    )
+    return queryset.filter(models.Exists(used))
 
 
 # Search indexes keep, per page, what ``index_fields`` says; the reader search filters on it

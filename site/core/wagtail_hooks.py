@@ -1,6 +1,6 @@
 """Admin registration: the staff-editable taxonomies as one snippet group, the history entries
-of pages written by the import and demo commands and of direct publishes; page serving and the
-admin's page listings guarded by the visibility rules."""
+of pages written by the import and demo commands and of direct publishes; page and document
+serving and the admin's page listings guarded by the visibility rules."""
 
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -9,12 +9,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from casestudies.models import GovernancePriority, ProblemType, UnitType
 from exemplars.models import ExemplarCategory
-from jingjian.core import admin_access, serving
+from jingjian.core import admin_access, media, serving
 from jingjian.core.importing import DEMO_ACTION, IMPORT_ACTION
 from jingjian.core.models import WorkArea
 
 # Registered first of all ``on_serve_page`` hooks (this app comes first), so it is the outermost.
 hooks.register("on_serve_page", serving.guard)
+# Before Wagtail's own check, which would send a logged-in reader outside the groups to a login
+# form in a loop; a password-only collection is left to Wagtail's password form.
+hooks.register("before_serve_document", media.document_refusal, order=-1)
 hooks.register("construct_page_chooser_queryset", admin_access.chooser_queryset)
 hooks.register("construct_explorer_page_queryset", admin_access.explorer_queryset)
 

@@ -150,6 +150,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Media files are served by jingjian.core.media, which asks the visibility module. When set (the
+# production default is /internal-media/), the file itself is sent by the web server: the view
+# answers with X-Accel-Redirect to this internal nginx location (see the README).
+MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "").strip()
 # Case-file documents (案卷材料): outside MEDIA_ROOT, never served by URL; only the case-file
 # admin (纪检监察) streams them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
@@ -171,10 +175,15 @@ SYNDICATION_OUTBOX = Path(os.environ.get("SYNDICATION_OUTBOX", BASE_DIR / "outbo
 # public address differs (jingjian.core.public_address).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip()
 
+# Uploads are stored under random names (jingjian.core.storage): a file's address must not be
+# computable from its title or a person's name.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "jingjian.core.storage.TokenNamedStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+if MEDIA_ACCEL_REDIRECT_PREFIX:
+    SENDFILE_BACKEND = "jingjian.core.media"  # Wagtail's document view hands files to nginx too
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "/accounts/login/"
@@ -198,6 +207,9 @@ WAGTAILSEARCH_BACKENDS = {
 # (jingjian.core.search_rebuild) with this much memory: PostgreSQL's maintenance_work_mem, for
 # those statements only (at 100,000 pages 512MB and 2GB built as fast).
 SEARCH_INDEX_BUILD_MEMORY = os.environ.get("SEARCH_INDEX_BUILD_MEMORY", "512MB")
+# Documents are always linked through /documents/<id>/<name> (Wagtail's view, guarded by
+# jingjian.core.media), never by their /media/ address.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

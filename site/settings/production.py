@@ -31,6 +31,14 @@ TASKS = {
     }
 }
 
+# Media files are checked by Django and sent by nginx from an internal location (README); set
+# MEDIA_ACCEL_REDIRECT_PREFIX= (empty) to stream them from Django instead.
+MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get(
+    "MEDIA_ACCEL_REDIRECT_PREFIX", "/internal-media/"
+).strip()
+if MEDIA_ACCEL_REDIRECT_PREFIX:
+    SENDFILE_BACKEND = "jingjian.core.media"
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -1,5 +1,8 @@
 """manage.py load_demo_content: realistic, complete, idempotent."""
 
+import hashlib
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -18,6 +21,7 @@ from casestudies.models import CaseStudyPage, GovernancePriority, Handling, Prob
 from exemplars.models import ExemplarCategory, ExemplarPage
 from jingjian.core import visibility
 from jingjian.core.models import WorkArea
+from jingjian.core.storage import is_token_name
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +127,23 @@ def test_exemplars_have_portraits_with_alt_text(db_with_demo, client):
     featured = ExemplarPage.objects.filter(featured=True, live=True).first()
     assert any(block.block_type == "image" for block in featured.deeds)
     assert client.get(featured.url).status_code == 200
+
+
+def test_demo_pictures_are_stored_under_names_that_say_nothing(db_with_demo, client):
+    """No file name carries, or is computed from, a person's name or a title; a restricted
+    exemplar's portrait is served to 纪检监察 and refused to a reader."""
+    images = list(get_image_model().objects.all())
+    assert images
+    for image in images:
+        base = os.path.basename(image.file.name)
+        assert is_token_name(base), image.file.name
+        assert hashlib.sha1(image.title.encode()).hexdigest()[:12] not in base
+    exemplars = ExemplarPage.objects.exclude(portrait=None)
+    page = next(p for p in exemplars if visibility.visibility_of(p) == "restricted")
+    client.force_login(get_user_model().objects.get(username="duzhe"))
+    assert client.get(page.portrait.file.url).status_code == 403
+    client.force_login(get_user_model().objects.get(username="jijian"))
+    assert client.get(page.portrait.file.url).status_code == 200
 
 
 def test_demo_pages_are_logged_as_written_by_the_demo_command(db_with_demo, client):

@@ -90,6 +90,8 @@ def test_the_api_links_to_the_public_address(client, public_address, pages):
 
 def test_the_document_api_links_to_the_public_address(client, public_address):
     document = wagtail_factories.DocumentFactory(title="廉政提醒")
+    link = f'<p><a linktype="document" id="{document.pk}">廉政提醒</a></p>'
+    ExemplarPageFactory(deeds=[{"type": "paragraph", "value": link}])  # the API lists used ones
     response = client.get(f"/api/v2/documents/{document.pk}/")
     meta = response.json()["meta"]
     assert meta["detail_url"] == f"{public_address}/api/v2/documents/{document.pk}/"

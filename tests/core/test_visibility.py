@@ -191,13 +191,24 @@ class TestEveryWayOut:
         root = Collection.get_first_root_node()
         intranet = Collection.objects.get(name="内部资料")
         restricted = Collection.objects.get(name="限定资料")
-        Image.objects.create(title="公开图片", file=png(), collection=root)
-        Image.objects.create(title="内部图片", file=png(), collection=intranet)
-        Image.objects.create(title="限定图片", file=png(), collection=restricted)
-        Document.objects.create(
-            title="限定文件", file=ContentFile(b"x", name="a.txt"), collection=restricted
-        )
-        Document.objects.create(title="公开文件", file=ContentFile(b"x", name="b.txt"))
+        images = [
+            Image.objects.create(title="公开图片", file=png(), collection=root),
+            Image.objects.create(title="内部图片", file=png(), collection=intranet),
+            Image.objects.create(title="限定图片", file=png(), collection=restricted),
+        ]
+        documents = [
+            Document.objects.create(
+                title="限定文件", file=ContentFile(b"x", name="a.txt"), collection=restricted
+            ),
+            Document.objects.create(title="公开文件", file=ContentFile(b"x", name="b.txt")),
+        ]
+        # The API lists what a live page uses (tests/core/test_media_access.py): a public one.
+        links = "".join(f'<a linktype="document" id="{d.pk}">{d.title}</a>' for d in documents)
+        blocks = [{"type": "paragraph", "value": f"<p>{links}</p>"}] + [
+            {"type": "image", "value": {"image": i.pk, "alt_text": i.title, "decorative": False}}
+            for i in images
+        ]
+        ExemplarPageFactory(deeds=blocks)
 
         images = {i["title"] for i in client.get("/api/v2/images/").json()["items"]}
         assert images == {"公开图片"}

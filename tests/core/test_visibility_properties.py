@@ -8,17 +8,33 @@ ancestor; where the page or an ancestor is an alias, that node's own restriction
 instead, the source's ancestors included. A reader sees a page when they pass every covering
 restriction (login: any logged-in user; groups: a member of one of the groups, or a superuser;
 password: nobody, superusers included, as no listing can know who typed the password).
+
+Images and documents (``media_covering`` below): covered by the restrictions on their collection
+and on each of its ancestors, passed by the same rule.
 """
 
+import io
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import (
+    BaseViewRestriction,
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+)
 
 from casestudies.models import CaseIndexPage, CaseStudyPage, UnitType
 from jingjian.core import visibility
@@ -46,8 +62,24 @@ def covering(page, seen=frozenset()):
     return found
 
 
+def media_covering(obj):
+    """The collection restriction ids covering an image or document: the definition."""
+    nodes = list(obj.collection.get_ancestors()) + [obj.collection]
+    return set(
+        CollectionViewRestriction.objects.filter(collection__in=nodes).values_list("pk", flat=True)
+    )
+
+
+def oracle_sees_media(obj, reader):
+    return passes_all(CollectionViewRestriction.objects.filter(pk__in=media_covering(obj)), reader)
+
+
 def oracle_sees(page, reader):
-    for restriction in PageViewRestriction.objects.filter(pk__in=covering(page)):
+    return passes_all(PageViewRestriction.objects.filter(pk__in=covering(page)), reader)
+
+
+def passes_all(restrictions, reader):
+    for restriction in restrictions:
         kind = restriction.restriction_type
         if kind == BaseViewRestriction.PASSWORD or not reader.authenticated:
             return False
@@ -265,4 +297,111 @@ def test_elasticsearch_documents_agree_with_the_rule(elasticsearch, operations, 
             search = search_elasticsearch.build_search(MARK, {}, user)
             hits = {int(hit.meta.id) for hit in search[:100].execute()}
             assert hits == expected
+        transaction.set_rollback(True)
+
+
+# --- media: random collection trees --------------------------------------------------------
+
+collection_operation = st.one_of(
+    st.tuples(st.just("add"), node_index),
+    st.tuples(st.just("restrict"), node_index, restriction_kind),
+    st.tuples(st.just("unrestrict"), node_index),
+    st.tuples(st.just("file"), node_index),
+)
+
+
+def tiny_png():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (4, 4), "blue").save(buffer, "PNG")
+    return ImageFile(io.BytesIO(buffer.getvalue()), name="属性测试.png")
+
+
+def build_collections(operations):
+    """Apply ``operations`` to the collection tree (node 0 is the root; 内部资料 and 限定资料,
+    restricted by the migrations, are nodes 1 and 2); returns the images and documents filed."""
+    root = Collection.get_first_root_node()
+    nodes = [root, Collection.objects.get(name="内部资料"), Collection.objects.get(name="限定资料")]
+    images, documents = [], []
+    for number, op in enumerate(operations):
+        target = nodes[op[1] % len(nodes)]
+        if op[0] == "add":
+            nodes.append(target.add_child(instance=Collection(name=f"属性测试{number}")))
+        elif op[0] == "restrict":
+            restriction_type, group_names = op[2]
+            restriction = CollectionViewRestriction.objects.create(
+                collection=target,
+                restriction_type=restriction_type,
+                password="pw" if restriction_type == "password" else "",
+            )
+            if group_names:
+                restriction.groups.set(Group.objects.filter(name__in=group_names))
+        elif op[0] == "unrestrict":
+            CollectionViewRestriction.objects.filter(collection=target).delete()
+        else:
+            images.append(
+                get_image_model().objects.create(
+                    title=f"属性测试图片{number}", file=tiny_png(), collection=target
+                )
+            )
+            documents.append(
+                get_document_model().objects.create(
+                    title=f"属性测试文件{number}",
+                    file=ContentFile(f"文件{number}".encode(), name="属性测试.txt"),
+                    collection=target,
+                )
+            )
+        # Collections are kept in name order: adding one can move its siblings' paths.
+        nodes = [Collection.objects.get(pk=node.pk) for node in nodes]
+    return (
+        [get_image_model().objects.get(pk=image.pk) for image in images],
+        [get_document_model().objects.get(pk=document.pk) for document in documents],
+    )
+
+
+def file_served(client, url, content):
+    response = client.get(url)
+    if response.status_code != 200 or not response.streaming:
+        return False  # a refusal, or Wagtail's password form (a page, not the file)
+    return b"".join(response.streaming_content) == content
+
+
+@settings(examples, max_examples=30)
+@given(
+    operations=st.lists(collection_operation, min_size=1, max_size=12),
+    readers=st.lists(reader_strategy, min_size=1, max_size=2),
+)
+def test_media_faces_and_serving_agree_on_random_collection_trees(operations, readers):
+    """``visible_media`` (the queryset face), ``can_see_media`` (the per-object face), the
+    /media/ view (originals, renditions, documents) and Wagtail's document view give exactly
+    the files the rule lets each reader see."""
+    cache.clear()  # Wagtail caches renditions by image id; ids come back after each rollback
+    with transaction.atomic():
+        images, documents = build_collections(operations)
+        roots = visibility.collection_roots()
+        for reader in readers:
+            user = make_user(reader)
+            client = reader.client()
+            for model, objects in ((get_image_model(), images), (get_document_model(), documents)):
+                expected = {o.pk for o in objects if oracle_sees_media(o, reader)}
+                ids = [o.pk for o in objects]
+                listed = visibility.visible_media(model.objects.filter(pk__in=ids), user)
+                assert set(listed.values_list("pk", flat=True)) == expected
+                assert {o.pk for o in objects if visibility.can_see_media(o, user, roots)} == (
+                    expected
+                )
+            for image in images:
+                sees = image.pk in {i.pk for i in images if oracle_sees_media(i, reader)}
+                with image.file.open("rb") as original:
+                    content = original.read()
+                assert file_served(client, image.file.url, content) == sees
+                rendition = image.get_rendition("width-2")
+                with rendition.file.open("rb") as rendered:
+                    rendered_content = rendered.read()
+                assert file_served(client, rendition.url, rendered_content) == sees
+            for document in documents:
+                sees = oracle_sees_media(document, reader)
+                with document.file.open("rb") as stored:
+                    content = stored.read()
+                assert file_served(client, document.file.url, content) == sees
+                assert file_served(client, document.url, content) == sees
         transaction.set_rollback(True)

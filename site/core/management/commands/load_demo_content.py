@@ -1,7 +1,6 @@
 """manage.py load_demo_content: demo users, pictures, exemplars and case studies. Idempotent."""
 
-import hashlib
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,6 +97,8 @@ class Command(BaseCommand):
         if result.failed:
             raise CommandError(f"演示内容有 {len(result.failed)} 行无法导入，见上。")
         self.attach_pictures(rows)
+        # Pictures loaded by an older version kept names derived from their titles.
+        call_command("rename_media_files", stdout=StringIO())
         case_files = self.load_case_files()
         self.create_channels()
         if site:
@@ -245,8 +246,8 @@ class Command(BaseCommand):
                 existing.collection = collection
                 existing.save(update_fields=["collection"])
             return existing
-        filename = f"demo-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:12]}.png"
         image = Image(title=title, collection=collection, description=alt)
-        image.file = ImageFile(BytesIO(data), name=filename)
+        # Stored under a random name (jingjian.core.storage); none is derived from the title.
+        image.file = ImageFile(BytesIO(data), name="demo.png")
         image.save()
         return image
