@@ -164,7 +164,7 @@ CHINESE_DIGITS = {
     **dict.fromkeys("〇○零", "0"),
     **dict.fromkeys("一幺壹", "1"),
     **dict.fromkeys("二两贰", "2"),
-    **dict.fromkeys("三叁叄", "3"),
+    **dict.fromkeys("三叁叄参", "3"),  # 參 (叁) is 参 once simplified
     **dict.fromkeys("四肆", "4"),
     **dict.fromkeys("五伍", "5"),
     **dict.fromkeys("六陆", "6"),
@@ -182,10 +182,10 @@ _NUMERAL_RUN = re.compile(rf"[0-9{_NUMERALS}](?:[{_SEP}]{{0,3}}[0-9{_NUMERALS}])
 _DIGIT_CHAIN = re.compile(rf"[0-9]+(?:[{_SEP}]{{1,3}}[0-9]+)+")
 # A date or a period (2019.05.01, 2018.3-2021.12) keeps its separators: joined up it would
 # read as an account or phone number.
-_DAY = r"(?:0?[1-9]|1[0-2])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
 _DATE_CHAIN = re.compile(
-    rf"(?:19|20)\d\d(?P<a>[./-]){_DAY}(?:(?P=a)\d{{1,2}})?"
-    rf"(?:\s*[-~]\s*(?:19|20)\d\d(?P<b>[./-]){_DAY}(?:(?P=b)\d{{1,2}})?)?"
+    rf"(?:19|20)\d\d\s*(?P<a>[./-])\s*{_MONTH}(?:\s*(?P=a)\s*\d{{1,2}})?"
+    rf"(?:\s*[-~]\s*(?:19|20)\d\d\s*(?P<b>[./-])\s*{_MONTH}(?:\s*(?P=b)\s*\d{{1,2}})?)?"
 )
 _HAN_CHAR = re.compile(rf"[{HAN}\u3007\U00020000-\U0003134f]")
 
