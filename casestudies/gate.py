@@ -10,11 +10,19 @@ licence plate, e-mail, QQ/WeChat, certificate number), whoever wrote it.
 
 ``enforce(page)`` raises ``AnonymizationGateError``; ``CaseStudyPage.publish`` calls it, so does
 the page form when an editor publishes and the workflow when a case study would enter its final
-step. Matching folds traditional/simplified and full/half width (王建國 is 王建国).
+step.
+
+Every comparison folds both sides with ``jingjian.core.chinese.fold`` (the page's texts, the case
+file's strings and the texts the identifier and address rules read): 孙\u200b立平 is 孙立平,
+王建國 is 王建国, 幺三八-一二三四-五六七八 is 13812345678, 解放路118 号 is 解放路118号. Invisible
+characters (format characters, variation selectors, stray combining marks) are refused outright.
+
+Who reads a refusal decides what it says (``message``): 纪检监察 (and superusers) get the full
+explanation, naming the case file's strings; everyone else gets only the strings as they are on
+the page and where, never a reason taken from the case file.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from html import unescape
 
@@ -22,7 +30,7 @@ from django.utils.html import strip_tags
 
 from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
 from casestudies.anonymization.anonymizer import IDENTIFIER_RULES
-from jingjian.core.chinese import normalize
+from jingjian.core.chinese import fold, fold_with_offsets, invisible_characters, invisible_name
 
 IDENTIFIER_LABELS = {
     "email": "电子邮箱",
@@ -35,16 +43,25 @@ IDENTIFIER_LABELS = {
     "wechat": "微信号",
     "certificate": "证书编号",
 }
-# A published hotline (举报电话 0571-…) is public; the other identifiers never are.
+# A published hotline (举报电话 0571-…) is public; the other identifiers never are. The rules read
+# folded text (lower case: the plate and QQ rules ignore case).
 PAGE_IDENTIFIER_RULES = [
-    (rule, re.compile(pattern)) for rule, pattern in IDENTIFIER_RULES if rule != "landline"
+    (rule, re.compile(pattern, re.IGNORECASE))
+    for rule, pattern in IDENTIFIER_RULES
+    if rule != "landline"
 ]
-CASE_FILE_IDENTIFIER_RULES = [(rule, re.compile(pattern)) for rule, pattern in IDENTIFIER_RULES]
+CASE_FILE_IDENTIFIER_RULES = [
+    (rule, re.compile(pattern, re.IGNORECASE)) for rule, pattern in IDENTIFIER_RULES
+]
 
 EMBED_IMAGE = re.compile(r'<embed[^>]*embedtype="image"[^>]*\bid="(\d+)"')
 DOCUMENT_LINK = re.compile(r'<a[^>]*linktype="document"[^>]*\bid="(\d+)"')
 EMBED_ALT = re.compile(r'<embed[^>]*\balt="([^"]*)"')
 LINK_HREF = re.compile(r'<a[^>]*\bhref="([^"]*)"')
+
+CASE_FILE = "case_file"  # a string of the case file (its reason names the case file's contents)
+IDENTIFIER = "identifier"  # a personal identifier, refused on every case study
+INVISIBLE = "invisible"  # an invisible character
 
 
 @dataclass(frozen=True)
@@ -52,27 +69,80 @@ class Problem:
     location: str  # where on the page, e.g. “基本案情第2段”
     text: str  # the offending string as the case file or the rule knows it
     reason: str  # what it is, e.g. “案卷人员姓名”
+    found: str = ""  # the string as it is on the page (王建國, 孙\u200b立平)
+    kind: str = CASE_FILE
+
+    @property
+    def on_page(self):
+        return self.found or self.text
+
+    def explained(self):
+        """For 纪检监察: what the string is in the case file."""
+        if self.kind == INVISIBLE:
+            return self.shown()
+        if self.on_page != self.text:
+            return f"“{self.on_page}”（即“{self.text}”，{self.reason}）出现在“{self.location}”"
+        return f"“{self.text}”（{self.reason}）出现在“{self.location}”"
+
+    def shown(self):
+        """For everyone else: the page's own characters and where they are; a reason only where
+        it does not come from the case file."""
+        if self.kind == INVISIBLE:
+            where = f"“{self.found}”之后" if self.found else "开头"
+            return f"“{self.location}”{where}有{self.reason}，请删除该处的不可见字符"
+        if self.kind == IDENTIFIER:
+            return f"“{self.on_page}”（{self.reason}）出现在“{self.location}”"
+        return f"“{self.on_page}”出现在“{self.location}”"
 
     def __str__(self):
-        return f"“{self.text}”({self.reason})出现在“{self.location}”"
+        return self.shown()
 
 
 class AnonymizationGateError(Exception):
-    """Raised when a case study that fails the gate is about to be published or approved."""
+    """Raised when a case study that fails the gate is about to be published or approved.
+
+    ``str()`` is the message for anyone (no case-file contents); ``message_for(user)`` the one
+    for the user who will read it."""
 
     def __init__(self, page, problems):
         self.page = page
         self.problems = problems
         super().__init__(message(problems))
 
+    def message_for(self, user):
+        return message_for(self.problems, user)
 
-def message(problems, limit=8):
-    shown = ";".join(str(p) for p in problems[:limit])
-    more = f"等 {len(problems)} 处" if len(problems) > limit else ""
-    return (
-        f"脱敏检查未通过,不能发布或进入终审:{shown}{more}。"
-        "请修改上述内容;疑似姓名请在案卷的“脱敏审核”页逐一确认后再提交。"
-    )
+
+def sees_case_files(user):
+    """Whether ``user`` may read the full explanation (the case file's strings)."""
+    # casestudies.views imports casestudies.publication, which imports this module.
+    from casestudies.views import in_discipline_group
+
+    return user is not None and user.is_authenticated and in_discipline_group(user)
+
+
+def message_for(problems, user):
+    return message(problems, explain=sees_case_files(user))
+
+
+def message(problems, limit=8, explain=False):
+    """The refusal: with ``explain`` the full explanation (for 纪检监察), otherwise only what is
+    on the page and where."""
+    if explain:
+        parts = [p.explained() for p in problems]
+        hint = "疑似姓名请在案卷的“脱敏审核”页逐一确认后再提交。"
+    else:
+        # One entry per string and place; where a rule names it (手机号码), say so.
+        chosen = {}
+        for problem in problems:
+            key = (problem.on_page, problem.location, problem.kind == INVISIBLE)
+            if key not in chosen or (problem.kind == IDENTIFIER != chosen[key].kind):
+                chosen[key] = problem
+        parts = [p.shown() for p in chosen.values()]
+        hint = "如有疑问，请联系纪检监察室。"
+    shown = "；".join(dict.fromkeys(parts[:limit]))
+    more = f"等 {len(parts)} 处" if len(parts) > limit else ""
+    return f"脱敏检查未通过，不能发布或进入终审：{shown}{more}。请修改上述内容；{hint}"
 
 
 # --- the texts of a page ---------------------------------------------------------------------
@@ -189,15 +259,16 @@ def forbidden_strings(case_file):
     texts = [case_file.raw_account, case_file.title]
     texts += [f"{p.post} {p.unit}" for p in case_file.persons.all()]
     for text in texts:
+        folded = fold(text)  # 解放路118 号 and 138-1234-5678 in the case file are found too
         for rule, pattern in CASE_FILE_IDENTIFIER_RULES:
-            for match in pattern.finditer(text or ""):
+            for match in pattern.finditer(folded):
                 found.append((match.group(), f"案卷中的{IDENTIFIER_LABELS[rule]}"))
         for _rule, pattern, _replacement in ADDRESS_PATTERNS:
-            for match in pattern.finditer(text or ""):
+            for match in pattern.finditer(folded):
                 found.append((match.group(), "案卷中的具体地址"))
     unique = {}
     for string, reason in found:
-        if string.strip():
+        if fold(string).strip():
             unique.setdefault(string.strip(), reason)
     return list(unique.items())
 
@@ -214,29 +285,81 @@ def case_file_of(page):
     return None
 
 
+def _key_pattern(string):
+    """What finds ``string`` in folded text: its folded form, and a number only as a whole
+    number (13812345678 is not inside 913812345678)."""
+    key = re.escape(fold(string))
+    if key[:1].isdigit():
+        key = rf"(?<![0-9]){key}"
+    if key[-1:].isdigit():
+        key = rf"{key}(?![0-9])"
+    return re.compile(key)
+
+
+def _invisible_problem(location, text):
+    """One problem for the invisible characters of one text: the first, how many, and the
+    visible characters before it (to find it by)."""
+    found = invisible_characters(text)
+    if not found:
+        return None
+    index, ch = found[0]
+    invisible = {i for i, _ in found}
+    before = "".join(c for i, c in enumerate(text[:index]) if i not in invisible)[-6:]
+    count = f"，共 {len(found)} 个" if len(found) > 1 else ""
+    return Problem(
+        location,
+        f"U+{ord(ch):04X}",
+        f"不可见字符（{invisible_name(ch)} U+{ord(ch):04X}{count}）",
+        found=before.strip(),
+        kind=INVISIBLE,
+    )
+
+
 def check_page(page, case_file=None):
     """Every problem in ``page`` (a CaseStudyPage, saved or not), in page order."""
     if case_file is None:
         case_file = case_file_of(page)
     forbidden = forbidden_strings(case_file) if case_file else []
-    folded = [(string, normalize(string), reason) for string, reason in forbidden]
+    keys = [(string, _key_pattern(string), reason) for string, reason in forbidden]
     problems = []
     for location, text in page_texts(page):
         if not text:
             continue
         text = str(text)
-        normalized = normalize(text)
-        for string, key, reason in folded:
-            if key and key in normalized:
-                problems.append(Problem(location, string, reason))
+        folded, spans = fold_with_offsets(text)
+
+        def on_page(match, text=text, spans=spans):
+            return text[spans[match.start()][0] : spans[match.end() - 1][1]]
+
+        matches = [
+            (match.span(), Problem(location, string, reason, found=on_page(match)))
+            for string, key, reason in keys
+            for match in key.finditer(folded)
+        ]
+        # 建国 inside 王建国 is the same mistake: report the longer string only.
+        problems += [
+            problem
+            for (start, end), problem in matches
+            if not any(s <= start and end <= e and (s, e) != (start, end) for (s, e), _ in matches)
+        ]
         taken = []  # an identity card number is not also reported as a bank account
-        widths_folded = unicodedata.normalize("NFKC", text)  # １３８… is 138…
         for rule, pattern in PAGE_IDENTIFIER_RULES:
-            for match in pattern.finditer(widths_folded):
+            for match in pattern.finditer(folded):
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue
                 taken.append(match.span())
-                problems.append(Problem(location, match.group(), IDENTIFIER_LABELS[rule]))
+                problems.append(
+                    Problem(
+                        location,
+                        match.group(),
+                        IDENTIFIER_LABELS[rule],
+                        found=on_page(match),
+                        kind=IDENTIFIER,
+                    )
+                )
+        invisible = _invisible_problem(location, text)
+        if invisible:
+            problems.append(invisible)
     return list(dict.fromkeys(problems))
 
 

@@ -18,7 +18,8 @@ class AnonymizationGateMiddleware:
         if not isinstance(exception, AnonymizationGateError):
             return None
         # Wagtail's publish and workflow actions run in transactions: nothing was written.
-        messages.error(request, str(exception))
+        # The message says only what this user may know (the case file's strings only to 纪检监察).
+        messages.error(request, exception.message_for(request.user))
         page_id = getattr(exception.page, "pk", None)
         if page_id:
             return redirect(reverse("wagtailadmin_pages:edit", args=[page_id]))

@@ -146,7 +146,7 @@ class CaseStudyPageForm(SyndicatedPageForm):
         cleaned_data = super().clean()
         if not self._publishing():
             return cleaned_data
-        from casestudies.gate import check_page, message
+        from casestudies.gate import check_page, message_for
 
         page = copy.copy(self.instance)
         for name in GATED_FIELDS:
@@ -164,18 +164,35 @@ class CaseStudyPageForm(SyndicatedPageForm):
             ]
         problems = check_page(page)
         if problems:
-            raise ValidationError(message(problems))
+            raise ValidationError(message_for(problems, self.for_user))
         return cleaned_data
 
     def _publishing(self):
-        if "action-publish" in self.data:
-            return True
+        """Whether this POST publishes, or approves a step the gate guards, *and* the user may do
+        so. Anyone else's POST is not published by Wagtail anyway (it saves a draft), and must not
+        be able to ask the gate about the case file."""
         from casestudies.gate import approval_is_gated
 
-        approving = "action-workflow-action" in self.data and self.data.get(
-            "workflow-action-name"
-        ) in ("approve", "approve-with-comment")
-        return approving and self.instance.pk and approval_is_gated(self.instance)
+        user = self.for_user
+        if user is None:
+            return False
+        if "action-publish" in self.data:
+            if self.instance.pk:
+                return self.instance.permissions_for_user(user).can_publish()
+            parent = getattr(self, "parent_page", None)
+            return bool(parent) and parent.permissions_for_user(user).can_publish_subpage()
+        action = self.data.get("workflow-action-name")
+        if "action-workflow-action" not in self.data or action not in (
+            "approve",
+            "approve-with-comment",
+        ):
+            return False
+        if not self.instance.pk or not approval_is_gated(self.instance):
+            return False
+        task = self.instance.current_workflow_task
+        return task is not None and action in [
+            name for name, _label, _modal in task.get_actions(self.instance, user)
+        ]
 
 
 class CaseStudyPage(SyndicatedPageMixin):

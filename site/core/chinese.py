@@ -145,3 +145,161 @@ def normalize_same_length(text):
 def _one_for_one(ch):
     folded = unicodedata.normalize("NFKC", ch)
     return ch if len(folded) == 1 else (folded[:1] or " ")
+
+
+# --- folding for comparisons (the publication gate) -------------------------------------------
+#
+# ``normalize`` keeps every character the engines index (search highlights by offset). The gate
+# needs more: a string a reader sees as 孙立平 must compare equal to 孙立平 whatever invisible
+# characters, widths, scripts or separators were put into it, on both sides of every comparison.
+
+# Default-ignorable code points that are not format characters (Cf): fillers drawn as nothing,
+# variation selectors (Mongolian, standard, ideographic).
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0") | frozenset(
+    chr(c) for c in (*range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
+)
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+# Chinese numerals read digit by digit in phone and identity numbers (幺三八…, 壹叁捌…).
+CHINESE_DIGITS = {
+    **dict.fromkeys("〇○零", "0"),
+    **dict.fromkeys("一幺壹", "1"),
+    **dict.fromkeys("二两贰", "2"),
+    **dict.fromkeys("三叁叄参", "3"),  # 參 (叁) is 参 once simplified
+    **dict.fromkeys("四肆", "4"),
+    **dict.fromkeys("五伍", "5"),
+    **dict.fromkeys("六陆", "6"),
+    **dict.fromkeys("七柒", "7"),
+    **dict.fromkeys("八捌", "8"),
+    **dict.fromkeys("九玖", "9"),
+}
+# Separators people put inside a number (138-1234-5678, 330102 1980…, 138.1234.5678).
+SEPARATORS = " \t\n\r-._·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+_SEP = re.escape(SEPARATORS)
+_NUMERALS = re.escape("".join(CHINESE_DIGITS))
+# At least seven digits or Chinese numerals in a row (separators allowed between them) are read
+# as a number; 三年, 第一 and 二〇二三年 stay words.
+_NUMERAL_RUN = re.compile(rf"[0-9{_NUMERALS}](?:[{_SEP}]{{0,3}}[0-9{_NUMERALS}]){{6,}}")
+_DIGIT_CHAIN = re.compile(rf"[0-9]+(?:[{_SEP}]{{1,3}}[0-9]+)+")
+# A date or a period (2019.05.01, 2018.3-2021.12) keeps its separators: joined up it would
+# read as an account or phone number.
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_DATE_CHAIN = re.compile(
+    rf"(?:19|20)\d\d\s*(?P<a>[./-])\s*{_MONTH}(?:\s*(?P=a)\s*\d{{1,2}})?"
+    rf"(?:\s*[-~]\s*(?:19|20)\d\d\s*(?P<b>[./-])\s*{_MONTH}(?:\s*(?P=b)\s*\d{{1,2}})?)?"
+)
+_HAN_CHAR = re.compile(rf"[{HAN}\u3007\U00020000-\U0003134f]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch):
+    """One character folded on its own: compatibility forms, marks, digits, case, script."""
+    if ch in _IGNORABLE or unicodedata.category(ch) == "Cf":
+        return ""
+    kept = []
+    for c in unicodedata.normalize("NFKD", ch):
+        category = unicodedata.category(c)
+        if category in _MARKS or category == "Cf" or c in _IGNORABLE:
+            continue
+        if category == "Nd":
+            c = str(unicodedata.decimal(c))
+        kept.append(c)
+    folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
+    return _T2S.convert(folded) if folded and not folded.isascii() else folded
+
+
+def fold_with_offsets(text):
+    """``fold(text)`` and, for each of its characters, the span ``(start, end)`` of ``text`` it
+    comes from (to quote the original characters where a folded match was found)."""
+    text = str(text or "")
+    chars, spans = [], []
+    for index, ch in enumerate(text):
+        for c in _fold_char(ch):
+            chars.append(c)
+            spans.append((index, index + 1))
+    # Chinese is written without spaces: a space beside a Chinese character is layout or an
+    # attempt to split a word (王 建国, 解放路118 号).
+    kept = [i for i, c in enumerate(chars) if not c.isspace() or not _beside_han(chars, i)]
+    chars, spans = [chars[i] for i in kept], [spans[i] for i in kept]
+    folded = "".join(chars)
+    for match in _NUMERAL_RUN.finditer(folded):
+        for i in range(match.start(), match.end()):
+            chars[i] = CHINESE_DIGITS.get(chars[i], chars[i])
+    folded = "".join(chars)
+    # Separators inside a run of digits go (138-1234-5678 is 13812345678), except in dates.
+    drop = set()
+    for match in _DIGIT_CHAIN.finditer(folded):
+        if _DATE_CHAIN.fullmatch(match.group()):
+            continue
+        drop.update(i for i in range(match.start(), match.end()) if not chars[i].isdigit())
+    if drop:
+        kept = [i for i in range(len(chars)) if i not in drop]
+        chars, spans = [chars[i] for i in kept], [spans[i] for i in kept]
+    return "".join(chars), spans
+
+
+def _beside_han(chars, i):
+    """Whether the whitespace at ``chars[i]`` (within a run of whitespace) touches a Chinese
+    character on either side of its run."""
+    before = i
+    while before > 0 and chars[before - 1].isspace():
+        before -= 1
+    after = i
+    while after < len(chars) - 1 and chars[after + 1].isspace():
+        after += 1
+    return (before > 0 and bool(_HAN_CHAR.match(chars[before - 1]))) or (
+        after < len(chars) - 1 and bool(_HAN_CHAR.match(chars[after + 1]))
+    )
+
+
+def fold(text):
+    """The one form every comparison of the publication gate uses, on both sides.
+
+    NFKC-style compatibility folding (full-width forms, circled digits), format characters (Cf:
+    zero-width space and joiners, soft hyphen, bidi marks), combining marks (Mn/Mc/Me) and
+    variation selectors removed, case folded, traditional → simplified (OpenCC), digits of every
+    script → ASCII, whitespace beside Chinese characters removed, runs of seven or more Chinese
+    numerals read as digits (幺三八… → 138…), and separators inside runs of digits removed
+    (138-1234-5678 → 13812345678) except in dates (2019.05.01)."""
+    return fold_with_offsets(text)[0]
+
+
+# Names for the invisible characters met most, for messages.
+INVISIBLE_NAMES = {
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "零宽不换行符",
+    "\ufeff": "零宽不换行空格",
+    "\u00ad": "软连字符",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+}
+
+
+def invisible_characters(text):
+    """``(index, character)`` for each character in ``text`` a reader cannot see and that has no
+    business in Chinese prose: format characters (Cf), variation selectors and other
+    default-ignorable fillers, and combining marks not attached to a letter of an alphabet
+    (a mark on 孙 or on a digit; é stays)."""
+    found = []
+    base = None  # the last character that is not a mark
+    for index, ch in enumerate(str(text or "")):
+        category = unicodedata.category(ch)
+        if ch in _IGNORABLE or category == "Cf":
+            found.append((index, ch))
+        elif category in _MARKS:
+            if base is None or not base.isalpha() or _HAN_CHAR.match(base):
+                found.append((index, ch))
+        else:
+            base = ch
+    return found
+
+
+def invisible_name(ch):
+    if ch in INVISIBLE_NAMES:
+        return INVISIBLE_NAMES[ch]
+    if ch in _IGNORABLE and "VARIATION SELECTOR" in unicodedata.name(ch, ""):
+        return "变体选择符"
+    if unicodedata.category(ch) in _MARKS:
+        return "组合符号"
+    return "格式控制符" if unicodedata.category(ch) == "Cf" else "填充符"

@@ -262,7 +262,7 @@ def test_a_row_the_gate_refuses_is_reported_and_leaves_nothing_behind(tmp_path, 
     failures = [line for line in err.splitlines() if "导入失败" in line]
     assert len(failures) == 1
     assert failures[0].startswith("第 2 行(source_id=imp-case-phone)导入失败")
-    assert "脱敏检查未通过" in failures[0] and "“13812345678”(手机号码)" in failures[0]
+    assert "脱敏检查未通过" in failures[0] and "“13812345678”（手机号码）" in failures[0]
     assert "新建 2 条,更新 0 条,失败 1 条" in err
 
     assert ExemplarPage.objects.get().live
