@@ -23,8 +23,18 @@ CASES = {"type": "casestudies.CaseStudyPage"}
 @pytest.fixture
 def content(db):
     case = CaseStudyPageFactory(title="接口里的案例")
-    ExemplarPageFactory()
-    get_document_model().objects.create(title="公开文件", file=ContentFile(b"x", name="a.txt"))
+    document = get_document_model().objects.create(
+        title="公开文件", file=ContentFile(b"x", name="a.txt")
+    )
+    # The documents API lists what a live page uses.
+    ExemplarPageFactory(
+        deeds=[
+            {
+                "type": "paragraph",
+                "value": f'<p>见<a linktype="document" id="{document.pk}">公开文件</a>。</p>',
+            }
+        ]
+    )
     return case
 
 
