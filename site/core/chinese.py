@@ -14,6 +14,11 @@ traditional → simplified via OpenCC) and turned into tokens the engines index 
 A query term is prepared the same way and searched as a *phrase* of its tokens: the bigrams of
 推诿扯皮 (推诿 诿扯 扯皮) are adjacent in the index exactly where the string occurs, so a phrase
 match is an exact-substring match.
+
+``fold`` is the stronger folding the publication gate uses on both sides of every comparison
+(invisible characters removed, digits of every script and runs of Chinese numerals read as
+digits, separators inside numbers dropped); search keeps ``normalize``, whose offsets its
+highlighting relies on.
 """
 
 import re
