@@ -10,6 +10,7 @@ from wagtail.api.v2.serializers import (
     PageHtmlUrlField,
     PageParentField,
     PageSerializer,
+    RelatedField,
     get_serializer_class,
 )
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
@@ -17,7 +18,9 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.serializers import DocumentDownloadUrlField, DocumentSerializer
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.documents.models import AbstractDocument
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
 from jingjian.core import api_parameters, search, visibility
@@ -69,7 +72,21 @@ class PublicAliasOfField(PageAliasOfField):
         return _page_reference(value, self.context)
 
 
+class VisibleRelatedField(RelatedField):
+    """A page's foreign key (an exemplar's portrait, say): an image or document the caller may
+    not see (``visibility.can_see_media``) is ``null``, its id, title and address withheld."""
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if isinstance(value, (AbstractImage, AbstractDocument)):
+            request = self.context.get("request")
+            if not visibility.can_see_media(value, getattr(request, "user", None)):
+                return None
+        return value
+
+
 class PublicPageSerializer(PageSerializer):
+    serializer_related_field = VisibleRelatedField
     html_url = PublicHtmlUrlField(read_only=True)
     parent = PublicParentField(read_only=True)
     alias_of = PublicAliasOfField(read_only=True)

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from jingjian.core import visibility
 from jingjian.core.public_address import public_base_url, public_url
 from jingjian.core.text import BLOCK_ELEMENTS, HEADINGS
 from jingjian.syndication.models import ChannelKind
@@ -233,7 +234,9 @@ def _text_blocks(text):
     ]
 
 
-def _stream_blocks(stream):
+def _stream_blocks(stream, media_roots=None):
+    """The blocks of a StreamField. Channels are public outlets: an image from a restricted
+    collection is left out (``visibility.is_public_media``), as its file is to anonymous readers."""
     blocks = []
     for child in stream or []:
         kind, value = child.block_type, child.value
@@ -254,7 +257,11 @@ def _stream_blocks(stream):
                         attribution=(value.get("attribution") or "").strip(),
                     )
                 )
-        elif kind == "image" and value is not None:
+        elif (
+            kind == "image"
+            and value is not None
+            and visibility.is_public_media(value, media_roots)
+        ):
             blocks.append(_Block("image", text=image_caption(value), image=value))
         elif kind == "video" and value is not None:
             blocks.append(_Block("video", text=getattr(value, "url", "") or ""))
@@ -288,6 +295,7 @@ def _read(page):
     title = (page.title or "").strip()
     headline, subheadline = _split_title(title)
     sections, images, portrait = [], [], None
+    media_roots = visibility.collection_roots()
     if isinstance(page, ExemplarPage):
         summary = page.summary or ""
         category = page.category.name if page.category_id else ""
@@ -296,7 +304,7 @@ def _read(page):
             subheadline = f"——记{join_unit_and_post(page.unit or '', page.post or '')}{page.name}"
         elif subheadline:
             subheadline = f"——{subheadline}"
-        blocks = _stream_blocks(page.deeds)
+        blocks = _stream_blocks(page.deeds, media_roots)
         if page.citation:
             sections.append(_Section("颁奖词", _text_blocks(page.citation), spoken=True))
         honours = [
@@ -307,7 +315,7 @@ def _read(page):
         if honours:
             items = [_Block("item", text=t, html=escape(t, quote=False)) for t in honours]
             sections.append(_Section("所获荣誉", items, spoken=False))
-        if page.portrait_id:
+        if page.portrait_id and visibility.is_public_media(page.portrait, media_roots):
             portrait = copy.copy(page.portrait)  # the caption is this page's, not the image's
             portrait.contextual_alt_text = page.name or portrait.default_alt_text
             portrait.decorative = False
@@ -318,7 +326,7 @@ def _read(page):
         kicker = f"警示案例·{area}" if area else "警示案例"
         if subheadline:
             subheadline = f"——{subheadline}"
-        blocks = _stream_blocks(page.facts)
+        blocks = _stream_blocks(page.facts, media_roots)
         handlings = []
         for handling in page.handlings.all():
             who = (

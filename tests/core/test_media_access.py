@@ -245,3 +245,53 @@ def test_production_hands_files_to_the_web_server(media, client, discipline_user
     client.logout()
     assert client.get(image.file.url).status_code == 302
     assert client.get(document.url).status_code == 302
+
+
+@pytest.fixture
+def public_page_with_restricted_pictures(db):
+    """A public exemplar whose portrait and body picture are kept in 限定资料 (纪检监察 only)."""
+    cache.clear()
+    Image = get_image_model()
+    portrait = Image.objects.create(
+        title="限定肖像赵某", file=png("portrait.png"), collection=collection("restricted")
+    )
+    figure = Image.objects.create(
+        title="限定现场照片", file=png("figure.png"), collection=collection("restricted")
+    )
+    page = ExemplarPageFactory(
+        name="赵文华",
+        portrait=portrait,
+        deeds=[
+            {"type": "paragraph", "value": "<p>扎根基层三十年。</p>"},
+            {
+                "type": "image",
+                "value": {"image": figure.pk, "alt_text": "谈话现场", "decorative": False},
+            },
+        ],
+    )
+    return page, portrait, figure
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_a_public_page_shows_restricted_pictures_only_to_who_may_see_them(
+    public_page_with_restricted_pictures, as_reader, who
+):
+    page, portrait, figure = public_page_with_restricted_pictures
+    client = as_reader(who)
+    sees = who in SEES["restricted"]
+    html = client.get(page.url).content.decode()
+    listing = client.get(page.get_parent().url).content.decode()
+    assert page.name in html and page.name in listing
+    for image in (portrait, figure):
+        shown = any(
+            r.image_id == image.pk and r.url in html + listing for r in image.renditions.all()
+        )
+        assert shown == sees, (who, image.title)
+    assert ("谈话现场" in html) == sees
+    data = client.get(f"/api/v2/pages/{page.pk}/").json()
+    if sees:
+        assert data["portrait"]["id"] == portrait.pk
+        assert data["portrait"]["title"] == "限定肖像赵某"
+    else:
+        assert data["portrait"] is None
+        assert "限定肖像赵某" not in client.get(f"/api/v2/pages/{page.pk}/").content.decode()

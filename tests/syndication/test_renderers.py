@@ -18,6 +18,7 @@ import factory
 import pytest
 import wagtail_factories
 from docx import Document
+from wagtail.models import Collection
 
 from jingjian.syndication import renderers
 from jingjian.syndication.models import Channel, ChannelKind
@@ -538,3 +539,36 @@ def test_other_pages_degrade_to_title_and_search_description():
     assert json.loads(
         renderers.render_json(home, channel(ChannelKind.APP), "published", "k", "s").body
     )
+
+
+def test_channels_never_carry_restricted_pictures(db):
+    """Channels are public outlets: every renderer reads a page's pictures through one place."""
+    restricted = Collection.objects.get(name="限定资料")
+    portrait = ImageFactory(title="限定肖像", collection=restricted)
+    figure = ImageFactory(title="限定现场照片", collection=restricted)
+    page = ExemplarPageFactory(
+        portrait=portrait,
+        deeds=[paragraph("<p>扎根基层三十年。</p>"), image_block(figure, "谈话现场")],
+    )
+    uploaded = []
+
+    def upload(image):
+        uploaded.append(image.pk)
+        return f"https://mmbiz.qpic.cn/{image.pk}/0"
+
+    wechat = renderers.render_wechat(page, ChannelFactory(kind=ChannelKind.WECHAT), upload=upload)
+    assert uploaded == [] and wechat.cover_image is None
+    assert "谈话现场" not in wechat.content
+    manuscript = renderers.render_manuscript(page, ChannelFactory(kind=ChannelKind.NEWSPAPER))
+    assert manuscript.images == []
+    weibo = renderers.render_weibo(page, ChannelFactory(kind=ChannelKind.WEIBO))
+    assert weibo.images == []
+    # Moved to a public collection, the same pictures go out.
+    for image in (portrait, figure):
+        image.collection = Collection.get_first_root_node()
+        image.save()
+    page = type(page).objects.get(pk=page.pk)  # its body holds the images it first read
+    wechat = renderers.render_wechat(page, ChannelFactory(kind=ChannelKind.WECHAT), upload=upload)
+    assert uploaded == [portrait.pk, figure.pk]
+    manuscript = renderers.render_manuscript(page, ChannelFactory(kind=ChannelKind.NEWSPAPER))
+    assert len(manuscript.images) == 2
