@@ -37,7 +37,19 @@ WITHDRAWN = "jingjian.gate.withdrawn"
 
 
 def problem_rows(problems):
-    return [{"location": p.location, "text": p.text, "reason": p.reason} for p in problems]
+    """Problems as stored with a case file (read only by 纪检监察, who own it): each with the
+    sentence that explains it to them (``Problem.explained``)."""
+    return [
+        {
+            "location": p.location,
+            "text": p.text,
+            "reason": p.reason,
+            "found": p.found,
+            "kind": p.kind,
+            "explained": p.explained(),
+        }
+        for p in problems
+    ]
 
 
 def case_studies_of(case_file):

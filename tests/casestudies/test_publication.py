@@ -195,3 +195,19 @@ def test_the_check_command_takes_down_what_no_longer_passes(case_file, live_stud
     call_command("check_case_studies", stdout=out)
     assert "撤下 1 篇" in out.getvalue()
     assert not CaseStudyPage.objects.get(pk=live_study.pk).live
+
+
+def test_the_review_screen_shows_the_name_as_the_page_wrote_it(
+    client, case_file, discipline_user, django_capture_on_commit_callbacks
+):
+    """A name written in another form (traditional, with an invisible character) is shown to
+    the discipline staff as the page has it, beside the case file's spelling."""
+    page = CaseStudyPageFactory(summary="王某推诿扯皮，其下属孫\u200b立平未予制止。")
+    case_file.case_study = page
+    with django_capture_on_commit_callbacks(execute=True):
+        case_file.save()
+        CaseFilePerson.objects.create(case_file=case_file, name="孙立平", role="witness")
+    assert not CaseStudyPage.objects.get(pk=page.pk).live
+    client.force_login(discipline_user)
+    review = client.get(reverse("casefiles:review", args=[case_file.pk])).content.decode()
+    assert "“孫\u200b立平”（即“孙立平”，案卷人员姓名）出现在“一句话简介”" in review
