@@ -258,9 +258,7 @@ def _stream_blocks(stream, media_roots=None):
                     )
                 )
         elif (
-            kind == "image"
-            and value is not None
-            and visibility.is_public_media(value, media_roots)
+            kind == "image" and value is not None and visibility.is_public_media(value, media_roots)
         ):
             blocks.append(_Block("image", text=image_caption(value), image=value))
         elif kind == "video" and value is not None:
