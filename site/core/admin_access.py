@@ -15,7 +15,12 @@ reports) and every page action answers "no" for them (``AccessControlledPermissi
 edit, view draft, preview, history, revisions, compare, usage, move, copy, delete, privacy, lock.
 
 Page types get the tester through ``AccessControlledPage`` (a system check, ``jingjian.E001``,
-refuses a page type without it). The same module answers who may take a live page down: its
+refuses a page type without it). Images and documents follow ``visibility.can_see_media`` in the
+admin too (``VisibleMediaPermissionPolicy``): a collection permission granted on the root does not
+reach into a collection the user may not see, so its files are neither listed, chosen, previewed,
+edited nor moved by them. ``AdminGuardMiddleware`` answers 404 to any admin address naming a page
+or a file the user may not see (the explorer of a hidden page showed its title) and leaves such
+ids out of bulk actions (their confirmation listed them by title). The same module answers who may take a live page down: its
 reviewers (members of a group assigned to a step of its workflow), as no group holds Wagtail's
 ``publish`` permission (``jingjian.core.review``).
 """
@@ -23,7 +28,11 @@ reviewers (members of a group assigned to a step of its workflow), as no group h
 from django.apps import apps
 from django.core import checks
 from django.db.models import Q
+from django.http import Http404
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, WorkflowState
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from jingjian.core import visibility
@@ -186,6 +195,147 @@ def chooser_queryset(pages, request):
 def explorer_queryset(parent_page, pages, request):
     """Wagtail's ``construct_explorer_page_queryset`` hook (the explorer and its menu)."""
     return chooser_queryset(pages, request)
+
+
+class VisibleMediaPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's policy for images and documents, narrowed to what ``visibility`` lets the user
+    see: a permission never reaches a file, or a collection, hidden from the user."""
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not visibility.can_see_media(instance, user):
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        return visibility.visible_media(instances, user)
+
+    def collections_user_has_any_permission_for(self, user, actions):
+        collections = super().collections_user_has_any_permission_for(user, actions)
+        hidden = visibility.hidden_collections_q(user)
+        return collections.exclude(hidden) if hidden is not None else collections
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        users = super().users_with_any_permission_for_instance(actions, instance)
+        allowed = [user.pk for user in users if visibility.can_see_media(instance, user)]
+        return users.filter(pk__in=allowed)
+
+
+def media_policies():
+    """(model, policy) for images and documents, as Wagtail builds them, narrowed."""
+    return [
+        (
+            get_image_model(),
+            VisibleMediaPermissionPolicy(
+                get_image_model(),
+                auth_model="wagtailimages.Image",
+                owner_field_name="uploaded_by_user",
+            ),
+        ),
+        (
+            get_document_model(),
+            VisibleMediaPermissionPolicy(
+                get_document_model(),
+                auth_model="wagtaildocs.Document",
+                owner_field_name="uploaded_by_user",
+            ),
+        ),
+    ]
+
+
+# Admin addresses: the URL keyword arguments that name a page; the namespaces whose ``pk``,
+# ``image_id`` or ``document_id`` names an image or a document.
+_PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+_MEDIA_NAMESPACES = {
+    "wagtailimages": get_image_model,
+    "wagtailimages_chooser": get_image_model,
+    "wagtaildocs": get_document_model,
+    "wagtaildocs_chooser": get_document_model,
+}
+_MEDIA_KWARGS = ("image_id", "document_id", "pk")
+
+
+def _hidden_media_ids(model, ids, user):
+    visible = visibility.visible_media(model.objects.filter(pk__in=ids), user)
+    return set(ids) - set(visible.values_list("pk", flat=True))
+
+
+class AdminGuardMiddleware:
+    """Every admin address that names a page or a file asks this module first.
+
+    Wagtail's views check their own permissions, but some show a title before asking (the
+    explorer of any page id; a bulk action's list of items the user may not act on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated or user.is_superuser:
+            return None
+        if not user.has_perm("wagtailadmin.access_admin"):
+            return None  # the admin turns them away itself (to its login page)
+        namespaces = set(match.namespaces)
+        ids = [view_kwargs[k] for k in _PAGE_KWARGS if k in view_kwargs]
+        if "wagtailadmin_pages" in namespaces and "pk" in view_kwargs:
+            ids.append(view_kwargs["pk"])
+        if any(str(pk).isdigit() and int(pk) in hidden_ids(user) for pk in ids):
+            raise Http404
+        for namespace, model in _MEDIA_NAMESPACES.items():
+            if namespace not in namespaces:
+                continue
+            for kwarg in _MEDIA_KWARGS:
+                pk = str(view_kwargs.get(kwarg, ""))
+                if pk.isdigit() and _hidden_media_ids(model(), [int(pk)], user):
+                    raise Http404
+            if match.url_name == "chosen_multiple":  # ?id=…&id=…
+                ids = [int(pk) for pk in request.GET.getlist("id") if pk.isdigit()]
+                hidden = _hidden_media_ids(model(), ids, user)
+                query = request.GET.copy()
+                query.setlist("id", [str(pk) for pk in ids if pk not in hidden])
+                request.GET = query
+        if match.url_name == "wagtail_bulk_action":
+            self._narrow_bulk_action(request, view_kwargs, user)
+        return None
+
+    def _narrow_bulk_action(self, request, kwargs, user):
+        """Leave out of a bulk action's ids those naming something hidden from ``user``."""
+        from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+        try:
+            model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
+        except LookupError:
+            return
+        action_class = bulk_action_registry.get_bulk_action_class(
+            kwargs["app_label"], kwargs["model_name"], kwargs["action"]
+        )
+        if action_class is None:
+            return
+        raw = request.GET.getlist("id")
+        if "all" in raw:
+            parent = request.GET.get("childOf")
+            if model is Page and parent and parent.isdigit() and int(parent) in hidden_ids(user):
+                raise Http404
+            try:
+                listing = action_class(request, model).get_all_objects_in_listing_query(parent)
+                ids = list(listing)
+            except (ValueError, model.DoesNotExist) as error:
+                raise Http404 from error
+        else:
+            ids = [int(pk) for pk in raw if pk.isdigit()]
+        if issubclass(model, Page):
+            hidden = hidden_ids(user)
+        elif issubclass(model, (get_image_model(), get_document_model())):
+            hidden = _hidden_media_ids(model, ids, user)
+        else:
+            return
+        query = request.GET.copy()
+        query.setlist("id", [str(pk) for pk in ids if pk not in hidden])
+        request.GET = query
 
 
 @checks.register()

@@ -15,5 +15,8 @@ class CoreConfig(AppConfig):
 
         # Before Wagtail's admin asks for a page policy (it would make a fallback one).
         register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))
+        # Exact class: Wagtail's image and document apps register theirs after this one.
+        for model, policy in admin_access.media_policies():
+            register_permission_policy(model, policy, exact_class=True)
         signals.connect()
         review.connect()

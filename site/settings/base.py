@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "jingjian.core.admin_access.AdminGuardMiddleware",
     "casestudies.middleware.AnonymizationGateMiddleware",
 ]
 

@@ -181,7 +181,7 @@ def test_a_reviewer_loses_sight_of_a_restricted_page_once_the_review_is_done(
     assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
     page.current_workflow_state.cancel(user=reviewer)
     response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 404  # the admin guard: as if there were no such page
 
 
 def test_a_draft_shows_once_it_passes_the_gate(
@@ -190,9 +190,53 @@ def test_a_draft_shows_once_it_passes_the_gate(
     page = pages["draft_failing_the_gate"]
     url = reverse("wagtailadmin_pages:edit", args=[page.pk])
     client.force_login(editor)
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 404
     case_file = CaseFile.objects.get(case_study=page)
     with django_capture_on_commit_callbacks(execute=True):
         CandidateDecision.objects.create(case_file=case_file, text="孙立平", decision="accepted")
     generate_draft(case_file)  # the draft regenerated with the name replaced
     assert client.get(url).status_code == 200
+
+
+BULK_ACTIONS = ["move", "delete", "unpublish", "publish"]
+
+
+@pytest.mark.parametrize("kind", list(TABLE))
+@pytest.mark.parametrize("who", USERS)
+def test_exploring_a_page_or_acting_on_it_in_bulk_follows_the_table(
+    client, request, pages, kind, who
+):
+    """The explorer of any page id, and a bulk action's confirmation (which lists the pages one
+    may not act on by title), name a hidden page to nobody."""
+    page = pages[kind]
+    expected = TABLE[kind][USERS.index(who)]
+    title = TITLES[kind]
+    client.force_login(request.getfixturevalue(who))
+    for url in (
+        reverse("wagtailadmin_explore", args=[page.pk]),
+        reverse("wagtailadmin_explore_results", args=[page.pk]),
+    ):
+        response = client.get(url)
+        if expected == "edit":
+            assert response.status_code == 200, url
+            assert title in text_of(response), url
+        else:
+            assert response.status_code in (302, 404), url
+            assert title not in text_of(response), url
+    parent = page.get_parent()
+    for action in BULK_ACTIONS:
+        base = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
+        for query in (f"?id={page.pk}", f"?id=all&childOf={parent.pk}"):
+            response = client.get(base + query)
+            assert response.status_code in (200, 302, 404), (action, query)
+            if expected == "none":
+                assert title not in text_of(response), (action, query)
+            elif expected == "edit" and query.startswith("?id=") and "all" not in query:
+                assert response.status_code == 200 and title in text_of(response), action
+
+
+def test_bulk_action_ids_that_are_no_numbers_are_a_404(client, pages, editor):
+    client.force_login(editor)
+    base = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"])
+    assert client.get(base + "?id=all&childOf=abc").status_code == 404
+    assert client.get(base + "?id=all&childOf=999999").status_code == 404
