@@ -30,7 +30,14 @@ from django.utils.html import strip_tags
 
 from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
 from casestudies.anonymization.anonymizer import IDENTIFIER_RULES
-from jingjian.core.chinese import fold, fold_with_offsets, invisible_characters, invisible_name
+from jingjian.core.chinese import (
+    fold,
+    fold_with_offsets,
+    invisible_characters,
+    invisible_name,
+    skeleton,
+    skeleton_with_offsets,
+)
 
 IDENTIFIER_LABELS = {
     "email": "电子邮箱",
@@ -58,6 +65,11 @@ EMBED_IMAGE = re.compile(r'<embed[^>]*embedtype="image"[^>]*\bid="(\d+)"')
 DOCUMENT_LINK = re.compile(r'<a[^>]*linktype="document"[^>]*\bid="(\d+)"')
 EMBED_ALT = re.compile(r'<embed[^>]*\balt="([^"]*)"')
 LINK_HREF = re.compile(r'<a[^>]*\bhref="([^"]*)"')
+
+# The dots written inside transliterated names (间隔号 and the look-alikes input methods type).
+NAME_DOTS = re.compile(r"[·・•.‧∙⋅･\u00b7\u2027\u30fb]")
+# The handle or number inside an identifier the case file gives with a label.
+IDENTIFIER_VALUE = re.compile(r"[a-z0-9][-_a-z0-9.@]{4,}", re.IGNORECASE)
 
 CASE_FILE = "case_file"  # a string of the case file (its reason names the case file's contents)
 IDENTIFIER = "identifier"  # a personal identifier, refused on every case study
@@ -249,6 +261,10 @@ def forbidden_strings(case_file):
         given = _given_name(person)
         if given:
             found.append((given, f"案卷人员“{person.name}”的名字"))
+        # 阿依古丽·买买提: each part of a transliterated name names the person too.
+        parts = [part for part in NAME_DOTS.split(person.name) if len(part.strip()) >= 2]
+        if len(parts) > 1:
+            found += [(part, f"案卷人员“{person.name}”的名字") for part in parts]
     for unit in case_file.units.all():
         if unit.replace:
             found.append((unit.name, "案卷涉及单位(应替换)"))
@@ -262,13 +278,19 @@ def forbidden_strings(case_file):
         folded = fold(text)  # 解放路118 号 and 138-1234-5678 in the case file are found too
         for rule, pattern in CASE_FILE_IDENTIFIER_RULES:
             for match in pattern.finditer(folded):
-                found.append((match.group(), f"案卷中的{IDENTIFIER_LABELS[rule]}"))
+                reason = f"案卷中的{IDENTIFIER_LABELS[rule]}"
+                found.append((match.group(), reason))
+                # The handle or number itself, whatever label the page puts before it
+                # (微信号fangjm_2019 is also V信fangjm_2019, 联系方式：fangjm_2019).
+                values = IDENTIFIER_VALUE.findall(match.group())
+                if values:
+                    found.append((max(values, key=len), reason))
         for _rule, pattern, _replacement in ADDRESS_PATTERNS:
             for match in pattern.finditer(folded):
                 found.append((match.group(), "案卷中的具体地址"))
     unique = {}
     for string, reason in found:
-        if fold(string).strip():
+        if skeleton(string).strip():
             unique.setdefault(string.strip(), reason)
     return list(unique.items())
 
@@ -286,9 +308,10 @@ def case_file_of(page):
 
 
 def _key_pattern(string):
-    """What finds ``string`` in folded text: its folded form, and a number only as a whole
-    number (13812345678 is not inside 913812345678)."""
-    key = re.escape(fold(string))
+    """What finds ``string`` in a page's skeleton (``chinese.skeleton``: folded, without marks
+    between Chinese characters): its skeleton, and a number only as a whole number
+    (13812345678 is not inside 913812345678)."""
+    key = re.escape(skeleton(string))
     if key[:1].isdigit():
         key = rf"(?<![0-9]){key}"
     if key[-1:].isdigit():
@@ -327,14 +350,18 @@ def check_page(page, case_file=None):
             continue
         text = str(text)
         folded, spans = fold_with_offsets(text)
+        skeletal, skeletal_spans = skeleton_with_offsets(folded, spans)
 
         def on_page(match, text=text, spans=spans):
             return text[spans[match.start()][0] : spans[match.end() - 1][1]]
 
         matches = [
-            (match.span(), Problem(location, string, reason, found=on_page(match)))
+            (
+                match.span(),
+                Problem(location, string, reason, found=on_page(match, spans=skeletal_spans)),
+            )
             for string, key, reason in keys
-            for match in key.finditer(folded)
+            for match in key.finditer(skeletal)
         ]
         # 建国 inside 王建国 is the same mistake: report the longer string only.
         problems += [

@@ -253,6 +253,10 @@ _MEDIA_NAMESPACES = {
     "wagtaildocs_chooser": get_document_model,
 }
 _MEDIA_KWARGS = ("image_id", "document_id", "pk")
+# A reviewer's approve/reject of a step they are assigned: Wagtail asks the task itself, shows
+# no page content, and a refusal by the gate is said in the words meant for that reviewer
+# (``casestudies.gate.message_for``). Previews of the step stay guarded.
+_WORKFLOW_ACTIONS = {"workflow_action", "collect_workflow_action_data"}
 
 
 def _hidden_media_ids(model, ids, user):
@@ -280,6 +284,8 @@ class AdminGuardMiddleware:
         if not user.has_perm("wagtailadmin.access_admin"):
             return None  # the admin turns them away itself (to its login page)
         namespaces = set(match.namespaces)
+        if match.url_name in _WORKFLOW_ACTIONS:
+            return None
         ids = [view_kwargs[k] for k in _PAGE_KWARGS if k in view_kwargs]
         if "wagtailadmin_pages" in namespaces and "pk" in view_kwargs:
             ids.append(view_kwargs["pk"])

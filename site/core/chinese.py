@@ -160,7 +160,7 @@ def _one_for_one(ch):
 
 # Default-ignorable code points that are not format characters (Cf): fillers drawn as nothing,
 # variation selectors (Mongolian, standard, ideographic).
-_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0") | frozenset(
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0") | frozenset(
     chr(c) for c in (*range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
 )
 _MARKS = frozenset(("Mn", "Mc", "Me"))
@@ -177,8 +177,10 @@ CHINESE_DIGITS = {
     **dict.fromkeys("八捌", "8"),
     **dict.fromkeys("九玖", "9"),
 }
-# Separators people put inside a number (138-1234-5678, 330102 1980…, 138.1234.5678).
-SEPARATORS = " \t\n\r-._·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+# Separators people put inside a number (138-1234-5678, 330102 1980…, 138.1234.5678,
+# 138/5712/0631, (138)5712-0631, 138，5712，0631, 138*5712*0631). A number grouped by thousands
+# (13,857,120,631) and a date keep theirs.
+SEPARATORS = " \t\n\r-._·/*,、()[]|\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
 _SEP = re.escape(SEPARATORS)
 _NUMERALS = re.escape("".join(CHINESE_DIGITS))
 # At least seven digits or Chinese numerals in a row (separators allowed between them) are read
@@ -192,7 +194,52 @@ _DATE_CHAIN = re.compile(
     rf"(?:19|20)\d\d\s*(?P<a>[./-])\s*{_MONTH}(?:\s*(?P=a)\s*\d{{1,2}})?"
     rf"(?:\s*[-~]\s*(?:19|20)\d\d\s*(?P<b>[./-])\s*{_MONTH}(?:\s*(?P=b)\s*\d{{1,2}})?)?"
 )
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _HAN_CHAR = re.compile(rf"[{HAN}\u3007\U00020000-\U0003134f]")
+
+
+_JP2T = opencc.OpenCC("jp2t")
+# Variant forms OpenCC leaves as they are, and radicals written for the character they stand for.
+VARIANTS = {
+    **dict.fromkeys("囯圀國", "国"),
+    **dict.fromkeys("衞衛", "卫"),
+    "\u2ea9": "王",  # ⺩ CJK RADICAL JADE
+    "\u2ec4": "西",  # ⻄ CJK RADICAL WEST TWO
+    "\u2ed8": "青",  # ⻘ CJK RADICAL BLUE
+    "\u2ee2": "马",  # ⻢ CJK RADICAL C-SIMPLIFIED HORSE
+    "\u2ee5": "鱼",  # ⻥ CJK RADICAL C-SIMPLIFIED FISH
+    "\u2ee6": "鸟",  # ⻦ CJK RADICAL C-SIMPLIFIED BIRD
+    "\u2ec5": "见",  # ⻅ CJK RADICAL C-SIMPLIFIED SEE
+    "\u2ec6": "角",  # ⻆ CJK RADICAL SIMPLIFIED HORN
+    "\u2ecb": "车",  # ⻋ CJK RADICAL C-SIMPLIFIED CART
+    "\u2ed3": "长",  # ⻓ CJK RADICAL C-SIMPLIFIED LONG
+    "\u2ed4": "门",  # ⻔ CJK RADICAL C-SIMPLIFIED GATE
+    "\u2eda": "页",  # ⻚ CJK RADICAL C-SIMPLIFIED LEAF
+    "\u2edb": "风",  # ⻛ CJK RADICAL C-SIMPLIFIED WIND
+    "\u2edc": "飞",  # ⻜ CJK RADICAL C-SIMPLIFIED FLY
+    "\u2ee9": "黄",  # ⻩ CJK RADICAL SIMPLIFIED YELLOW
+    "\u2eed": "齿",  # ⻭ CJK RADICAL J-SIMPLIFIED TOOTH
+    "\u2ef0": "龙",  # ⻰ CJK RADICAL C-SIMPLIFIED DRAGON
+    "\u2ee3": "骨",  # ⻣ CJK RADICAL BONE
+    "\u2ee4": "鬼",  # ⻤ CJK RADICAL GHOST
+    "\u2ea0": "民",  # ⺠ CJK RADICAL CIVILIAN
+    "\u2e9f": "母",  # ⺟ CJK RADICAL MOTHER
+}
+
+
+def _variant(ch):
+    """A Han character in its simplified Chinese form: Japanese shinjitai (沢 広 鉄) through
+    their traditional form, and the ``VARIANTS``. Characters of GB 2312 (the simplified set)
+    are left alone: some are also shinjitai of another character (予 芸 欠 沪)."""
+    if ch in VARIANTS:
+        return VARIANTS[ch]
+    try:
+        ch.encode("gb2312")
+        return ch
+    except UnicodeEncodeError:
+        pass
+    converted = _T2S.convert(_JP2T.convert(ch))
+    return converted if len(converted) == 1 else ch
 
 
 @lru_cache(maxsize=65536)
@@ -209,7 +256,10 @@ def _fold_char(ch):
             c = str(unicodedata.decimal(c))
         kept.append(c)
     folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
-    return _T2S.convert(folded) if folded and not folded.isascii() else folded
+    if not folded or folded.isascii():
+        return folded
+    folded = _T2S.convert(folded)
+    return "".join(map(_variant, folded)) if len(folded) == 1 else folded
 
 
 def fold_with_offsets(text):
@@ -233,13 +283,93 @@ def fold_with_offsets(text):
     # Separators inside a run of digits go (138-1234-5678 is 13812345678), except in dates.
     drop = set()
     for match in _DIGIT_CHAIN.finditer(folded):
-        if _DATE_CHAIN.fullmatch(match.group()):
+        if _DATE_CHAIN.fullmatch(match.group()) or _THOUSANDS.fullmatch(match.group()):
             continue
         drop.update(i for i in range(match.start(), match.end()) if not chars[i].isdigit())
     if drop:
         kept = [i for i in range(len(chars)) if i not in drop]
         chars, spans = [chars[i] for i in kept], [spans[i] for i in kept]
-    return "".join(chars), spans
+    return _house_numbers(chars, spans)
+
+
+# A house number after a road, street or lane, however written: 解放路118号 is also 解放路一一八号,
+# 解放路一百一十八号, 解放路壹壹捌号, 解放路第118号 and 解放路118#.
+_POSITIONAL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_HOUSE_NUMBER = re.compile(
+    rf"(?<=[路街巷弄道])第?(?P<number>[0-9]+|[{_NUMERALS}十拾百佰千仟]+)(?P<unit>号|#|栋|幢|单元)"
+)
+
+
+def chinese_number(text):
+    """The value of a number written in Chinese numerals (一一八, 一百一十八, 十八), or in digits."""
+    if text.isdigit():
+        return int(text)
+    if not any(c in _POSITIONAL for c in text):
+        return int("".join(CHINESE_DIGITS[c] for c in text))
+    total, digit = 0, None
+    for c in text:
+        if c in _POSITIONAL:
+            total += (1 if digit is None else digit) * _POSITIONAL[c]
+            digit = None
+        else:
+            digit = int(CHINESE_DIGITS[c])
+    return total + (digit or 0)
+
+
+def _house_numbers(chars, spans):
+    text = "".join(chars)
+    if not _HOUSE_NUMBER.search(text):
+        return text, spans
+    out_chars, out_spans, last = [], [], 0
+    for match in _HOUSE_NUMBER.finditer(text):
+        out_chars += chars[last : match.start()]
+        out_spans += spans[last : match.start()]
+        unit = "号" if match.group("unit") == "#" else match.group("unit")
+        try:
+            written = f"{chinese_number(match.group('number'))}{unit}"
+        except (KeyError, ValueError):
+            written = match.group()
+        span = (spans[match.start()][0], spans[match.end() - 1][1])
+        out_chars += list(written)
+        out_spans += [span] * len(written)
+        last = match.end()
+    out_chars += chars[last:]
+    out_spans += spans[last:]
+    return "".join(out_chars), out_spans
+
+
+def skeleton_with_offsets(folded, spans):
+    """``folded`` (with its spans) without the marks put between two Chinese characters to split
+    a name: 汪振·华, 汪振/华, 汪振、华 and 阿依古丽·买买提 read 汪振华 and 阿依古丽买买提. A run of
+    up to three characters that are neither letters nor digits is dropped where a Chinese
+    character stands on both sides of it."""
+    drop = set()
+    i, n = 0, len(folded)
+    while i < n:
+        if folded[i].isalnum():
+            i += 1
+            continue
+        j = i
+        while j < n and not folded[j].isalnum():
+            j += 1
+        if (
+            j - i <= 3
+            and i > 0
+            and j < n
+            and _HAN_CHAR.match(folded[i - 1])
+            and _HAN_CHAR.match(folded[j])
+        ):
+            drop.update(range(i, j))
+        i = j
+    if not drop:
+        return folded, spans
+    kept = [k for k in range(n) if k not in drop]
+    return "".join(folded[k] for k in kept), [spans[k] for k in kept]
+
+
+def skeleton(text):
+    """``fold(text)`` without the marks between Chinese characters (``skeleton_with_offsets``)."""
+    return skeleton_with_offsets(*fold_with_offsets(text))[0]
 
 
 def _beside_han(chars, i):

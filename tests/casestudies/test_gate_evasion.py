@@ -173,3 +173,83 @@ def test_ordinary_prose_with_numbers_passes(draft, text):
     assert check_page(page) == []
     page.save_revision().publish()
     assert CaseStudyPage.objects.get(pk=draft.pk).live
+
+
+# --- marks a reader sees but skips, variant characters, numbers and handles in other dress ------
+# (each passed the gate before it compared the case file's strings on the page's skeleton)
+
+
+@pytest.fixture
+def fuller_case_file(case_file):
+    """The case file, with a minority witness, a WeChat handle and a bank card in its account."""
+    from casestudies.models import CaseFilePerson
+
+    case_file.raw_account += "其微信号fangjm_2019与银行卡6222021234567890123均用于收款。"
+    case_file.save()
+    CaseFilePerson.objects.create(
+        case_file=case_file, name="阿依古丽·买买提", name_kind="minority", role="witness"
+    )
+    return case_file
+
+
+@pytest.fixture
+def fuller_draft(fuller_case_file, discipline_user):
+    page, _ = generate_draft(fuller_case_file, user=discipline_user)
+    page = CaseStudyPage.objects.get(pk=page.pk)
+    assert check_page(page.get_latest_revision_as_object()) == []
+    return page
+
+
+DRESSED_UP = [
+    ("王建·国推诿扯皮。", "王建国"),
+    ("王建/国推诿扯皮。", "王建国"),
+    ("王、建国推诿扯皮。", "王建国"),
+    ("李秀_英经营茶楼。", "李秀英"),
+    ("李秀＊英经营茶楼。", "李秀英"),
+    ("王建\u2800国推诿扯皮。", "王建国"),  # Braille blank
+    ("建·国联系企业。", "建国"),  # the given name alone, split
+    ("鉴湖区·住房和城乡建设局推诿扯皮。", "鉴湖区住房和城乡建设局"),
+    ("⺩建国推诿扯皮。", "王建国"),  # a radical for the character
+    ("王建囯推诿扯皮。", "王建国"),  # a variant form
+    ("阿依古丽・买买提知情。", "阿依古丽·买买提"),  # katakana middle dot
+    ("阿依古丽•买买提知情。", "阿依古丽·买买提"),
+    ("阿依古丽.买买提知情。", "阿依古丽·买买提"),
+    ("阿依古丽买买提知情。", "阿依古丽·买买提"),
+    ("阿依古丽知情。", "阿依古丽"),
+    ("证人买买提知情。", "买买提"),
+    ("手机138/1234/5678。", "13812345678"),
+    ("手机(138)1234-5678。", "13812345678"),
+    ("手机138，1234，5678。", "13812345678"),
+    ("手机138*1234*5678。", "13812345678"),
+    ("卡号6222/0212/3456/7890/123。", "6222021234567890123"),
+    ("李某在解放路一八号经营茶楼。", "解放路18号"),
+    ("李某在解放路十八号经营茶楼。", "解放路18号"),
+    ("李某在解放路壹捌号经营茶楼。", "解放路18号"),
+    ("李某在解放路第18号经营茶楼。", "解放路18号"),
+    ("李某在解放路18#经营茶楼。", "解放路18号"),
+    ("联系方式：fangjm_2019。", "fangjm_2019"),
+    ("V信fangjm_2019。", "fangjm_2019"),
+]
+
+
+@pytest.mark.parametrize("summary, string", DRESSED_UP)
+def test_a_string_of_the_case_file_in_other_dress_is_refused(fuller_draft, summary, string):
+    problems = _refused(fuller_draft, summary)
+    texts = {p.text.replace("-", "") for p in problems}
+    assert string in texts, problems
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "王某推诿扯皮，建设局未予纠正。",  # 王 and 建 on either side of a comma, no name
+        "2019年、2020年、2021年共查处问题13起。",
+        "涉案金额13,812,345,678元。",  # a number grouped by thousands is no phone number
+        "群众来信反映：建立健全国有资产管理制度。",
+        "王某于2019/05/01起任职。",
+    ],
+)
+def test_ordinary_prose_still_passes(fuller_draft, summary):
+    draft = fuller_draft.get_latest_revision_as_object()
+    draft.summary = summary
+    assert check_page(draft) == [], summary
