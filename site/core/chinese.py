@@ -339,10 +339,13 @@ def _house_numbers(chars, spans):
 
 
 def skeleton_with_offsets(folded, spans):
-    """``folded`` (with its spans) without the marks put between two Chinese characters to split
-    a name: 汪振·华, 汪振/华, 汪振、华 and 阿依古丽·买买提 read 汪振华 and 阿依古丽买买提. A run of
-    up to three characters that are neither letters nor digits is dropped where a Chinese
-    character stands on both sides of it."""
+    """``folded`` (with its spans) without the marks put inside a word to split it: 汪振·华,
+    汪振/华, 汪振、华, 阿依古丽·买买提, 解放路·18号 and fang·jm_2019 read 汪振华, 阿依古丽买买提,
+    解放路18号 and fangjm2019. A run of up to three characters that are neither letters nor
+    digits is dropped wherever a letter, a digit or a Chinese character stands on both sides,
+    except between two digits (``fold`` drops separators inside numbers but not in dates or
+    thousands groupings).
+    Only comparisons read it, both sides alike (the gate's case-file strings)."""
     drop = set()
     i, n = 0, len(folded)
     while i < n:
@@ -352,13 +355,8 @@ def skeleton_with_offsets(folded, spans):
         j = i
         while j < n and not folded[j].isalnum():
             j += 1
-        if (
-            j - i <= 3
-            and i > 0
-            and j < n
-            and _HAN_CHAR.match(folded[i - 1])
-            and _HAN_CHAR.match(folded[j])
-        ):
+        # Between two digits ``fold`` has decided already (dates and thousands keep theirs).
+        if j - i <= 3 and i > 0 and j < n and not (folded[i - 1].isdigit() and folded[j].isdigit()):
             drop.update(range(i, j))
         i = j
     if not drop:
@@ -368,7 +366,7 @@ def skeleton_with_offsets(folded, spans):
 
 
 def skeleton(text):
-    """``fold(text)`` without the marks between Chinese characters (``skeleton_with_offsets``)."""
+    """``fold(text)`` without the marks inside words (``skeleton_with_offsets``)."""
     return skeleton_with_offsets(*fold_with_offsets(text))[0]
 
 

@@ -47,7 +47,9 @@ INVISIBLE_CHARACTERS = [
 DIGIT_ZEROS = [0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE, 0x1D7D8]
 CHINESE_NUMERALS = ["〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖"]
 ONE = ["一", "幺", "壹"]
-SEPARATORS = ["", "", " ", "-", ".", "·", "—", "\u3000"]
+SEPARATORS = ["", "", " ", "-", ".", "·", "—", "\u3000", "/", "*", "，", "(", ")"]
+# Marks a reader skips when put between the characters of a name (汪振·华, 汪振/华).
+NAME_MARKS = ["·", "・", "•", ".", "/", "、", "_", "＊", "\u2800", "-", "|", "…"]
 _S2T = opencc.OpenCC("s2t")
 
 
@@ -84,7 +86,7 @@ def disguised(draw, string):
         elif draw(st.booleans()):
             ch = _S2T.convert(ch)  # traditional form, where there is one
         if index and not number and draw(st.integers(0, 4)) == 0:
-            out.append(draw(st.sampled_from([" ", "\u3000"])))
+            out.append(draw(st.sampled_from([" ", "\u3000", *NAME_MARKS])))
         out.append(ch)
         out.extend(draw(st.lists(st.sampled_from(INVISIBLE_CHARACTERS), max_size=2)))
     return "".join(out)
