@@ -239,7 +239,8 @@ DRESSED_UP = [
 def test_a_string_of_the_case_file_in_other_dress_is_refused(fuller_draft, summary, string):
     problems = _refused(fuller_draft, summary)
     texts = {p.text.replace("-", "") for p in problems}
-    assert string in texts, problems
+    # The string itself, or the case file's longer string around it (微信号fangjm_2019).
+    assert any(string in text for text in texts), problems
 
 
 @pytest.mark.parametrize(
