@@ -96,7 +96,7 @@ def delivery_run(pages, total, workers):
 
     from jingjian.syndication.delivery import due_ids, queue_publication, send
     from jingjian.syndication.models import Channel, Delivery
-    from jingjian.syndication.testing import WebhookReceiver
+    from tests.support.channels import WebhookReceiver
 
     receiver = WebhookReceiver("bench-secret", fail_every=5)
     receiver.__enter__()

@@ -26,10 +26,8 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from django.utils.html import strip_tags
-
 from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
-from casestudies.anonymization.anonymizer import IDENTIFIER_RULES
+from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS, IDENTIFIER_RULES
 from jingjian.core.chinese import (
     fold,
     fold_with_offsets,
@@ -38,18 +36,9 @@ from jingjian.core.chinese import (
     skeleton,
     skeleton_with_offsets,
 )
+from jingjian.core.groups import in_discipline_group
+from jingjian.core.text import html_to_text
 
-IDENTIFIER_LABELS = {
-    "email": "电子邮箱",
-    "id_card": "身份证号",
-    "bank_account": "银行卡号或账号",
-    "mobile": "手机号码",
-    "landline": "固定电话",
-    "licence_plate": "车牌号",
-    "qq": "QQ号",
-    "wechat": "微信号",
-    "certificate": "证书编号",
-}
 # A published hotline (举报电话 0571-…) is public; the other identifiers never are. The rules read
 # folded text (lower case: the plate and QQ rules ignore case).
 PAGE_IDENTIFIER_RULES = [
@@ -127,10 +116,7 @@ class AnonymizationGateError(Exception):
 
 def sees_case_files(user):
     """Whether ``user`` may read the full explanation (the case file's strings)."""
-    # casestudies.views imports casestudies.publication, which imports this module.
-    from casestudies.views import in_discipline_group
-
-    return user is not None and user.is_authenticated and in_discipline_group(user)
+    return in_discipline_group(user)
 
 
 def message_for(problems, user):
@@ -214,7 +200,7 @@ def _stream_texts(label, stream):
                     yield f"{where}·图片替换文字", unescape(alt)
                 for href in LINK_HREF.findall(text):
                     yield f"{where}·链接地址", unescape(href)
-                text = unescape(strip_tags(text))
+                text = html_to_text(text)
             yield where, text
         if kind == "image":
             found = [value] if isinstance(value, int) else _ids(value, "image")

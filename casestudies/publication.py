@@ -31,8 +31,8 @@ from casestudies.models import (
     CaseStudyPage,
     GateStatus,
 )
+from jingjian.core import groups
 
-DISCIPLINE_GROUP = "纪检监察"
 WITHDRAWN = "jingjian.gate.withdrawn"
 
 
@@ -143,7 +143,7 @@ def _revision_saved(sender, instance, created, raw=False, **kwargs):
 def hidden_drafts(user):
     """For ``jingjian.core.admin_access``: case studies made from a case file whose latest
     draft does not pass the gate, hidden from everyone outside 纪检监察."""
-    if user.groups.filter(name=DISCIPLINE_GROUP).exists():
+    if user.groups.filter(name=groups.DISCIPLINE).exists():
         return None
     from_a_file = Q(casestudypage__source_case_file__isnull=False) | Q(
         casestudypage__case_file__isnull=False

@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from casestudies import publication
+from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS
 from casestudies.casefiles import (
     DraftError,
     anonymize_text,
@@ -33,8 +34,9 @@ from casestudies.casefiles import (
     record_decisions,
 )
 from casestudies.models import CaseFile, CaseFileDocument, GateStatus
+from jingjian.core import groups
+from jingjian.core.groups import in_discipline_group
 
-DISCIPLINE_GROUP = "纪检监察"
 RULE_LABELS = {
     "person": "姓名",
     "person_unlisted": "未列明的姓名",
@@ -43,15 +45,7 @@ RULE_LABELS = {
     "surname_and_title": "姓+职务",
     "unit": "单位",
     "address": "地址",
-    "email": "电子邮箱",
-    "id_card": "身份证号",
-    "bank_account": "银行卡号或账号",
-    "mobile": "手机号码",
-    "landline": "固定电话",
-    "licence_plate": "车牌号",
-    "qq": "QQ号",
-    "wechat": "微信号",
-    "certificate": "证书编号",
+    **IDENTIFIER_LABELS,
 }
 
 
@@ -60,14 +54,6 @@ FORBIDDEN_PAGE = (
     "<h1>无权访问</h1><p>案卷仅限纪检监察组成员和系统管理员查看。"
     "如确需查阅,请联系区纪委监委案件管理部门。</p></html>"
 )
-
-
-def in_discipline_group(user):
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name=DISCIPLINE_GROUP).exists()
 
 
 class CaseFilePermissionPolicy(ModelPermissionPolicy):
@@ -81,7 +67,7 @@ class CaseFilePermissionPolicy(ModelPermissionPolicy):
 
     def users_with_any_permission(self, actions):
         users = super().users_with_any_permission(actions)
-        return users.filter(is_superuser=True) | users.filter(groups__name=DISCIPLINE_GROUP)
+        return users.filter(is_superuser=True) | users.filter(groups__name=groups.DISCIPLINE)
 
 
 def discipline_only(view):

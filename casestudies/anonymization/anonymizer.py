@@ -82,6 +82,18 @@ IDENTIFIER_RULES = [
         r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|编号)[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
     ),
 ]
+# What each identifier rule finds, as staff call it (review screen, gate messages).
+IDENTIFIER_LABELS = {
+    "email": "电子邮箱",
+    "id_card": "身份证号",
+    "bank_account": "银行卡号或账号",
+    "mobile": "手机号码",
+    "landline": "固定电话",
+    "licence_plate": "车牌号",
+    "qq": "QQ号",
+    "wechat": "微信号",
+    "certificate": "证书编号",
+}
 ADDRESS_RULES = [
     (
         "address",

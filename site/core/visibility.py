@@ -24,6 +24,8 @@ from wagtail.models import (
     ReferenceIndex,
 )
 
+from jingjian.core import groups
+
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", "公开"
@@ -31,7 +33,7 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", "限定范围"
 
 
-DEFAULT_RESTRICTED_GROUPS = ["纪检监察"]
+DEFAULT_RESTRICTED_GROUPS = [groups.DISCIPLINE]
 ANONYMOUS = AnonymousUser()
 
 

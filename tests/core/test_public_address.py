@@ -11,8 +11,8 @@ import wagtail_factories
 from wagtail.models import Site
 
 from jingjian.syndication.models import Channel
-from jingjian.syndication.testing import WebhookReceiver
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+from tests.support.channels import WebhookReceiver
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from jingjian.syndication.models import Channel, Delivery
-from jingjian.syndication.testing import WebhookReceiver
 from tests.factories import ExemplarPageFactory, UserFactory
+from tests.support.channels import WebhookReceiver
 
 LOOPBACK_SECRET = "hmac-secret-重试"
 

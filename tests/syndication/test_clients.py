@@ -21,7 +21,7 @@ from jingjian.syndication.clients import (
     verify,
     weibo_length,
 )
-from jingjian.syndication.testing import FakeWeChat, FakeWeibo, WebhookReceiver
+from tests.support.channels import FakeWeChat, FakeWeibo, WebhookReceiver
 
 APP_ID = "wx1234567890abcdef"
 APP_SECRET = "app-secret-never-shown"

@@ -1,6 +1,6 @@
 """Deliveries end to end: publish → one delivery per chosen channel → real HTTP on loopback.
 
-Faults come from the loopback servers in ``jingjian.syndication.testing`` (500s, timeouts,
+Faults come from the loopback servers in ``tests.support.channels`` (500s, timeouts,
 refused connections, responses cut off, expired tokens); every delivery must end ``sent``
 exactly once, and nothing private may ever leave.
 """
@@ -17,8 +17,8 @@ from wagtail.models import PageViewRestriction
 from jingjian.syndication.clients import verify
 from jingjian.syndication.delivery import send_due
 from jingjian.syndication.models import Channel, Delivery
-from jingjian.syndication.testing import FakeWeChat, FakeWeibo, WebhookReceiver
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+from tests.support.channels import FakeWeChat, FakeWeibo, WebhookReceiver
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
-from jingjian.core import review, visibility
+from jingjian.core import groups, review, visibility
 from jingjian.core.demo import images
 from jingjian.core.importing import (
     DEMO_ACTION,
@@ -31,10 +31,10 @@ DEMO_FILES = ["exemplars.jsonl", "cases-a.jsonl", "cases-b.jsonl"]
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "jingjian-admin"
 DEMO_PASSWORD = "jingjian-demo"
 DEMO_USERS = [
-    ("bianji", "宣传部", "编辑", "编辑"),
-    ("shenhe", "宣传部", "审核", "审核"),
-    ("jijian", "纪委监委", "纪检", "纪检监察"),
-    ("duzhe", "区直机关", "干部", "读者"),
+    ("bianji", "宣传部", "编辑", groups.EDITORS),
+    ("shenhe", "宣传部", "审核", groups.REVIEWERS),
+    ("jijian", "纪委监委", "纪检", groups.DISCIPLINE),
+    ("duzhe", "区直机关", "干部", groups.READERS),
 ]
 COLLECTION_FOR = {
     visibility.Visibility.INTRANET: "内部资料",

@@ -1,4 +1,5 @@
-"""Loopback fakes of the channels' HTTP APIs, for tests and ``bench/syndication.py``.
+"""Loopback fakes of the channels' HTTP APIs, for tests and ``bench/syndication.py`` (test code,
+not shipped in the ``jingjian`` package).
 
 Each fake is a real HTTP server on 127.0.0.1 (a free port), run in a daemon thread, and a
 context manager with ``.url`` and ``.stop()``:
