@@ -259,6 +259,11 @@ _MEDIA_KWARGS = ("image_id", "document_id", "pk")
 _WORKFLOW_ACTIONS = {"workflow_action", "collect_workflow_action_data"}
 
 
+def _names(pk, hidden):
+    """Whether the id ``pk`` (as the URL gives it) is one of ``hidden``; a non-number is."""
+    return not str(pk).isdigit() or int(pk) in hidden
+
+
 def _hidden_media_ids(model, ids, user):
     visible = visibility.visible_media(model.objects.filter(pk__in=ids), user)
     return set(ids) - set(visible.values_list("pk", flat=True))
@@ -304,6 +309,14 @@ class AdminGuardMiddleware:
                 query = request.GET.copy()
                 query.setlist("id", [str(pk) for pk in ids if pk not in hidden])
                 request.GET = query
+        if match.url_name == "wagtailadmin_choose_page_chosen_multiple":  # ?id=…&id=…
+            hidden = hidden_ids(user)
+            query = request.GET.copy()
+            query.setlist("id", [pk for pk in request.GET.getlist("id") if not _names(pk, hidden)])
+            request.GET = query
+        if "wagtailadmin_reports" in namespaces and match.url_name == "page_types_usage":
+            # Its counts and "last edited page" are read from every page, hidden ones included.
+            raise Http404
         if match.url_name == "wagtail_bulk_action":
             self._narrow_bulk_action(request, view_kwargs, user)
         return None

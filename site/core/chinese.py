@@ -180,7 +180,9 @@ CHINESE_DIGITS = {
 # Separators people put inside a number (138-1234-5678, 330102 1980…, 138.1234.5678,
 # 138/5712/0631, (138)5712-0631, 138，5712，0631, 138*5712*0631). A number grouped by thousands
 # (13,857,120,631) and a date keep theirs.
-SEPARATORS = " \t\n\r-._·/*,、()[]|\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
+SEPARATORS = " \t\n\r-._·/*()[]|\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
+# A list of years (2018/2019/2020) is no number; commas and 、 separate items of a list.
+_YEAR_LIST = re.compile(r"(?:19|20)\d\d(?:\D{1,3}(?:19|20)\d\d)+")
 _SEP = re.escape(SEPARATORS)
 _NUMERALS = re.escape("".join(CHINESE_DIGITS))
 # At least seven digits or Chinese numerals in a row (separators allowed between them) are read
@@ -283,7 +285,7 @@ def fold_with_offsets(text):
     # Separators inside a run of digits go (138-1234-5678 is 13812345678), except in dates.
     drop = set()
     for match in _DIGIT_CHAIN.finditer(folded):
-        if _DATE_CHAIN.fullmatch(match.group()) or _THOUSANDS.fullmatch(match.group()):
+        if any(p.fullmatch(match.group()) for p in (_DATE_CHAIN, _THOUSANDS, _YEAR_LIST)):
             continue
         drop.update(i for i in range(match.start(), match.end()) if not chars[i].isdigit())
     if drop:
@@ -338,6 +340,10 @@ def _house_numbers(chars, spans):
     return "".join(out_chars), out_spans
 
 
+# As folded (NFKC): ， → ,  ： → :  ； → ;  ！ → !  ？ → ?
+_SENTENCE_MARKS = frozenset(",。:;、!?")
+
+
 def skeleton_with_offsets(folded, spans):
     """``folded`` (with its spans) without the marks put inside a word to split it: 汪振·华,
     汪振/华, 汪振、华, 阿依古丽·买买提, 解放路·18号 and fang·jm_2019 read 汪振华, 阿依古丽买买提,
@@ -356,7 +362,14 @@ def skeleton_with_offsets(folded, spans):
         while j < n and not folded[j].isalnum():
             j += 1
         # Between two digits ``fold`` has decided already (dates and thousands keep theirs).
-        if j - i <= 3 and i > 0 and j < n and not (folded[i - 1].isdigit() and folded[j].isdigit()):
+        # Sentence punctuation ends a word: 同志，远离 is no 志远.
+        if (
+            j - i <= 3
+            and i > 0
+            and j < n
+            and not (folded[i - 1].isdigit() and folded[j].isdigit())
+            and not any(c in _SENTENCE_MARKS for c in folded[i:j])
+        ):
             drop.update(range(i, j))
         i = j
     if not drop:

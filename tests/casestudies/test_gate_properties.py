@@ -47,9 +47,10 @@ INVISIBLE_CHARACTERS = [
 DIGIT_ZEROS = [0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE, 0x1D7D8]
 CHINESE_NUMERALS = ["〇一二三四五六七八九", "零壹贰叁肆伍陆柒捌玖", "零壹貳參肆伍陸柒捌玖"]
 ONE = ["一", "幺", "壹"]
-SEPARATORS = ["", "", " ", "-", ".", "·", "—", "\u3000", "/", "*", "，", "(", ")"]
+SEPARATORS = ["", "", " ", "-", ".", "·", "—", "\u3000", "/", "*", "(", ")"]
 # Marks a reader skips when put between the characters of a name (汪振·华, 汪振/华).
-NAME_MARKS = ["·", "・", "•", ".", "/", "、", "_", "＊", "\u2800", "-", "|", "…"]
+# Sentence marks (，、。) are left out: they end a word (同志，远离 is no 志远).
+NAME_MARKS = ["·", "・", "•", ".", "/", "_", "＊", "\u2800", "-", "|", "…"]
 _S2T = opencc.OpenCC("s2t")
 
 

@@ -240,3 +240,21 @@ def test_bulk_action_ids_that_are_no_numbers_are_a_404(client, pages, editor):
     base = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"])
     assert client.get(base + "?id=all&childOf=abc").status_code == 404
     assert client.get(base + "?id=all&childOf=999999").status_code == 404
+
+
+@pytest.mark.parametrize("kind", list(TABLE))
+@pytest.mark.parametrize("who", USERS)
+def test_choosing_several_pages_and_the_usage_report_name_no_hidden_page(
+    client, request, pages, kind, who
+):
+    page = pages[kind]
+    expected = TABLE[kind][USERS.index(who)]
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("wagtailadmin_choose_page_chosen_multiple") + f"?id={page.pk}")
+    assert (TITLES[kind] in text_of(response)) == (expected != "none")
+    response = client.get(reverse("wagtailadmin_reports:page_types_usage"))
+    if who == "superuser":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+        assert TITLES[kind] not in text_of(response)
