@@ -27,8 +27,10 @@ reviewers (members of a group assigned to a step of its workflow), as no group h
 
 from django.apps import apps
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.http import Http404
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, WorkflowState
@@ -150,8 +152,190 @@ def _refuse(*args, **kwargs):
     return False
 
 
+def _kind(model):
+    """The model a reference is checked against: pages, images, documents, or ``None``."""
+    if isinstance(model, type):
+        if issubclass(model, Page):
+            return Page
+        for kind in (get_image_model(), get_document_model()):
+            if issubclass(model, kind):
+                return kind
+    return None
+
+
+def _references(model, values):
+    """(kind, pk) of every page, image and document named by ``values`` (a field name → value
+    map of ``model``): foreign keys, many-to-many fields, StreamField blocks (image, document
+    and page choosers) and rich text (page and document links, embedded images)."""
+    for name, value in values.items():
+        if value in (None, "", []):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if hasattr(field, "extract_references"):
+            for to_model, pk, _, _ in field.extract_references(value):
+                if _kind(to_model) is not None:
+                    yield _kind(to_model), str(pk)
+        elif field.is_relation and _kind(field.related_model) is not None:
+            many = value if field.many_to_many else [value]
+            for item in many:
+                yield _kind(field.related_model), str(getattr(item, "pk", item))
+
+
+def _held_references(form):
+    """What the object behind ``form`` (and each child form's object) names before the edit."""
+    model = form._meta.model
+    values = {}
+    for name in form.fields:
+        try:
+            values[name] = model._meta.get_field(name).value_from_object(form.instance)
+        except (FieldDoesNotExist, AttributeError, ValueError):
+            continue
+    held = set(_references(model, values))
+    for formset in getattr(form, "formsets", {}).values():
+        for child in formset.forms:
+            held |= _held_references(child)
+    return held
+
+
+def _chosen_references(form):
+    """What ``form``'s cleaned data (and its child forms', less those marked deleted) names."""
+    if not hasattr(form, "cleaned_data"):
+        return set()
+    chosen = set(_references(form._meta.model, form.cleaned_data))
+    for formset in getattr(form, "formsets", {}).values():
+        for child in formset.forms:
+            if not (formset.can_delete and formset._should_delete_form(child)):
+                chosen |= _chosen_references(child)
+    return chosen
+
+
+def _hidden_references(references, user):
+    """Those of ``references`` naming a page, image or document ``user`` may not see."""
+    hidden = set()
+    by_kind = {}
+    for kind, pk in references:
+        if pk.isdigit():
+            by_kind.setdefault(kind, set()).add(int(pk))
+    for kind, ids in by_kind.items():
+        if kind is Page:
+            unseen = ids & hidden_ids(user) if not user.is_superuser else set()
+        else:
+            unseen = _hidden_media_ids(kind, ids, user)
+        hidden |= {(kind, str(pk)) for pk in unseen}
+    return hidden
+
+
+def _without_references(text, unseen):
+    """Rich text with the links to, and embeds of, ``unseen`` taken out (link text kept)."""
+    from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
+
+    kinds = {"page": Page, "document": get_document_model(), "image": get_image_model()}
+
+    def names_unseen(attrs, type_key):
+        return (kinds.get(attrs.get(type_key)), attrs.get("id", "")) in unseen
+
+    parts, position = [], 0
+    for match in FIND_A_TAG.finditer(text):
+        if names_unseen(extract_attrs(match.group(1)), "linktype"):
+            end = text.find("</a>", match.end())
+            parts += [text[position : match.start()], text[match.end() : end if end >= 0 else None]]
+            position = end + len("</a>") if end >= 0 else len(text)
+    text = "".join(parts) + text[position:]
+    return FIND_EMBED_TAG.sub(
+        lambda m: "" if names_unseen(extract_attrs(m.group(1)), "embedtype") else m.group(0), text
+    )
+
+
+def _scrubbed(model_field, value, initial, unseen):
+    """``value`` as the form shows it again, without what names ``unseen``: a chosen item goes
+    back to what the field held; a block naming it is left out, rich text loses the link."""
+    from wagtail.fields import RichTextField, StreamField
+    from wagtail.rich_text import RichText
+
+    if isinstance(model_field, StreamField) and value is not None:
+        from wagtail.blocks import RichTextBlock, StreamValue
+
+        children = []
+        for child in value:
+            named = {
+                (_kind(m), str(pk)) for m, pk, _, _ in child.block.extract_references(child.value)
+            }
+            if not named & unseen:
+                children.append((child.block_type, child.value, child.id))
+            elif isinstance(child.block, RichTextBlock):
+                text = _without_references(child.value.source, unseen)
+                children.append((child.block_type, RichText(text), child.id))
+        return StreamValue(value.stream_block, children)
+    if isinstance(model_field, RichTextField):
+        return _without_references(value or "", unseen)
+    return initial
+
+
+def _scrub(form, unseen):
+    """Make ``form`` (and its child forms) show its bound values again without ``unseen``."""
+    if hasattr(form, "cleaned_data"):
+        model = form._meta.model
+        for name, field in form.fields.items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            value = form._widget_data_value(field.widget, form.add_prefix(name))
+            try:
+                named = set(_references(model, {name: field.clean(value)}))
+            except Exception:  # noqa: BLE001 - a value that does not clean names nothing here
+                continue
+            if named & unseen:
+                field.bound_data = lambda data, initial, model_field=model_field: _scrubbed(
+                    model_field, data, initial, unseen
+                )
+    for formset in getattr(form, "formsets", {}).values():
+        for child in formset.forms:
+            _scrub(child, unseen)
+
+
+class AccessControlledPageForm(WagtailAdminPageForm):
+    """Every page form: nothing it saves may name a page, an image or a document hidden from
+    the user who saves it — not a picture chosen by id, an image block, a link in rich text, a
+    child row — or the edit form and its history would show that item's title, alt text and
+    address to them. What the page named before this edit stays (someone who may see it put it
+    there), so a page can still be edited around it. A refused form is shown again without the
+    hidden items (a chooser shows its value before the edit), so it names none of them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held = _held_references(self)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        user = self.for_user
+        if user is None or user.is_superuser:
+            return valid
+        unseen = _hidden_references(_chosen_references(self) - self._held, user)
+        if not unseen:
+            return valid
+        names = {Page: "页面", get_image_model(): "图片", get_document_model(): "文档"}
+        listed = "、".join(
+            f"{names.get(kind, '内容')}（编号 {pk}）"
+            for kind, pk in sorted(unseen, key=lambda item: (str(item[0]), item[1]))
+        )
+        _scrub(self, unseen)
+        self.add_error(
+            None,
+            f"本页引用了您无权查看的{listed}，已从表单中去掉。请检查照片、正文中的图片和链接，"
+            "改选您能在选择器中看到的页面和文件，然后再保存。",
+        )
+        return False
+
+
 class AccessControlledPage:
-    """Mixin for every page type: the admin asks ``AccessControlledPermissionTester``."""
+    """Mixin for every page type: the admin asks ``AccessControlledPermissionTester``, and its
+    form refuses to save a reference to anything hidden from the editor."""
+
+    base_form_class = AccessControlledPageForm
 
     def permissions_for_user(self, user):
         return AccessControlledPermissionTester(user, self)
@@ -294,6 +478,8 @@ class AdminGuardMiddleware:
         ids = [view_kwargs[k] for k in _PAGE_KWARGS if k in view_kwargs]
         if "wagtailadmin_pages" in namespaces and "pk" in view_kwargs:
             ids.append(view_kwargs["pk"])
+        if "wagtailadmin_pages" in namespaces and match.url_name == "copy":
+            ids += request.POST.getlist("new_parent_page")  # where the copy goes
         if any(str(pk).isdigit() and int(pk) in hidden_ids(user) for pk in ids):
             raise Http404
         for namespace, model in _MEDIA_NAMESPACES.items():
@@ -373,6 +559,24 @@ def every_page_type_is_access_controlled(app_configs, **kwargs):
                     hint="Add jingjian.core.admin_access.AccessControlledPage to its bases.",
                     obj=model,
                     id="jingjian.E001",
+                )
+            )
+        elif (
+            issubclass(model, Page)
+            and model is not Page
+            and not issubclass(
+                getattr(model, "base_form_class", AccessControlledPageForm),
+                AccessControlledPageForm,
+            )
+        ):
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label}'s base_form_class does not inherit "
+                    "AccessControlledPageForm: an editor could save a reference to a page or a "
+                    "file hidden from them.",
+                    hint="Derive its form from jingjian.core.admin_access.AccessControlledPageForm.",
+                    obj=model,
+                    id="jingjian.E002",
                 )
             )
     return errors

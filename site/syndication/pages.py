@@ -3,16 +3,15 @@
 from django import forms
 from django.http import HttpResponse
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from jingjian.core.admin_access import AccessControlledPage
+from jingjian.core.admin_access import AccessControlledPage, AccessControlledPageForm
 
 CHANNEL_PREVIEW_PREFIX = "channel-"
 
 
-class SyndicatedPageForm(WagtailAdminPageForm):
+class SyndicatedPageForm(AccessControlledPageForm):
     """Only public pages may choose channels; only active channels are offered."""
 
     def __init__(self, *args, **kwargs):
