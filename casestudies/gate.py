@@ -31,10 +31,12 @@ from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS, IDENTIFIER_R
 from jingjian.core.chinese import (
     fold,
     fold_with_offsets,
-    invisible_characters,
-    invisible_name,
+    is_invisible,
+    pinyin_forms,
     skeleton,
     skeleton_with_offsets,
+    unusual_characters,
+    unusual_name,
 )
 from jingjian.core.groups import in_discipline_group
 from jingjian.core.text import html_to_text
@@ -90,7 +92,9 @@ class Problem:
         it does not come from the case file."""
         if self.kind == INVISIBLE:
             where = f"“{self.found}”之后" if self.found else "开头"
-            return f"“{self.location}”{where}有{self.reason}，请删除该处的不可见字符"
+            if self.reason.startswith("不可见字符"):
+                return f"“{self.location}”{where}有{self.reason}，请删除该处的不可见字符"
+            return f"“{self.location}”{where}有{self.reason}，请删除该字符或改用常用的汉字和标点"
         if self.kind == IDENTIFIER:
             return f"“{self.on_page}”（{self.reason}）出现在“{self.location}”"
         return f"“{self.on_page}”出现在“{self.location}”"
@@ -247,6 +251,9 @@ def forbidden_strings(case_file):
         given = _given_name(person)
         if given:
             found.append((given, f"案卷人员“{person.name}”的名字"))
+        if person.kind == "han":
+            found += _pinyin(person.name, f"案卷人员“{person.name}”的姓名{PINYIN}")
+            found += _pinyin(given, f"案卷人员“{person.name}”的名字{PINYIN}", surname=False)
         # 阿依古丽·买买提: each part of a transliterated name names the person too.
         parts = [part for part in NAME_DOTS.split(person.name) if len(part.strip()) >= 2]
         if len(parts) > 1:
@@ -256,8 +263,10 @@ def forbidden_strings(case_file):
             found.append((unit.name, "案卷涉及单位(应替换)"))
     for decision in case_file.candidate_decisions.filter(decision="accepted"):
         found.append((decision.text, "已确认的姓名"))
+        found += _pinyin(decision.text, f"已确认的姓名“{decision.text}”的{PINYIN}")
     for candidate in pending_candidates(case_file):
         found.append((candidate.text, "未审核的疑似姓名"))
+        found += _pinyin(candidate.text, f"未审核的疑似姓名“{candidate.text}”的{PINYIN}")
     texts = [case_file.raw_account, case_file.title]
     texts += [f"{p.post} {p.unit}" for p in case_file.persons.all()]
     for text in texts:
@@ -281,6 +290,19 @@ def forbidden_strings(case_file):
     return list(unique.items())
 
 
+PINYIN = "拼音"
+
+
+def _pinyin(name, reason, surname=True):
+    """(form, reason) for each way of writing the Han name ``name`` with pinyin (Wang Zhenhua,
+    汪Zhenhua, wang振华; ``chinese.pinyin_forms``)."""
+    from casestudies.anonymization.surnames import surname_of
+
+    if not name:
+        return []
+    return [(form, reason) for form in pinyin_forms(name, surname_of(name) if surname else "")]
+
+
 def case_file_of(page):
     """The case file a case study was made from: recorded on the page (copies keep it), or the
     case file whose draft it is."""
@@ -293,32 +315,44 @@ def case_file_of(page):
     return None
 
 
-def _key_pattern(string):
+def _key_pattern(string, reason=""):
     """What finds ``string`` in a page's skeleton (``chinese.skeleton``: folded, without marks
-    between Chinese characters): its skeleton, and a number only as a whole number
-    (13812345678 is not inside 913812345678)."""
-    key = re.escape(skeleton(string))
+    between Chinese characters): its skeleton; a number only as a whole number (13812345678 is
+    not inside 913812345678), grouped by thousands or not (13,812,345,678) and split by 转; a
+    name in pinyin only as a whole word (liming is not inside climbing)."""
+    key = skeleton(string)
+    pattern = "".join(
+        re.escape(ch) + ("(?:,|转)?" if ch.isdigit() and key[i + 1 : i + 2].isdigit() else "")
+        for i, ch in enumerate(key)
+    )
     if key[:1].isdigit():
-        key = rf"(?<![0-9]){key}"
+        pattern = rf"(?<![0-9]){pattern}"
     if key[-1:].isdigit():
-        key = rf"{key}(?![0-9])"
-    return re.compile(key)
+        pattern = rf"{pattern}(?![0-9])"
+    if PINYIN in reason:
+        if key[:1].isascii() and key[:1].isalpha():
+            pattern = rf"(?<![a-z]){pattern}"
+        if key[-1:].isascii() and key[-1:].isalpha():
+            pattern = rf"{pattern}(?![a-z])"
+    return re.compile(pattern)
 
 
 def _invisible_problem(location, text):
-    """One problem for the invisible characters of one text: the first, how many, and the
-    visible characters before it (to find it by)."""
-    found = invisible_characters(text)
+    """One problem for the unusual characters of one text (``chinese.unusual_characters``:
+    invisible ones, look-alike strokes and radicals, private-use code points): the first, how
+    many, and the ordinary characters before it (to find it by)."""
+    found = unusual_characters(text)
     if not found:
         return None
     index, ch = found[0]
-    invisible = {i for i, _ in found}
-    before = "".join(c for i, c in enumerate(text[:index]) if i not in invisible)[-6:]
+    unusual = {i for i, _ in found}
+    before = "".join(c for i, c in enumerate(text[:index]) if i not in unusual)[-6:]
     count = f"，共 {len(found)} 个" if len(found) > 1 else ""
+    noun = "不可见字符" if is_invisible(ch) else "异常字符"
     return Problem(
         location,
         f"U+{ord(ch):04X}",
-        f"不可见字符（{invisible_name(ch)} U+{ord(ch):04X}{count}）",
+        f"{noun}（{unusual_name(ch)} U+{ord(ch):04X}{count}）",
         found=before.strip(),
         kind=INVISIBLE,
     )
@@ -329,7 +363,7 @@ def check_page(page, case_file=None):
     if case_file is None:
         case_file = case_file_of(page)
     forbidden = forbidden_strings(case_file) if case_file else []
-    keys = [(string, _key_pattern(string), reason) for string, reason in forbidden]
+    keys = [(string, _key_pattern(string, reason), reason) for string, reason in forbidden]
     problems = []
     for location, text in page_texts(page):
         if not text:

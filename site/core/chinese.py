@@ -164,6 +164,17 @@ _IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0") | fro
     chr(c) for c in (*range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
 )
 _MARKS = frozenset(("Mn", "Mc", "Me"))
+# Characters Unicode counts as letters that a reader takes for a stroke, a dash or a dot, typed to
+# split a word (汪振丨华, 汪振ー华, 汪振々华): CJK strokes and the stroke radicals (丶 丨 丿 …, the
+# Kangxi radicals ⼀ ⼁ ⼂ ⼃ ⼄ ⼅ and the strokes block), the katakana prolonged sound mark and
+# the iteration and ditto marks. They fold to a mark (``·``), which the skeleton drops.
+LOOKALIKE_MARKS = frozenset(
+    "丶丨丿乀乁亅乚\u2f00\u2f01\u2f02\u2f03\u2f04\u2f05ー\uff70々〃〻ゝゞヽヾ"
+) | frozenset(chr(c) for c in range(0x31C0, 0x31F0))
+# Radicals (the Kangxi block and its supplement) written for the character they stand for.
+_RADICALS = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF))
+# Private-use (Co) and unassigned (Cn) code points: no font agrees on them; they fold to nothing.
+_UNDEFINED = frozenset(("Co", "Cn"))
 # Chinese numerals read digit by digit in phone and identity numbers (幺三八…, 壹叁捌…).
 CHINESE_DIGITS = {
     **dict.fromkeys("〇○零", "0"),
@@ -178,9 +189,10 @@ CHINESE_DIGITS = {
     **dict.fromkeys("九玖", "9"),
 }
 # Separators people put inside a number (138-1234-5678, 330102 1980…, 138.1234.5678,
-# 138/5712/0631, (138)5712-0631, 138，5712，0631, 138*5712*0631). A number grouped by thousands
-# (13,857,120,631) and a date keep theirs.
-SEPARATORS = " \t\n\r-._·/*()[]|\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
+# 138/5712/0631, (138)5712-0631, 138*5712*0631, 138~5712~0631, 138+5712+0631, 138:5712:0631,
+# 138#5712#0631, 138\5712\0631). A number grouped by thousands (13,857,120,631) and a date keep
+# theirs; commas and 、 separate the items of a list.
+SEPARATORS = " \t\n\r-._·/*()[]|~+:#\\\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
 # A list of years (2018/2019/2020) is no number; commas and 、 separate items of a list.
 _YEAR_LIST = re.compile(r"(?:19|20)\d\d(?:\D{1,3}(?:19|20)\d\d)+")
 _SEP = re.escape(SEPARATORS)
@@ -205,6 +217,16 @@ _JP2T = opencc.OpenCC("jp2t")
 VARIANTS = {
     **dict.fromkeys("囯圀國", "国"),
     **dict.fromkeys("衞衛", "卫"),
+    # Old and uncommon variant forms (异体字) of characters common in names.
+    **dict.fromkeys("眀朙", "明"),
+    **dict.fromkeys("秌龝", "秋"),
+    **dict.fromkeys("嵒嵓", "岩"),
+    **dict.fromkeys("寳寚", "宝"),
+    **dict.fromkeys("仚僊", "仙"),
+    **dict.fromkeys("囘囬", "回"),
+    **{"蕐": "华", "邨": "村", "氷": "冰", "畧": "略", "胷": "胸", "鵞": "鹅", "鴈": "雁"},
+    **{"彊": "强", "勈": "勇", "煇": "辉", "鷰": "燕", "珎": "珍", "悳": "德", "夀": "寿"},
+    **{"秊": "年", "呉": "吴", "兎": "兔", "敍": "叙", "峩": "峨", "旾": "春", "斈": "学"},
     "\u2ea9": "王",  # ⺩ CJK RADICAL JADE
     "\u2ec4": "西",  # ⻄ CJK RADICAL WEST TWO
     "\u2ed8": "青",  # ⻘ CJK RADICAL BLUE
@@ -247,8 +269,14 @@ def _variant(ch):
 @lru_cache(maxsize=65536)
 def _fold_char(ch):
     """One character folded on its own: compatibility forms, marks, digits, case, script."""
-    if ch in _IGNORABLE or unicodedata.category(ch) == "Cf":
+    if (
+        ch in _IGNORABLE
+        or unicodedata.category(ch) == "Cf"
+        or unicodedata.category(ch) in _UNDEFINED
+    ):
         return ""
+    if ch in LOOKALIKE_MARKS:
+        return "·"
     kept = []
     for c in unicodedata.normalize("NFKD", ch):
         category = unicodedata.category(c)
@@ -281,7 +309,9 @@ def fold_with_offsets(text):
     for match in _NUMERAL_RUN.finditer(folded):
         for i in range(match.start(), match.end()):
             chars[i] = CHINESE_DIGITS.get(chars[i], chars[i])
-    folded = "".join(chars)
+    # 解放路18#3单元 is 解放路18号3单元 before # is read as a separator inside a number.
+    folded, spans = _house_numbers(chars, spans)
+    chars = list(folded)
     # Separators inside a run of digits go (138-1234-5678 is 13812345678), except in dates.
     drop = set()
     for match in _DIGIT_CHAIN.finditer(folded):
@@ -291,14 +321,15 @@ def fold_with_offsets(text):
     if drop:
         kept = [i for i in range(len(chars)) if i not in drop]
         chars, spans = [chars[i] for i in kept], [spans[i] for i in kept]
-    return _house_numbers(chars, spans)
+    return "".join(chars), spans
 
 
 # A house number after a road, street or lane, however written: 解放路118号 is also 解放路一一八号,
-# 解放路一百一十八号, 解放路壹壹捌号, 解放路第118号 and 解放路118#.
+# 解放路一百一十八号, 解放路壹壹捌号, 解放路第118号, 解放路118# and 解放路NO.118 (folded: no.118).
 _POSITIONAL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _HOUSE_NUMBER = re.compile(
-    rf"(?<=[路街巷弄道])第?(?P<number>[0-9]+|[{_NUMERALS}十拾百佰千仟]+)(?P<unit>号|#|栋|幢|单元)"
+    rf"(?<=[路街巷弄道])(?:第?(?P<number>[0-9]+|[{_NUMERALS}十拾百佰千仟]+)(?P<unit>号|#|栋|幢|单元)"
+    rf"|no[.:]?\s*(?P<no>[0-9]+)(?:号|#)?)"
 )
 
 
@@ -318,6 +349,17 @@ def chinese_number(text):
     return total + (digit or 0)
 
 
+def _house_number(match):
+    """A ``_HOUSE_NUMBER`` match written one way: 118号 (or 18栋, 3单元)."""
+    if match.group("no"):  # 解放路NO.118, 解放路No:118号, 解放路№118
+        return f"{int(match.group('no'))}号"
+    unit = "号" if match.group("unit") == "#" else match.group("unit")
+    try:
+        return f"{chinese_number(match.group('number'))}{unit}"
+    except (KeyError, ValueError):
+        return match.group()
+
+
 def _house_numbers(chars, spans):
     text = "".join(chars)
     if not _HOUSE_NUMBER.search(text):
@@ -326,11 +368,7 @@ def _house_numbers(chars, spans):
     for match in _HOUSE_NUMBER.finditer(text):
         out_chars += chars[last : match.start()]
         out_spans += spans[last : match.start()]
-        unit = "号" if match.group("unit") == "#" else match.group("unit")
-        try:
-            written = f"{chinese_number(match.group('number'))}{unit}"
-        except (KeyError, ValueError):
-            written = match.group()
+        written = _house_number(match)
         span = (spans[match.start()][0], spans[match.end() - 1][1])
         out_chars += list(written)
         out_spans += [span] * len(written)
@@ -342,15 +380,17 @@ def _house_numbers(chars, spans):
 
 # As folded (NFKC): ， → ,  ： → :  ； → ;  ！ → !  ？ → ?
 _SENTENCE_MARKS = frozenset(",。:;、!?")
+# The longest run of marks the skeleton drops inside a word (汪振……华 folds to six dots).
+SKELETON_GAP = 12
 
 
 def skeleton_with_offsets(folded, spans):
     """``folded`` (with its spans) without the marks put inside a word to split it: 汪振·华,
     汪振/华, 汪振、华, 阿依古丽·买买提, 解放路·18号 and fang·jm_2019 read 汪振华, 阿依古丽买买提,
-    解放路18号 and fangjm2019. A run of up to three characters that are neither letters nor
-    digits is dropped wherever a letter, a digit or a Chinese character stands on both sides,
-    except between two digits (``fold`` drops separators inside numbers but not in dates or
-    thousands groupings).
+    解放路18号 and fangjm2019. A run of up to ``SKELETON_GAP`` characters that are neither letters
+    nor digits (汪振……华, fangjm____2019) is dropped wherever a letter, a digit or a Chinese
+    character stands on both sides, except between two digits (``fold`` drops separators inside
+    numbers but not in dates or thousands groupings) and where the run holds a sentence mark.
     Only comparisons read it, both sides alike (the gate's case-file strings)."""
     drop = set()
     i, n = 0, len(folded)
@@ -364,7 +404,7 @@ def skeleton_with_offsets(folded, spans):
         # Between two digits ``fold`` has decided already (dates and thousands keep theirs).
         # Sentence punctuation ends a word: 同志，远离 is no 志远.
         if (
-            j - i <= 3
+            j - i <= SKELETON_GAP
             and i > 0
             and j < n
             and not (folded[i - 1].isdigit() and folded[j].isdigit())
@@ -449,3 +489,91 @@ def invisible_name(ch):
     if unicodedata.category(ch) in _MARKS:
         return "组合符号"
     return "格式控制符" if unicodedata.category(ch) == "Cf" else "填充符"
+
+
+def _is_radical(ch):
+    return any(start <= ord(ch) <= end for start, end in _RADICALS)
+
+
+def unusual_characters(text):
+    """``(index, character)`` for each character of ``text`` that has no business in Chinese
+    prose and can carry a name past a comparison: the ``invisible_characters``, and the visible
+    ones a reader takes for something else — strokes, radicals and marks Unicode counts as
+    letters (``LOOKALIKE_MARKS``, the radical blocks) — and private-use or unassigned code
+    points."""
+    text = str(text or "")
+    found = dict(invisible_characters(text))
+    for index, ch in enumerate(text):
+        if ch in LOOKALIKE_MARKS or _is_radical(ch) or unicodedata.category(ch) in _UNDEFINED:
+            found[index] = ch
+    return sorted(found.items())
+
+
+def is_invisible(ch):
+    """Whether ``ch`` (one of ``unusual_characters``) is drawn as nothing."""
+    return not (ch in LOOKALIKE_MARKS or _is_radical(ch) or unicodedata.category(ch) in _UNDEFINED)
+
+
+def unusual_name(ch):
+    """What to call one of ``unusual_characters`` in a message, in Chinese."""
+    if ch in LOOKALIKE_MARKS:
+        return f"形似笔画或符号的“{ch}”"
+    if _is_radical(ch):
+        return f"部首字符“{ch}”"
+    if unicodedata.category(ch) == "Co":
+        return "私用区字符"
+    if unicodedata.category(ch) == "Cn":
+        return "未定义字符"
+    return invisible_name(ch)
+
+
+# --- pinyin (the gate: a name written in the Latin alphabet) ---------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _readings(ch):
+    """The toneless pinyin readings of one Han character, lower case (ü written v and u)."""
+    from pypinyin import Style, pinyin
+
+    readings = []
+    for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0][:3]:
+        reading = reading.lower()
+        if not reading.isascii() or not reading.isalpha():
+            continue
+        readings += [reading] + ([reading.replace("v", "u")] if "v" in reading else [])
+    return tuple(dict.fromkeys(readings))
+
+
+def pinyin_forms(name, surname="", limit=48):
+    """The ways of writing the Han name ``name`` with pinyin, as the skeleton reads them (folded,
+    run together): all in pinyin (wangzhenhua for 汪振华, and with the given name first,
+    zhenhuawang, when ``surname`` says where it ends), and each mix of characters and pinyin
+    (汪zhenhua, wang振华, 汪zhen华). A character with several readings gives each (曾: zeng and
+    ceng). At most ``limit`` forms; ``name`` itself is not one of them."""
+    from itertools import product
+
+    name = "".join(ch for ch in str(name or "") if _HAN_CHAR.match(ch))
+    if not 2 <= len(name) <= 6:
+        return []
+    choices = []
+    for ch in name:
+        readings = _readings(ch)
+        if not readings:
+            return []
+        choices.append((ch, *readings))
+    forms = []
+    for combination in product(*choices):
+        form = "".join(combination)
+        if form != name:
+            forms.append(form)
+        if len(forms) >= limit:
+            break
+    if surname and name.startswith(surname) and len(name) > len(surname):
+        given = name[len(surname) :]
+        for first, last in product(
+            product(*[_readings(ch) for ch in given]), product(*[_readings(ch) for ch in surname])
+        ):
+            forms.append("".join(first) + "".join(last))
+            if len(forms) >= limit + 8:
+                break
+    return list(dict.fromkeys(forms))

@@ -120,6 +120,24 @@ def test_an_invisible_character_is_refused_on_any_case_study():
     assert not CaseStudyPage.objects.get(pk=page.pk).live
 
 
+@pytest.mark.parametrize(
+    "summary, said",
+    [
+        ("某局原副局长王某丨推诿扯皮。", "异常字符（形似笔画或符号的“丨” U+4E28）"),
+        ("某局原副局长王某\u2f08推诿扯皮。", "异常字符（部首字符“⼈” U+2F08）"),
+        ("某局原副局长王某\ue000推诿扯皮。", "异常字符（私用区字符 U+E000）"),
+    ],
+)
+def test_a_look_alike_or_private_use_character_is_refused_on_any_case_study(summary, said):
+    page = CaseStudyPageFactory(live=False, summary=summary)
+    with pytest.raises(AnonymizationGateError) as raised:
+        page.save_revision().publish()
+    assert f"“一句话简介”“原副局长王某”之后有{said}，请删除该字符或改用常用的汉字和标点" in str(
+        raised.value
+    )
+    assert not CaseStudyPage.objects.get(pk=page.pk).live
+
+
 def test_the_editor_refuses_a_hidden_name_and_quotes_the_page(client, draft, superuser):
     client.force_login(superuser)
     page = draft.get_latest_revision_as_object()
@@ -181,7 +199,8 @@ def test_ordinary_prose_with_numbers_passes(draft, text):
 
 @pytest.fixture
 def fuller_case_file(case_file):
-    """The case file, with a minority witness, a WeChat handle and a bank card in its account."""
+    """The case file, with a minority witness and another witness, a WeChat handle and a bank
+    card in its account."""
     from casestudies.models import CaseFilePerson
 
     case_file.raw_account += "其微信号fangjm_2019与银行卡6222021234567890123均用于收款。"
@@ -189,6 +208,7 @@ def fuller_case_file(case_file):
     CaseFilePerson.objects.create(
         case_file=case_file, name="阿依古丽·买买提", name_kind="minority", role="witness"
     )
+    CaseFilePerson.objects.create(case_file=case_file, name="陈晓明", role="witness")
     return case_file
 
 
@@ -231,6 +251,35 @@ DRESSED_UP = [
     ("微信号fang·jm_2019。", "fangjm_2019"),
     ("联系方式：fangjm_2019。", "fangjm_2019"),
     ("V信fangjm_2019。", "fangjm_2019"),
+    # A second attacker's review: longer runs of marks, look-alike letters, private use,
+    # numbers grouped or split other ways, pinyin, variants OpenCC does not fold, NO.
+    ("王建……国推诿扯皮。", "王建国"),
+    ("微信号fangjm____2019。", "fangjm_2019"),
+    ("王建ー国推诿扯皮。", "王建国"),  # katakana prolonged sound mark
+    ("王建々国推诿扯皮。", "王建国"),  # iteration mark
+    ("王建丶国推诿扯皮。", "王建国"),  # the dot stroke
+    ("王建丨国推诿扯皮。", "王建国"),  # the line stroke
+    ("王建\u2f00国推诿扯皮。", "王建国"),  # Kangxi radical one
+    ("王建\ue000国推诿扯皮。", "王建国"),  # private use
+    ("手机13,812,345,678。", "13812345678"),
+    ("手机138~1234~5678。", "13812345678"),
+    ("手机138+1234+5678。", "13812345678"),
+    ("手机138:1234:5678。", "13812345678"),
+    ("手机138#1234#5678。", "13812345678"),
+    ("手机138\\1234\\5678。", "13812345678"),
+    ("手机138转1234转5678。", "13812345678"),
+    ("Wang Jianguo推诿扯皮。", "wangjianguo"),
+    ("WANG JIANGUO推诿扯皮。", "wangjianguo"),
+    ("Wáng Jiànguó推诿扯皮。", "wangjianguo"),
+    ("王Jianguo推诿扯皮。", "王jianguo"),
+    ("Wang建国推诿扯皮。", "wang建国"),
+    ("Jianguo Wang推诿扯皮。", "jianguowang"),
+    ("jianguo联系企业。", "jianguo"),
+    ("Zhang Zhiqiang联系王某。", "zhangzhiqiang"),  # a name the reviewer confirmed
+    ("李某在解放路NO.18经营茶楼。", "解放路18号"),
+    ("李某在解放路No.18号经营茶楼。", "解放路18号"),
+    ("证人陈晓眀知情。", "陈晓明"),  # variants OpenCC leaves as they are
+    ("证人陈晓朙知情。", "陈晓明"),
 ]
 
 
@@ -247,7 +296,12 @@ def test_a_string_of_the_case_file_in_other_dress_is_refused(fuller_draft, summa
     [
         "王某推诿扯皮，建设局未予纠正。",  # 王 and 建 on either side of a comma, no name
         "2019年、2020年、2021年共查处问题13起。",
-        "涉案金额13,812,345,678元。",  # a number grouped by thousands is no phone number
+        "涉案金额13,857,120,631元。",  # a number grouped by thousands is no phone number
+        "王某……建设局长期拖延。",  # an ellipsis and a sentence-free run join no name here
+        "会议于10:30开始，11:45结束，历时75分钟。",
+        "投入资金300~500万元，惠及群众1200余户。",
+        "Wang先生是外资企业代表，Hua女士是记者。",  # pinyin, but not the case file's names
+        "该局在“Jianguo Road”项目中违规招标。",
         "群众来信反映：建立健全国有资产管理制度。",
         "王某于2019/05/01起任职。",
         "2018、2019、2020、2021年连续四年获评先进单位。",
