@@ -1,8 +1,10 @@
 """StreamField blocks shared by exemplar deeds and case-study facts."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+from wagtail.rich_text import RichText
 
 from jingjian.core.text import html_to_text
 
@@ -25,14 +27,49 @@ class QuoteBlock(blocks.StructBlock):
         template = "core/blocks/quote.html"
 
 
+class _Unreadable(RichText):
+    """A paragraph whose posted editor state could not be read (not the editor's JSON)."""
+
+    def __init__(self):
+        super().__init__("")
+
+
 class ParagraphBlock(blocks.RichTextBlock):
     """Rich text whose indexed text is ``text.html_to_text``'s (regular expressions: several
-    times faster than parsing the HTML, and the search index only needs the words)."""
+    times faster than parsing the HTML, and the search index only needs the words). A posted
+    value the editor cannot have sent (not its JSON) is a form error, not a server error."""
+
+    def value_from_datadict(self, data, files, prefix):
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+            return _Unreadable()
+
+    def clean(self, value):
+        if isinstance(value, _Unreadable):
+            raise ValidationError("这一段的内容无法识别，请刷新页面后重新输入这一段，再保存。")
+        return super().clean(value)
 
     def get_searchable_content(self, value):
         if not self.search_index:
             return []
         return [html_to_text(getattr(value, "source", value) or "")]
+
+
+class PictureBlock(ImageBlock):
+    """Wagtail's image block; a posted image id that is no number (only a hand-made form sends
+    one) is a form error, not a server error."""
+
+    def value_from_datadict(self, data, files, prefix):
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (ValueError, TypeError, OverflowError):
+            return None
+
+    def clean(self, value):
+        if value is None:
+            raise ValidationError("请选择一张图片，或删除这个图片块。")
+        return super().clean(value)
 
 
 class StoryBlock(blocks.StreamBlock):
@@ -43,11 +80,25 @@ class StoryBlock(blocks.StreamBlock):
     )
     heading = HeadingBlock()
     quote = QuoteBlock()
-    image = ImageBlock(label="图片", template="core/blocks/image.html")
+    image = PictureBlock(label="图片", template="core/blocks/image.html")
     video = EmbedBlock(label="视频", icon="media", template="core/blocks/video.html")
 
     class Meta:
         label = "正文"
+
+    def value_from_datadict(self, data, files, prefix):
+        # Only a hand-made form sends a block count or an order that is no number.
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            value = blocks.StreamValue(self, [])
+            value.unreadable = True
+            return value
+
+    def clean(self, value):
+        if getattr(value, "unreadable", False):
+            raise ValidationError("正文的内容无法识别，请刷新页面后重新编辑正文，再保存。")
+        return super().clean(value)
 
 
 def plain_text_to_stream(text):
