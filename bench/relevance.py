@@ -40,7 +40,6 @@ def main():
         from jingjian.core import search_elasticsearch
         from jingjian.settings.base import elasticsearch_search_backends
 
-        settings.ELASTICSEARCH_URL = es_url
         settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(
             es_url, settings.ELASTICSEARCH_INDEX_PREFIX
         )

@@ -310,9 +310,13 @@ def run_size(n, args, es_url):
     result["matches_per_query"] = counts
     if es_url:
         from jingjian.core import search_elasticsearch
+        from jingjian.settings.base import elasticsearch_search_backends
 
-        settings.ELASTICSEARCH_URL = es_url
+        database_backends = settings.WAGTAILSEARCH_BACKENDS
         settings.ELASTICSEARCH_INDEX_PREFIX = f"jingjian_bench_{os.getpid()}_{n}"
+        settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(
+            es_url, settings.ELASTICSEARCH_INDEX_PREFIX
+        )
         try:
             started, cpu_started = time.perf_counter(), time.process_time()
             search_elasticsearch.rebuild()
@@ -347,7 +351,7 @@ def run_size(n, args, es_url):
             }
         finally:
             search_elasticsearch.delete_indices(f"{settings.ELASTICSEARCH_INDEX_PREFIX}_*")
-            settings.ELASTICSEARCH_URL = ""
+            settings.WAGTAILSEARCH_BACKENDS = database_backends
     if not args.database_url:
         connection.close()
     return result

@@ -115,7 +115,6 @@ def _use_elasticsearch(request, settings):
     from jingjian.core import search_elasticsearch
 
     prefix = f"jingjian_test_{os.getpid()}"
-    settings.ELASTICSEARCH_URL = url
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
     settings.ELASTICSEARCH_REFRESH_ON_WRITE = True
     settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(url, prefix)

@@ -16,14 +16,13 @@ The contract, the same on every engine:
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from jingjian.core import chinese, filterable, search_backends, visibility
+from jingjian.core import chinese, filterable, search_backends, search_engine, visibility
 from jingjian.core.text import html_to_text
 
 MAX_QUERY_LENGTH = 100
@@ -106,8 +105,7 @@ def uses_sqlite_fts():
 def uses_ranked_tiers():
     """Whether searches run on this project's database backend (SQLite or PostgreSQL), whose
     index entries ``RankedPages`` can rank a tier at a time."""
-    backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND")
-    return backend == "jingjian.core.search_backends"
+    return search_engine.uses_database()
 
 
 def query_phrases(text):
@@ -561,8 +559,9 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
 
 
 def get_engine():
-    """The Elasticsearch engine when ``ELASTICSEARCH_URL`` is set, else ``None`` (database)."""
-    if not getattr(settings, "ELASTICSEARCH_URL", ""):
+    """The Elasticsearch engine when it is the search engine (``search_engine``), else ``None``
+    (database)."""
+    if not search_engine.uses_elasticsearch():
         return None
     from jingjian.core import search_elasticsearch
 

@@ -819,7 +819,7 @@ def full_text_tiers(phrases):
 
 
 # Elasticsearch 8 ------------------------------------------------------------------------
-# Used when ELASTICSEARCH_URL is set. The index holds the same token stream as the database
+# Used when it is the engine (search_engine). The index holds the same token stream as the database
 # backend, analyzed by the built-in ``whitespace`` analyzer; queries are phrases of the same
 # tokens. Only analysis parts that every distribution has (core, no analysis-common module)
 # are used, so it runs on the minimal test distribution too.

@@ -29,7 +29,7 @@ from elasticsearch_dsl import (
     connections,
 )
 
-from jingjian.core import chinese, visibility
+from jingjian.core import chinese, search_engine, visibility
 
 logger = logging.getLogger(__name__)
 MAX_RESULTS = 1000
@@ -44,8 +44,9 @@ _clients = {}
 
 
 def client():
-    """The Elasticsearch client for ``ELASTICSEARCH_URL`` (registered for elasticsearch-dsl)."""
-    url = settings.ELASTICSEARCH_URL
+    """The Elasticsearch client for the engine's address (``search_engine.elasticsearch_url``),
+    registered for elasticsearch-dsl."""
+    url = search_engine.elasticsearch_url()
     if url not in _clients:
         _clients[url] = connections.create_connection(
             alias="jingjian", hosts=[url], request_timeout=30

@@ -7,17 +7,16 @@
   may be private) and privacy changes on a page or any ancestor.
 """
 
-from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from jingjian.core import visibility
+from jingjian.core import search_engine, visibility
 
 
 def _elasticsearch_on():
-    return bool(getattr(settings, "ELASTICSEARCH_URL", ""))
+    return search_engine.uses_elasticsearch()
 
 
 def _reindex(page_ids):

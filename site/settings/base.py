@@ -249,7 +249,7 @@ def elasticsearch_search_backends(url, index_prefix):
     """Wagtail's search settings for Elasticsearch at ``url`` (also used by tests and bench/)."""
     return {
         "default": {
-            "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",
+            "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",  # search_engine
             "URLS": [url],
             "INDEX_PREFIX": f"{index_prefix}_wagtail_",
             "TIMEOUT": 30,

@@ -20,6 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 # Elasticsearch is opt-in per test (the ``search_engine`` fixture): the URL CI provides is kept
 # aside so ordinary tests index into the database backend only.
 TEST_ELASTICSEARCH_URL = ELASTICSEARCH_URL  # noqa: F405
-ELASTICSEARCH_URL = ""
 ELASTICSEARCH_INDEX_PREFIX = "jingjian_test"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.core.search_backends"}}

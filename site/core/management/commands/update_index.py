@@ -3,10 +3,11 @@ Elasticsearch (built into a new index, then swapped in atomically), with progres
 
 import sys
 
-from django.conf import settings
 from tqdm import tqdm
 from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
+
+from jingjian.core import search_engine
 
 
 class Command(WagtailUpdateIndex):
@@ -42,7 +43,7 @@ class Command(WagtailUpdateIndex):
         with bulk_indexing():
             super().handle(**options)
         reindex_published_since(started)
-        if not settings.ELASTICSEARCH_URL:
+        if not search_engine.uses_elasticsearch():
             return
         from casestudies.models import CaseStudyPage
         from exemplars.models import ExemplarPage
