@@ -8,8 +8,17 @@ class CaseStudiesConfig(AppConfig):
     def ready(self):
         # Imported here: these modules use the models, which are ready only now.
         from casestudies import publication, signals
-        from jingjian.core import admin_access
+        from jingjian.core import admin_access, content_types
 
+        content_types.register(
+            content_types.ContentType(
+                model="casestudies.CaseStudyPage",
+                name="case",
+                label="警示案例",
+                withheld=publication.withheld,
+                feed_related=("work_area",),
+            )
+        )
         signals.connect()
         publication.connect()
         admin_access.register_hidden_pages(publication.hidden_drafts)

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ExemplarsConfig(AppConfig):
     name = "exemplars"
     verbose_name = "先进典型"
+
+    def ready(self):
+        from jingjian.core import content_types
+
+        content_types.register(
+            content_types.ContentType(
+                model="exemplars.ExemplarPage",
+                name="exemplar",
+                label="先进典型",
+                feed_related=("category",),
+            )
+        )

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from jingjian.core import search_engine, visibility
+from jingjian.core import content_types, search_engine, visibility
 
 
 def _elasticsearch_on():
@@ -38,10 +38,7 @@ def reindex_published_page(sender, instance, **kwargs):
 
 def page_saved_handler(sender, instance, **kwargs):
     """Pages saved outside a publish (scripts, imports, fixtures) are indexed too."""
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage
-
-    if isinstance(instance, CaseStudyPage | ExemplarPage) and not kwargs.get("raw"):
+    if isinstance(instance, content_types.page_models()) and not kwargs.get("raw"):
         _reindex([instance.pk])
 
 

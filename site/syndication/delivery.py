@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from jingjian.core import content_types
 from jingjian.syndication.models import (
     OUTBOX_KINDS,
     Channel,
@@ -52,37 +53,16 @@ def check_public(page):
         raise NotEligible("页面为内部或限定访问,不能对外发送。")
 
 
-# Live revisions of case studies *without* a case file that passed the gate: their text is fixed
-# by the revision, and nothing else can make them fail. A case study with a case file is checked
-# every time, since names can be added to the case file after publication.
-_gate_passed = set()
-_GATE_PASSED_SIZE = 4096
-
-
 def check_eligible(page, trust_revision=False):
-    """Raise ``NotEligible`` unless ``page`` is live, public and (a case study) passes the gate.
+    """Raise ``NotEligible`` unless ``page`` is live, public and nothing its content type knows
+    holds it back (a case study's gate).
 
-    ``trust_revision`` (at send time): a live revision that passed before, of a case study
-    without a case file, is not checked again."""
+    ``trust_revision`` (at send time): the content type may trust a live revision it passed
+    before."""
     check_public(page)
-    from casestudies.models import CaseStudyPage
-
-    if not issubclass(page.specific_class or type(page), CaseStudyPage):
-        return
-    key = (page.pk, page.live_revision_id)
-    if trust_revision and page.live_revision_id and key in _gate_passed:
-        return
-    page = page.specific
-    from casestudies.gate import case_file_of, check_page, message
-
-    case_file = case_file_of(page)
-    problems = check_page(page, case_file)
-    if problems:
-        raise NotEligible(message(problems))
-    if case_file is None and page.live_revision_id:
-        if len(_gate_passed) >= _GATE_PASSED_SIZE:
-            _gate_passed.clear()
-        _gate_passed.add(key)
+    reason = content_types.withheld_reason(page, trust_revision=trust_revision)
+    if reason:
+        raise NotEligible(reason)
 
 
 def chosen_channels(page):

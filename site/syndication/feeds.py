@@ -12,7 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from jingjian.core import visibility
+from jingjian.core import content_types, visibility
 from jingjian.core.public_address import public_url
 from jingjian.syndication.models import Channel
 
@@ -32,23 +32,21 @@ def _published(page):
 
 
 def feed_items(limit=FEED_SIZE):
-    """The newest ``limit`` live, public exemplars and case studies, newest first."""
-    from casestudies.gate import check_page
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage
-
+    """The newest ``limit`` live, public pages of every content type, newest first."""
     order = ("-first_published_at", "-pk")
-    exemplars = visibility.public_pages(ExemplarPage.objects.live()).select_related("category")
-    cases = visibility.public_pages(CaseStudyPage.objects.live()).select_related("work_area")
-    items = list(exemplars.order_by(*order)[:limit])
-    # A case whose text fails the gate (e.g. a name added to its case file later) stays out.
-    passing = []
-    for case in cases.order_by(*order).iterator(chunk_size=limit):
-        if len(passing) >= limit:
-            break
-        if not check_page(case):
-            passing.append(case)
-    items += passing
+    items = []
+    for content_type in content_types.registered():
+        pages = visibility.public_pages(content_type.page_model().objects.live())
+        pages = pages.select_related(*content_type.feed_related).order_by(*order)
+        # A page its content type holds back (a case whose case file later named a person in
+        # its text) stays out.
+        passing = []
+        for page in pages.iterator(chunk_size=limit):
+            if len(passing) >= limit:
+                break
+            if not content_types.withheld_reason(page):
+                passing.append(page)
+        items += passing
     items.sort(key=lambda page: (_published(page), page.pk), reverse=True)
     return items[:limit]
 

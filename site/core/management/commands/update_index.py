@@ -7,7 +7,7 @@ from tqdm import tqdm
 from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
 
-from jingjian.core import search_engine
+from jingjian.core import content_types, search_engine
 
 
 class Command(WagtailUpdateIndex):
@@ -45,11 +45,9 @@ class Command(WagtailUpdateIndex):
         reindex_published_since(started)
         if not search_engine.uses_elasticsearch():
             return
-        from casestudies.models import CaseStudyPage
-        from exemplars.models import ExemplarPage
         from jingjian.core import search_elasticsearch
 
-        total = CaseStudyPage.objects.live().count() + ExemplarPage.objects.live().count()
+        total = sum(model.objects.live().count() for model in content_types.page_models())
         quiet = options.get("verbosity", 1) == 0
         with tqdm(
             total=total, desc="读者检索索引", unit="页", file=sys.stderr, disable=quiet

@@ -1,0 +1,92 @@
+"""The content-type registry: site-wide parts (feeds, delivery, index signals) ask it, not the
+feature apps, which register their page types at ``ready()``."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from wagtail.models import Page
+
+from casestudies.models import CaseFile, CaseFilePerson, CaseStudyPage
+from exemplars.models import ExemplarIndexPage, ExemplarPage
+from jingjian.core import content_types
+from jingjian.core.content_types import ContentType
+from jingjian.syndication import delivery, feeds
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index_as_content_type():
+    """The exemplar index registered as a third content type, held back while ``held`` says so."""
+    held = {}
+
+    def withheld(page, trust_revision=False):
+        return held.get(page.pk, "")
+
+    content_type = ContentType(
+        model="exemplars.ExemplarIndexPage", name="index", label="索引", withheld=withheld
+    )
+    content_types.register(content_type)
+    try:
+        yield held
+    finally:
+        content_types.unregister(content_type.model)
+
+
+def test_both_feature_apps_registered_their_page_types():
+    by_name = {content_type.name: content_type for content_type in content_types.registered()}
+    assert by_name["case"].page_model() is CaseStudyPage
+    assert by_name["exemplar"].page_model() is ExemplarPage
+    assert by_name["case"].label == "警示案例"
+    assert set(content_types.page_models()) == {CaseStudyPage, ExemplarPage}
+
+
+def test_the_type_of_a_generic_page_is_its_specific_class():
+    case = CaseStudyPageFactory()
+    assert content_types.of(Page.objects.get(pk=case.pk)).name == "case"
+    assert content_types.of(ExemplarPage).name == "exemplar"
+    assert content_types.of(ExemplarIndexPage.objects.get()) is None
+
+
+def test_a_conflicting_registration_is_refused_in_chinese():
+    registered = content_types.of(CaseStudyPage)
+    content_types.register(registered)  # the same declaration again (a second ready()) is fine
+    with pytest.raises(ImproperlyConfigured, match="已登记为另一种内容类型"):
+        content_types.register(ContentType(model=registered.model, name="case", label="案例"))
+    with pytest.raises(ImproperlyConfigured, match="内容类型名 case 已被"):
+        content_types.register(
+            ContentType(model="exemplars.ExemplarIndexPage", name="case", label="重名")
+        )
+    assert content_types.of(CaseStudyPage) is registered
+    assert content_types.of(ExemplarIndexPage) is None
+
+
+def test_feeds_and_delivery_follow_a_newly_registered_type(index_as_content_type):
+    index = ExemplarIndexPage.objects.get()
+    exemplar = ExemplarPageFactory()
+    assert index in feeds.feed_items()
+    assert exemplar in feeds.feed_items()
+    delivery.check_eligible(index)  # nothing holds it back
+
+    index_as_content_type[index.pk] = "索引页暂不对外。"
+    assert index not in feeds.feed_items()
+    assert exemplar in feeds.feed_items()
+    with pytest.raises(delivery.NotEligible, match="索引页暂不对外"):
+        delivery.check_eligible(index)
+
+
+def test_a_case_whose_file_names_a_person_in_its_text_is_withheld_by_its_type():
+    case = CaseStudyPageFactory(summary="某局干部王立新违规收受礼金。")
+    assert content_types.withheld_reason(case) == ""
+    case_file = CaseFile.objects.create(
+        number="鉴纪案〔2026〕7号",
+        title="违规收受礼金案",
+        raw_account="王立新违规收受礼金。",
+        case_study=case,
+    )
+    CaseFilePerson.objects.create(case_file=case_file, name="王立新", role="subject")
+    reason = content_types.withheld_reason(Page.objects.get(pk=case.pk))
+    assert "王立新" in reason
+    assert case not in feeds.feed_items()
+    with pytest.raises(delivery.NotEligible):
+        delivery.check_eligible(case)

@@ -1,0 +1,177 @@
+"""The import graph of the production code: no cycle between modules, and the site-wide package
+(``jingjian``, the folder ``site/``) does not grow new imports of the feature apps.
+
+Read from the source with ``ast`` (module-level imports only: those run when a module loads and
+are the ones that make a cycle; imports inside functions run later)."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Import name → folder: ``jingjian`` is the folder ``site/`` (pyproject's package-dir).
+PACKAGES = {
+    "jingjian": ROOT / "site",
+    "casestudies": ROOT / "casestudies",
+    "exemplars": ROOT / "exemplars",
+}
+FEATURE_APPS = ("casestudies", "exemplars")
+
+# Files under site/ that still import a feature app (issue 14 moves them behind the content-type
+# registry). The test fails when a file not listed here starts importing one.
+STILL_IMPORTING_FEATURE_APPS = {
+    "core/importing.py",
+    "core/search.py",
+    "core/search_elasticsearch.py",
+    "core/wagtail_hooks.py",
+    "core/statistics.py",
+    "core/management/commands/load_demo_content.py",
+    "home/models.py",
+    "syndication/renderers.py",
+}
+
+
+def _modules():
+    modules = {}
+    for package, folder in PACKAGES.items():
+        for path in folder.rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = [package, *path.relative_to(folder).with_suffix("").parts]
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            modules[".".join(parts)] = path
+    return modules
+
+
+def _top_level_imports(tree):
+    """Import statements that run when the module loads (``if TYPE_CHECKING`` blocks excluded)."""
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If):
+            test = node.test
+            if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+                pending.extend(node.orelse)
+                continue
+            pending.extend(node.body + node.orelse)
+        elif isinstance(node, ast.Try):
+            pending.extend(node.body + node.orelse + node.finalbody)
+            for handler in node.handlers:
+                pending.extend(handler.body)
+
+
+def _imported_names(module, path, node):
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if node.level:
+        base = module.split(".")
+        if path.name != "__init__.py":
+            base = base[:-1]
+        base = base[: len(base) - (node.level - 1)]
+        target = ".".join(base + ([node.module] if node.module else []))
+    else:
+        target = node.module
+    return [target] + [f"{target}.{alias.name}" for alias in node.names]
+
+
+def import_graph():
+    modules = _modules()
+
+    def known(name):
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph = {}
+    for module, path in modules.items():
+        targets = set()
+        for node in _top_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            for name in _imported_names(module, path, node):
+                target = known(name)
+                # A package's own ``__init__`` is loaded first whatever is imported from it.
+                if target and target != module and not module.startswith(target + "."):
+                    targets.add(target)
+        graph[module] = targets
+    return graph
+
+
+def cycles(graph):
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle_and_a_chain_has_none():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_the_graph_reads_the_code_it_claims_to():
+    graph = import_graph()
+    assert "jingjian.core.visibility" in graph
+    assert "casestudies.gate" in graph
+    # casestudies.models imports the site's blocks at module level.
+    assert "jingjian.core.blocks" in graph["casestudies.models"]
+
+
+def test_no_module_imports_itself_back_through_others():
+    assert cycles(import_graph()) == []
+
+
+def test_site_grows_no_new_import_of_a_feature_app():
+    importing = set()
+    folder = PACKAGES["jingjian"]
+    for path in folder.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            if any(name.split(".")[0] in FEATURE_APPS for name in names):
+                importing.add(path.relative_to(folder).as_posix())
+    assert importing <= STILL_IMPORTING_FEATURE_APPS, sorted(
+        importing - STILL_IMPORTING_FEATURE_APPS
+    )
