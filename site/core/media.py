@@ -32,6 +32,8 @@ from django.views.decorators.http import require_safe
 from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.images import get_image_model
+from wagtail.images.formats import get_image_format
+from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.models import BaseViewRestriction
 
 from jingjian.core import visibility
@@ -154,3 +156,24 @@ def sendfile(request, filename, **kwargs):
     if name.startswith("../"):
         raise Http404("该文件不存在。")
     return accel_response(name, kwargs.get("mimetype") or "application/octet-stream")
+
+
+class PublicImageEmbedHandler(ImageEmbedHandler):
+    """Images embedded in rich text (``<embed embedtype="image">``) render only from collections
+    no restriction covers: rich text is rendered without the reader (a feed, the API, a
+    syndication rendition, a cached page), so an image from 内部资料 or 限定资料 is left out of
+    it, alt text included. Internal pictures go in the image block, which asks for the reader
+    (``{% shown %}``). Registered after Wagtail's own handler (``wagtail_hooks``)."""
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        images = cls.get_many(attrs_list)
+        roots = visibility.collection_roots()
+        tags = []
+        for attrs, image in zip(attrs_list, images, strict=True):
+            if image is None or not visibility.is_public_media(image, roots):
+                tags.append("")
+                continue
+            image_format = get_image_format(attrs.get("format") or "fullwidth")
+            tags.append(image_format.image_to_html(image, attrs.get("alt", "")))
+        return tags

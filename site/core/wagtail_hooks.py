@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from casestudies.models import GovernancePriority, ProblemType, UnitType
 from exemplars.models import ExemplarCategory
-from jingjian.core import admin_access, media, serving
+from jingjian.core import admin_access, admin_home, media, serving
 from jingjian.core.importing import DEMO_ACTION, IMPORT_ACTION
 from jingjian.core.models import WorkArea
 
@@ -20,6 +20,13 @@ hooks.register("on_serve_page", serving.guard)
 hooks.register("before_serve_document", media.document_refusal, order=-1)
 hooks.register("construct_page_chooser_queryset", admin_access.chooser_queryset)
 hooks.register("construct_explorer_page_queryset", admin_access.explorer_queryset)
+hooks.register("construct_homepage_panels", admin_home.homepage_panels)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def public_image_embeds(features):
+    """After Wagtail's images app registered its embed handler: ours replaces it."""
+    features.register_embed_type(media.PublicImageEmbedHandler)
 
 
 @hooks.register("register_log_actions")
