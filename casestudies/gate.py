@@ -233,6 +233,17 @@ def page_texts(page):
         yield f"处理情况第{number}条·化名", handling.pseudonym
         yield f"处理情况第{number}条·职务", handling.post
     yield "以案说法", page.lessons
+    # The page prints the names of its classifications; staff may rename them at any time.
+    for field in TAXONOMY_FIELDS:
+        related = getattr(page, f"{field}_id", None) and getattr(page, field)
+        if related is not None:
+            yield page._meta.get_field(field).verbose_name, related.name
+    for problem_type in page.problem_types.all():
+        yield "问题类型", problem_type.name
+
+
+# The case study's classifications that its page prints (the many-to-many 问题类型 besides).
+TAXONOMY_FIELDS = ("unit_type", "governance_priority", "work_area")
 
 
 # --- what may not appear -----------------------------------------------------------------------

@@ -19,10 +19,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
-from wagtail.models import Revision
+from wagtail.models import Page, ReferenceIndex, Revision
 
-from casestudies.gate import case_file_of, check_page, message
+from casestudies.gate import TAXONOMY_FIELDS, case_file_of, check_page, message
 from casestudies.models import (
     CandidateDecision,
     CaseFile,
@@ -30,8 +32,14 @@ from casestudies.models import (
     CaseFileUnit,
     CaseStudyPage,
     GateStatus,
+    GovernancePriority,
+    ProblemType,
+    UnitType,
 )
 from jingjian.core import groups
+from jingjian.core.models import WorkArea
+
+TAXONOMY_MODELS = (ProblemType, UnitType, GovernancePriority, WorkArea)
 
 WITHDRAWN = "jingjian.gate.withdrawn"
 
@@ -112,12 +120,13 @@ def withdraw(page, problems, case_file, user=None):
             # files. The strings themselves are logged on the case file below.
             data={"locations": sorted({p.location for p in problems}), "count": len(problems)},
         )
-        log(
-            instance=case_file,
-            action=WITHDRAWN,
-            user=user,
-            data={"page": page.pk, "title": page.title, "problems": problem_rows(problems)},
-        )
+        if case_file is not None:
+            log(
+                instance=case_file,
+                action=WITHDRAWN,
+                user=user,
+                data={"page": page.pk, "title": page.title, "problems": problem_rows(problems)},
+            )
         GateStatus.objects.update_or_create(
             page_id=page.pk,
             defaults={"withdrawn_at": timezone.now(), "withdrawn_problems": problem_rows(problems)},
@@ -148,6 +157,50 @@ def recheck_later(case_file_id):
             recheck(case_file)
 
     transaction.on_commit(run)
+
+
+def recheck_pages(pages, user=None):
+    """Ask the gate again about ``pages`` (case studies), each against its own case file (or
+    none); returns the pages taken down, each with its problems."""
+    withdrawn = []
+    for page in pages:
+        case_file = case_file_of(page)
+        if case_file is not None:
+            record_draft_verdict(page, case_file)
+        if not page.live:
+            continue
+        problems = check_page(page, case_file)
+        if problems:
+            withdraw(page, problems, case_file, user)
+            withdrawn.append((page, problems))
+    return withdrawn
+
+
+def studies_using(instance):
+    """Ids of the case studies that show ``instance`` (an image, a document or a classification)
+    on their page: what a reader sees changes with it, without a new revision."""
+    if isinstance(instance, TAXONOMY_MODELS):
+        q = Q()
+        for field in TAXONOMY_FIELDS:
+            if CaseStudyPage._meta.get_field(field).related_model is type(instance):
+                q |= Q(**{field: instance})
+        if isinstance(instance, ProblemType):
+            q |= Q(problem_types=instance)
+        return set(CaseStudyPage.objects.filter(q).values_list("pk", flat=True))
+    pages = ContentType.objects.get_for_model(Page)
+    object_ids = ReferenceIndex.get_references_to(instance).filter(base_content_type=pages)
+    ids = {int(object_id) for object_id in object_ids.values_list("object_id", flat=True)}
+    return set(CaseStudyPage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _asset_changed(sender, instance, raw=False, **kwargs):
+    """An image, document or classification a case study shows was edited: its title,
+    description or name is on the page at once, so the gate is asked again once it commits."""
+    if raw or instance.pk is None:
+        return
+    ids = studies_using(instance)
+    if ids:
+        transaction.on_commit(lambda: recheck_pages(CaseStudyPage.objects.filter(pk__in=ids)))
 
 
 def _case_file_changed(sender, instance, raw=False, **kwargs):
@@ -185,3 +238,7 @@ def connect():
         post_save.connect(_case_file_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_case_file_changed, sender=model, dispatch_uid=f"{uid}.delete")
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="casestudies.draft_verdict")
+    for model in (get_image_model(), get_document_model(), *TAXONOMY_MODELS):
+        post_save.connect(
+            _asset_changed, sender=model, dispatch_uid=f"casestudies.gate_assets.{model.__name__}"
+        )
