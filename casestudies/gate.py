@@ -326,21 +326,32 @@ def case_file_of(page):
     return None
 
 
+# Between two digits of a number from the case file, on the page: any few marks that are neither
+# letters nor digits (、 ; , and the like, which ``fold`` keeps as list marks), or 转.
+_BETWEEN_DIGITS = r"(?:[^0-9a-z\u3400-\u9fff]{1,4}|转)?"
+
+
 def _key_pattern(string, reason=""):
     """What finds ``string`` in a page's skeleton (``chinese.skeleton``: folded, without marks
     between Chinese characters): its skeleton; a number only as a whole number (13812345678 is
     not inside 913812345678), grouped by thousands or not (13,812,345,678) and split by 转; a
     name in pinyin only as a whole word (liming is not inside climbing)."""
     key = skeleton(string)
-    pattern = "".join(
-        re.escape(ch) + ("(?:,|转)?" if ch.isdigit() and key[i + 1 : i + 2].isdigit() else "")
-        for i, ch in enumerate(key)
-    )
+    pinyin = PINYIN in reason
+
+    def after(i, ch):
+        if ch.isdigit() and key[i + 1 : i + 2].isdigit():
+            return _BETWEEN_DIGITS  # 6222、0212、3456、7890 and 138;1234;5678 too
+        if pinyin and ch.isascii() and ch.isalpha():
+            return "[1-5]?"  # tone numbers: Wang2 Jian4guo2
+        return ""
+
+    pattern = "".join(re.escape(ch) + after(i, ch) for i, ch in enumerate(key))
     if key[:1].isdigit():
         pattern = rf"(?<![0-9]){pattern}"
     if key[-1:].isdigit():
         pattern = rf"{pattern}(?![0-9])"
-    if PINYIN in reason:
+    if pinyin:
         if key[:1].isascii() and key[:1].isalpha():
             pattern = rf"(?<![a-z]){pattern}"
         if key[-1:].isascii() and key[-1:].isalpha():
@@ -376,6 +387,7 @@ def check_page(page, case_file=None):
     forbidden = forbidden_strings(case_file) if case_file else []
     keys = [(string, _key_pattern(string, reason), reason) for string, reason in forbidden]
     problems = []
+    shown = []  # (location, skeleton) of the texts a reader reads one after another
     for location, text in page_texts(page):
         if not text:
             continue
@@ -386,6 +398,8 @@ def check_page(page, case_file=None):
         def on_page(match, text=text, spans=spans):
             return text[spans[match.start()][0] : spans[match.end() - 1][1]]
 
+        if location not in NOT_SHOWN_IN_ORDER:
+            shown.append((location, skeletal))
         matches = [
             (
                 match.span(),
@@ -393,6 +407,7 @@ def check_page(page, case_file=None):
             )
             for string, key, reason in keys
             for match in key.finditer(skeletal)
+            if not (reason.endswith(GIVEN_NAME) and _ordinary_word(skeletal, *match.span()))
         ]
         # 建国 inside 王建国 is the same mistake: report the longer string only.
         problems += [
@@ -404,6 +419,8 @@ def check_page(page, case_file=None):
         for rule, pattern in PAGE_IDENTIFIER_RULES:
             for match in pattern.finditer(folded):
                 if any(match.start() < end and start < match.end() for start, end in taken):
+                    continue
+                if _institutional(rule, match, folded):
                     continue
                 taken.append(match.span())
                 problems.append(
@@ -418,7 +435,74 @@ def check_page(page, case_file=None):
         invisible = _invisible_problem(location, text)
         if invisible:
             problems.append(invisible)
+    problems += _split_names(shown, keys)
     return list(dict.fromkeys(problems))
+
+
+def _institutional(rule, match, folded):
+    """An identifier of an institution, which a case study may print: a government mailbox
+    (jubao@jianhu.gov.cn) or a public account's WeChat id (公众号……微信号：qinglianjianhu)."""
+    if rule == "email":
+        return match.group().rstrip(".").endswith(".gov.cn")
+    if rule == "wechat":
+        return "公众号" in folded[max(0, match.start() - 16) : match.start()]
+    return False
+
+
+# Texts a reader does not read next to the one before (the address, the browser's title bar).
+NOT_SHOWN_IN_ORDER = frozenset(("网址别名", "SEO 标题", "搜索描述"))
+# Reasons of the strings that are a whole name (split across two texts, a name is still read).
+WHOLE_NAMES = ("案卷人员姓名", "已确认的姓名", "未审核的疑似姓名")
+_SPLIT_WINDOW = 12
+
+
+def _split_names(shown, keys):
+    """A name of the case file split between two texts read one after the other: a title that
+    ends in 李秀 above a summary that starts with 英, a paragraph ending …李 before one starting
+    秀英…."""
+    names = [(string, key, reason) for string, key, reason in keys if reason in WHOLE_NAMES]
+    titled = [item for item in shown if item[0] == "标题"]
+    summary = [item for item in shown if item[0] == "一句话简介"]
+    pairs = list(zip(shown, shown[1:], strict=False)) + list(zip(titled, summary, strict=False))
+    problems = []
+    for (before_location, before), (after_location, after) in pairs:
+        tail, head = before[-_SPLIT_WINDOW:], after[:_SPLIT_WINDOW]
+        joined = tail + head
+        for string, key, reason in names:
+            for match in key.finditer(joined):
+                if match.start() < len(tail) < match.end():
+                    problems.append(
+                        Problem(
+                            f"{before_location}与{after_location}之间",
+                            string,
+                            reason,
+                            found=match.group(),
+                        )
+                    )
+    return problems
+
+
+# A given name that is also an ordinary word (建国, 国庆, 红旗, 卫东) is not read as the person's
+# name where the word plainly is not one: the start of a place or school name (建国路, 国庆村,
+# 红旗小学), a time phrase (建国以来, 建国初期, 国庆节) or after 新中国 / 祖国. Elsewhere it is
+# refused: 建设 as a given name refuses 作风建设 too, and staff rephrase (a name left standing
+# alone, 建设推诿扯皮, would otherwise pass).
+GIVEN_NAME = "的名字"
+_ORDINARY_AFTER = re.compile(
+    r"(?:路(?![过上边口])|街(?!头)|大道|巷|镇|乡|村|社区|桥|广场|小区|中学|小学|大街|"
+    r"以来|初期|之初|前夕|周年|纪念|节)"
+)
+_ORDINARY_BEFORE = ("新中国", "中国", "祖国", "共和国", "全国")
+
+
+def _ordinary_word(skeletal, start, end):
+    if end - start < 2 or not all(_is_han(c) for c in skeletal[start:end]):
+        return False
+    return bool(_ORDINARY_AFTER.match(skeletal, end)) or skeletal[:start].endswith(_ORDINARY_BEFORE)
+
+
+def _is_han(ch):
+    return "\u3400" <= ch <= "\u9fff"
 
 
 def enforce(page, case_file=None):

@@ -79,7 +79,7 @@ IDENTIFIER_RULES = [
     ),
     (
         "certificate",
-        r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|编号)[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
+        r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号)[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
     ),
 ]
 # What each identifier rule finds, as staff call it (review screen, gate messages).

@@ -177,37 +177,52 @@ _RADICALS = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF))
 _UNDEFINED = frozenset(("Co", "Cn"))
 # Chinese numerals read digit by digit in phone and identity numbers (幺三八…, 壹叁捌…).
 CHINESE_DIGITS = {
-    **dict.fromkeys("〇○零", "0"),
+    # 洞 (0), 幺 (1), 两 (2), 拐 (7), 勾 (9): how numbers are read out on the radio and phone.
+    **dict.fromkeys("〇○零洞", "0"),
     **dict.fromkeys("一幺壹", "1"),
     **dict.fromkeys("二两贰", "2"),
     **dict.fromkeys("三叁叄参", "3"),  # 參 (叁) is 参 once simplified
     **dict.fromkeys("四肆", "4"),
     **dict.fromkeys("五伍", "5"),
     **dict.fromkeys("六陆", "6"),
-    **dict.fromkeys("七柒", "7"),
+    **dict.fromkeys("七柒拐", "7"),
     **dict.fromkeys("八捌", "8"),
-    **dict.fromkeys("九玖", "9"),
+    **dict.fromkeys("九玖勾", "9"),
 }
 # Separators people put inside a number (138-1234-5678, 330102 1980…, 138.1234.5678,
 # 138/5712/0631, (138)5712-0631, 138*5712*0631, 138~5712~0631, 138+5712+0631, 138:5712:0631,
-# 138#5712#0631, 138\5712\0631). A number grouped by thousands (13,857,120,631) and a date keep
-# theirs; commas and 、 separate the items of a list.
-SEPARATORS = " \t\n\r-._·/*()[]|~+:#\\\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
+# 138#5712#0631, 138\5712\0631, 138'5712'0631, 138=5712=0631, 138─5712─0631, 138〜5712〜0631).
+# A number grouped by thousands (13,857,120,631) and a date keep theirs; commas, 、 and ; separate
+# the items of a list. (The case file's own numbers are found with any marks between digits:
+# ``gate._key_pattern``.)
+SEPARATORS = (
+    " \t\n\r-._·/*()[]|~+:#\\'=\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u30fb"
+    "\u2500\u2501\u2550\u301c\u2053\u223c"
+)
 # A list of years (2018/2019/2020) is no number; commas and 、 separate items of a list.
 _YEAR_LIST = re.compile(r"(?:19|20)\d\d(?:\D{1,3}(?:19|20)\d\d)+")
 _SEP = re.escape(SEPARATORS)
 _NUMERALS = re.escape("".join(CHINESE_DIGITS))
 # At least seven digits or Chinese numerals in a row (separators allowed between them) are read
 # as a number; 三年, 第一 and 二〇二三年 stay words.
-_NUMERAL_RUN = re.compile(rf"[0-9{_NUMERALS}](?:[{_SEP}]{{0,3}}[0-9{_NUMERALS}]){{6,}}")
-_DIGIT_CHAIN = re.compile(rf"[0-9]+(?:[{_SEP}]{{1,3}}[0-9]+)+")
+_NUMERAL_RUN = re.compile(rf"[0-9{_NUMERALS}](?:[{_SEP}]{{0,5}}[0-9{_NUMERALS}]){{6,}}")
+_DIGIT_CHAIN = re.compile(rf"[0-9]+(?:[{_SEP}]{{1,5}}[0-9]+)+")
+# Letters typed for digits inside a long number (l38l2345678, 6222O2l2…): a run of digits and
+# o, i, l (folded) with at least seven digits and no other letter beside it.
+_LETTER_DIGITS = re.compile(r"(?<![a-z])(?=(?:[oil]*[0-9]){7})[0-9oil]*[0-9][0-9oil]*(?![a-z])")
+_LETTER_DIGIT = {"o": "0", "i": "1", "l": "1"}
 # A date or a period (2019.05.01, 2018.3-2021.12) keeps its separators: joined up it would
 # read as an account or phone number.
 _MONTH = r"(?:0?[1-9]|1[0-2])"
+# A time of day may follow (2023.05.01 14:30:00); a period's ends are joined by - ~ – — or ―.
+_TIME = r"(?:\s*(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d)?)?"
 _DATE_CHAIN = re.compile(
-    rf"(?:19|20)\d\d\s*(?P<a>[./-])\s*{_MONTH}(?:\s*(?P=a)\s*\d{{1,2}})?"
-    rf"(?:\s*[-~]\s*(?:19|20)\d\d\s*(?P<b>[./-])\s*{_MONTH}(?:\s*(?P=b)\s*\d{{1,2}})?)?"
+    rf"(?:19|20)\d\d\s*(?P<a>[./-])\s*{_MONTH}(?:\s*(?P=a)\s*\d{{1,2}}{_TIME})?"
+    rf"(?:\s*[-~\u2013\u2014\u2015]{{1,2}}\s*(?:19|20)\d\d\s*(?P<b>[./-])\s*{_MONTH}"
+    rf"(?:\s*(?P=b)\s*\d{{1,2}}{_TIME})?)?"
 )
+# An ISBN (978-7-5099-1234-5) is a book's number, not a person's.
+_ISBN = re.compile(r"97[89]-\d{1,5}-\d{1,7}-\d{1,7}-[0-9x]")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _HAN_CHAR = re.compile(rf"[{HAN}\u3007\U00020000-\U0003134f]")
 
@@ -217,6 +232,9 @@ _JP2T = opencc.OpenCC("jp2t")
 VARIANTS = {
     **dict.fromkeys("囯圀國", "国"),
     **dict.fromkeys("衞衛", "卫"),
+    # Characters of GB 2312 whose traditional form OpenCC simplifies to another one (鍾 → 钟):
+    # 锺汉良 in a case file is 钟汉良 and 鍾漢良 on a page.
+    **{"锺": "钟", "馀": "余"},
     # Old and uncommon variant forms (异体字) of characters common in names.
     **dict.fromkeys("眀朙", "明"),
     **dict.fromkeys("秌龝", "秋"),
@@ -248,6 +266,17 @@ VARIANTS = {
     "\u2ee4": "鬼",  # ⻤ CJK RADICAL GHOST
     "\u2ea0": "民",  # ⺠ CJK RADICAL CIVILIAN
     "\u2e9f": "母",  # ⺟ CJK RADICAL MOTHER
+}
+
+
+# Letters of other scripts drawn like Latin letters (Cyrillic а е о р с у х, Greek ο α ν ι κ ρ υ χ)
+# and katakana drawn like Han characters (カ 力, ロ 口, エ 工, ニ 二, ト 卜, タ 夕, ハ 八): typed to
+# split a name or a pinyin word from its match. Lower case (after casefold).
+CONFUSABLES = {
+    **dict(zip("аеорсухіјѕԁһӏԛԝ", "aeopcyxijsdhlqw", strict=True)),
+    **dict(zip("οανικρυχτεϲ", "oavikpuxtec", strict=True)),
+    **dict(zip("カロエニトタハ", "力口工二卜夕八", strict=True)),
+    "ㄧ": "一",  # bopomofo I
 }
 
 
@@ -284,8 +313,15 @@ def _fold_char(ch):
             continue
         if category == "Nd":
             c = str(unicodedata.decimal(c))
+        elif category in ("No", "Nl") and c != "\u3007":
+            # ❶ ➊ (dingbats) and 〡 〢 〣 (Suzhou numerals) have a value but no decomposition;
+            # 〇 stays the Chinese character it is (二〇二三年).
+            value = unicodedata.numeric(c, None)
+            if value is not None and value == int(value) and 0 <= value <= 9:
+                c = str(int(value))
         kept.append(c)
     folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
+    folded = "".join(CONFUSABLES.get(c, c) for c in folded)
     if not folded or folded.isascii():
         return folded
     folded = _T2S.convert(folded)
@@ -306,6 +342,10 @@ def fold_with_offsets(text):
     kept = [i for i, c in enumerate(chars) if not c.isspace() or not _beside_han(chars, i)]
     chars, spans = [chars[i] for i in kept], [spans[i] for i in kept]
     folded = "".join(chars)
+    for match in _LETTER_DIGITS.finditer(folded):
+        for i in range(match.start(), match.end()):
+            chars[i] = _LETTER_DIGIT.get(chars[i], chars[i])
+    folded = "".join(chars)
     for match in _NUMERAL_RUN.finditer(folded):
         for i in range(match.start(), match.end()):
             chars[i] = CHINESE_DIGITS.get(chars[i], chars[i])
@@ -315,7 +355,7 @@ def fold_with_offsets(text):
     # Separators inside a run of digits go (138-1234-5678 is 13812345678), except in dates.
     drop = set()
     for match in _DIGIT_CHAIN.finditer(folded):
-        if any(p.fullmatch(match.group()) for p in (_DATE_CHAIN, _THOUSANDS, _YEAR_LIST)):
+        if any(p.fullmatch(match.group()) for p in (_DATE_CHAIN, _THOUSANDS, _YEAR_LIST, _ISBN)):
             continue
         drop.update(i for i in range(match.start(), match.end()) if not chars[i].isdigit())
     if drop:
@@ -329,7 +369,7 @@ def fold_with_offsets(text):
 _POSITIONAL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _HOUSE_NUMBER = re.compile(
     rf"(?<=[路街巷弄道])(?:第?(?P<number>[0-9]+|[{_NUMERALS}十拾百佰千仟]+)(?P<unit>号|#|栋|幢|单元)"
-    rf"|no[.:]?\s*(?P<no>[0-9]+)(?:号|#)?)"
+    rf"|(?:no[.:]?|#)\s*(?P<no>[0-9]+)(?:号|#)?)"
 )
 
 
@@ -561,11 +601,11 @@ def pinyin_forms(name, surname="", limit=48):
         if not readings:
             return []
         choices.append((ch, *readings))
+    # Every reading of the whole name in pinyin first (尉迟长乐 is weichi… and yuchi…), then the
+    # given name first, then the mixes, so that ``limit`` cuts mixes, never a reading.
     forms = []
-    for combination in product(*choices):
-        form = "".join(combination)
-        if form != name:
-            forms.append(form)
+    for combination in product(*[_readings(ch) for ch in name]):
+        forms.append("".join(combination))
         if len(forms) >= limit:
             break
     if surname and name.startswith(surname) and len(name) > len(surname):
@@ -576,4 +616,10 @@ def pinyin_forms(name, surname="", limit=48):
             forms.append("".join(first) + "".join(last))
             if len(forms) >= limit + 8:
                 break
+    for combination in product(*choices):
+        if len(forms) >= limit + 16:
+            break
+        form = "".join(combination)
+        if form != name:
+            forms.append(form)
     return list(dict.fromkeys(forms))

@@ -312,9 +312,10 @@ def media_in_use(queryset, user=None):
         base_content_type=ContentType.objects.get_for_model(Page),
         object_id__in=pages.values("key"),
         to_content_type=ReferenceIndex._get_base_content_type(queryset.model),
-        to_object_id=Cast(models.OuterRef("pk"), output_field=models.CharField()),
-    )
-    return queryset.filter(models.Exists(used))
+    ).values_list("to_object_id", flat=True)
+    # A plain list of ids, not a subquery: the API's ``?search=`` hands this queryset to the
+    # search backend, which can filter on ``id`` but cannot compile an ``Exists``.
+    return queryset.filter(pk__in={int(pk) for pk in used if str(pk).isdigit()})
 
 
 # Search indexes keep, per page, what ``index_fields`` says; the reader search filters on it
