@@ -7,7 +7,7 @@ class CaseStudiesConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules use the models, which are ready only now.
-        from casestudies import publication, signals
+        from casestudies import home, publication, signals
         from jingjian.core import admin_access, content_types
 
         content_types.register(
@@ -17,8 +17,13 @@ class CaseStudiesConfig(AppConfig):
                 label="警示案例",
                 withheld=publication.withheld,
                 feed_related=("work_area",),
+                home_section=home.home_section,
+                home_order=20,
             )
         )
+        content_types.register_taxonomy("casestudies.ProblemType", order=10)
+        content_types.register_taxonomy("casestudies.UnitType", order=40)
+        content_types.register_taxonomy("casestudies.GovernancePriority", order=50)
         signals.connect()
         publication.connect()
         admin_access.register_hidden_pages(publication.hidden_drafts)

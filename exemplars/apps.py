@@ -6,6 +6,7 @@ class ExemplarsConfig(AppConfig):
     verbose_name = "先进典型"
 
     def ready(self):
+        from exemplars import home
         from jingjian.core import content_types
 
         content_types.register(
@@ -14,5 +15,8 @@ class ExemplarsConfig(AppConfig):
                 name="exemplar",
                 label="先进典型",
                 feed_related=("category",),
+                home_section=home.home_section,
+                home_order=10,
             )
         )
+        content_types.register_taxonomy("exemplars.ExemplarCategory", order=30)

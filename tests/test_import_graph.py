@@ -22,10 +22,7 @@ STILL_IMPORTING_FEATURE_APPS = {
     "core/importing.py",
     "core/search.py",
     "core/search_elasticsearch.py",
-    "core/wagtail_hooks.py",
-    "core/statistics.py",
     "core/management/commands/load_demo_content.py",
-    "home/models.py",
     "syndication/renderers.py",
 }
 

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
-        from jingjian.core import admin_access, review, signals
+        from jingjian.core import admin_access, content_types, review, signals
 
         # Before Wagtail's admin asks for a page policy (it would make a fallback one).
         register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))
@@ -20,3 +20,4 @@ class CoreConfig(AppConfig):
             register_permission_policy(model, policy, exact_class=True)
         signals.connect()
         review.connect()
+        content_types.register_taxonomy("core.WorkArea", order=20)

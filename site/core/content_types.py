@@ -1,10 +1,12 @@
 """Content types: what each page type gives the site-wide parts, declared by the app that owns it.
 
-The site-wide code (index signals, ``update_index``, the channel feeds, delivery) iterates this
-registry and imports no feature app. An app registers its page types in ``AppConfig.ready()``::
+The site-wide code (index signals, ``update_index``, the channel feeds, delivery, the home page,
+the taxonomy menu) iterates this registry and imports no feature app. An app registers its page
+types and its staff-edited taxonomies in ``AppConfig.ready()``::
 
     content_types.register(ContentType("casestudies.CaseStudyPage", "case", "警示案例",
                                        withheld=publication.withheld))
+    content_types.register_taxonomy("casestudies.ProblemType", order=10)
 """
 
 from collections.abc import Callable
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+
+from jingjian.core import visibility
 
 
 @dataclass(frozen=True)
@@ -26,12 +30,38 @@ class ContentType:
     withheld: Callable | None = None
     # Relations every feed entry reads (its category), loaded with the page.
     feed_related: tuple = field(default_factory=tuple)
+    # ``home_section(pages, home_page)``: this type's part of the home page (a ``HomeSection``),
+    # given the live pages of the type under the home page that the reader may see.
+    home_section: Callable | None = None
+    home_order: int = 0  # where the section stands on the home page (smaller first)
 
     def page_model(self):
         return apps.get_model(self.model)
 
 
+@dataclass(frozen=True)
+class HeadlineCount:
+    """One figure in the home page's overview (“警示案例 12 起”)."""
+
+    key: str  # the name in the template's ``counts`` dict, e.g. "cases"
+    label: str
+    value: int
+    unit: str
+    position: int = 0  # where it stands in the overview (smaller first)
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A content type's part of the home page: a template included with ``context`` (its keys
+    are also put in the page's context), and the figures it adds to the overview."""
+
+    template: str
+    context: dict
+    counts: tuple = ()
+
+
 _registered: dict[str, ContentType] = {}
+_taxonomies: dict[str, int] = {}
 
 
 def register(content_type):
@@ -75,3 +105,28 @@ def withheld_reason(page, trust_revision=False):
     if content_type is None or content_type.withheld is None:
         return ""
     return content_type.withheld(page, trust_revision=trust_revision) or ""
+
+
+def register_taxonomy(model, order=0):
+    """Add a staff-edited taxonomy (``"app_label.ModelName"``) to the admin's 分类词表 menu."""
+    _taxonomies[model] = order
+
+
+def taxonomy_models():
+    """The registered taxonomy models, in menu order."""
+    ordered = sorted(_taxonomies.items(), key=lambda item: (item[1], item[0]))
+    return tuple(apps.get_model(model) for model, _order in ordered)
+
+
+def home_sections(home_page, user):
+    """Each content type's home-page section for ``user``, in ``home_order``; the pages come from
+    the visibility module, so a section never shows what the reader may not see."""
+    sections = []
+    for content_type in sorted(registered(), key=lambda t: t.home_order):
+        if content_type.home_section is None:
+            continue
+        pages = visibility.visible_pages(
+            content_type.page_model().objects.live().descendant_of(home_page), user
+        )
+        sections.append(content_type.home_section(pages, home_page))
+    return sections

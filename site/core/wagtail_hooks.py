@@ -1,4 +1,4 @@
-"""Admin registration: the staff-editable taxonomies as one snippet group, the history entries
+"""Admin registration: the taxonomies the apps registered (content_types) as one snippet group, the history entries
 of pages written by the import and demo commands and of direct publishes; page and document
 serving and the admin's page listings guarded by the visibility rules."""
 
@@ -7,11 +7,8 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from casestudies.models import GovernancePriority, ProblemType, UnitType
-from exemplars.models import ExemplarCategory
-from jingjian.core import admin_access, admin_home, media, serving
+from jingjian.core import admin_access, admin_home, content_types, media, serving
 from jingjian.core.importing import DEMO_ACTION, IMPORT_ACTION
-from jingjian.core.models import WorkArea
 
 # Registered first of all ``on_serve_page`` hooks (this app comes first), so it is the outermost.
 hooks.register("on_serve_page", serving.guard)
@@ -43,40 +40,20 @@ class TaxonomyViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class ProblemTypeViewSet(TaxonomyViewSet):
-    model = ProblemType
-
-
-class WorkAreaViewSet(TaxonomyViewSet):
-    model = WorkArea
-
-
-class ExemplarCategoryViewSet(TaxonomyViewSet):
-    model = ExemplarCategory
-
-
-class UnitTypeViewSet(TaxonomyViewSet):
-    model = UnitType
-
-
-class GovernancePriorityViewSet(TaxonomyViewSet):
-    model = GovernancePriority
-
-
-class TaxonomyGroup(SnippetViewSetGroup):
-    menu_label = "分类词表"
-    menu_icon = "tag"
-    menu_order = 300
-    items = (
-        ProblemTypeViewSet,
-        WorkAreaViewSet,
-        ExemplarCategoryViewSet,
-        UnitTypeViewSet,
-        GovernancePriorityViewSet,
+def taxonomy_group():
+    """分类词表: one menu with a viewset per taxonomy the apps registered, in their order."""
+    items = tuple(
+        type(f"{model.__name__}ViewSet", (TaxonomyViewSet,), {"model": model})
+        for model in content_types.taxonomy_models()
+    )
+    return type(
+        "TaxonomyGroup",
+        (SnippetViewSetGroup,),
+        {"menu_label": "分类词表", "menu_icon": "tag", "menu_order": 300, "items": items},
     )
 
 
-register_snippet(TaxonomyGroup)
+register_snippet(taxonomy_group())
 
 
 class CommandWriteFormatter(LogFormatter):

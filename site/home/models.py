@@ -1,10 +1,10 @@
-"""The home page: featured exemplars, latest cases and headline counts."""
+"""The home page: the introduction, the search box, and each content type's section and figures."""
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from jingjian.core import statistics, visibility
+from jingjian.core import content_types
 from jingjian.core.admin_access import AccessControlledPage
 
 
@@ -22,26 +22,19 @@ class HomePage(AccessControlledPage, Page):
         verbose_name = "首页"
 
     def get_context(self, request, *args, **kwargs):
-        from casestudies.models import CaseIndexPage, CaseStudyPage
-        from exemplars.models import ExemplarIndexPage, ExemplarPage
-
+        """Each content type's section (``content_types.home_sections``: the pages come from the
+        visibility module) and the headline figures they give, in their order."""
         context = super().get_context(request, *args, **kwargs)
-        user = request.user
-        exemplars = visibility.visible_pages(
-            ExemplarPage.objects.live().descendant_of(self), user
-        ).select_related("category", "portrait")
-        featured = list(exemplars.filter(featured=True).order_by("-date")[:4])
-        if len(featured) < 4:
-            seen = [p.pk for p in featured]
-            featured += list(exemplars.exclude(pk__in=seen).order_by("-date")[: 4 - len(featured)])
-        cases = visibility.visible_pages(CaseStudyPage.objects.live().descendant_of(self), user)
+        sections = content_types.home_sections(self, request.user)
+        count_items = sorted(
+            (count for section in sections for count in section.counts),
+            key=lambda count: count.position,
+        )
+        for section in sections:
+            context.update(section.context)
         context.update(
-            featured_exemplars=featured,
-            latest_cases=list(
-                cases.select_related("work_area").order_by("-date_handled", "-pk")[:6]
-            ),
-            counts=statistics.headline_counts(cases, exemplars),
-            exemplar_index=ExemplarIndexPage.objects.live().descendant_of(self).first(),
-            case_index=CaseIndexPage.objects.live().descendant_of(self).first(),
+            home_sections=sections,
+            count_items=count_items,
+            counts={count.key: count.value for count in count_items},
         )
         return context

@@ -90,3 +90,53 @@ def test_a_case_whose_file_names_a_person_in_its_text_is_withheld_by_its_type():
     assert case not in feeds.feed_items()
     with pytest.raises(delivery.NotEligible):
         delivery.check_eligible(case)
+
+
+def test_the_taxonomy_menu_lists_what_each_app_registered_in_order(admin_client):
+    # The sidebar is drawn from JSON in the page, which escapes non-ASCII text.
+    menu = admin_client.get("/admin/").content.decode()
+    assert "\\u5206\\u7c7b\\u8bcd\\u8868" in menu  # 分类词表
+    names = ["问题类型", "重点工作", "典型类别", "单位类型", "治理重点"]
+    verbose = [model._meta.verbose_name for model in content_types.taxonomy_models()]
+    assert [str(v) for v in verbose] == names
+    for model in content_types.taxonomy_models():
+        listing = admin_client.get(
+            f"/admin/snippets/{model._meta.app_label}/{model._meta.model_name}/"
+        )
+        assert listing.status_code == 200
+
+
+def test_a_registered_type_adds_its_section_and_figures_to_the_home_page(client):
+    """A third type gives the home page a section and a figure without a change to home/."""
+    index = ExemplarIndexPage.objects.get()
+
+    def home_section(pages, home_page):
+        return content_types.HomeSection(
+            template="exemplars/includes/home_section.html",
+            context={"featured_exemplars": [], "exemplar_index": None},
+            counts=(content_types.HeadlineCount("indexes", "索引页", pages.count(), "个", 1),),
+        )
+
+    content_type = ContentType(
+        model="exemplars.ExemplarIndexPage",
+        name="index",
+        label="索引",
+        home_section=home_section,
+        home_order=99,
+    )
+    content_types.register(content_type)
+    try:
+        response = client.get("/")
+    finally:
+        content_types.unregister(content_type.model)
+    assert response.status_code == 200
+    assert response.context["counts"]["indexes"] == int(index.live)
+    figures = [count.key for count in response.context["count_items"]]
+    assert figures[0] == "indexes" and figures[1:] == [
+        "cases",
+        "persons",
+        "party_sanctions",
+        "bulletined_cases",
+        "exemplars",
+    ]
+    assert "<dt>索引页</dt>" in response.content.decode()

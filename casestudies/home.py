@@ -1,0 +1,37 @@
+"""The case studies' part of the home page: the latest cases and the headline figures, counted
+from the cases the reader may see (never from hidden ones)."""
+
+from django.db.models import Count, Q
+
+from casestudies.models import CaseIndexPage, Handling
+from jingjian.core.content_types import HeadlineCount, HomeSection
+
+
+def home_section(pages, home_page):
+    """``pages``: the live case studies under the home page, narrowed by the visibility module."""
+    handlings = Handling.objects.filter(page__in=pages.values("pk"))
+    totals = handlings.aggregate(
+        persons=Count("pk"),
+        party_sanctions=Count("pk", filter=~Q(party_sanction="")),
+    )
+    return HomeSection(
+        template="casestudies/includes/home_section.html",
+        context={
+            "latest_cases": list(
+                pages.select_related("work_area").order_by("-date_handled", "-pk")[:6]
+            ),
+            "case_index": CaseIndexPage.objects.live().descendant_of(home_page).first(),
+        },
+        counts=(
+            HeadlineCount("cases", "警示案例", pages.count(), "起", position=10),
+            HeadlineCount("persons", "问责人数", totals["persons"], "人", position=20),
+            HeadlineCount("party_sanctions", "党纪处分", totals["party_sanctions"], "人", 30),
+            HeadlineCount(
+                "bulletined_cases",
+                "公开通报",
+                pages.filter(named_in_bulletin=True).count(),
+                "起",
+                position=40,
+            ),
+        ),
+    )
