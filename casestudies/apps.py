@@ -7,7 +7,7 @@ class CaseStudiesConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules use the models, which are ready only now.
-        from casestudies import home, publication, signals
+        from casestudies import channels, home, publication, signals
         from jingjian.core import admin_access, content_types
 
         content_types.register(
@@ -19,6 +19,7 @@ class CaseStudiesConfig(AppConfig):
                 feed_related=("work_area",),
                 home_section=home.home_section,
                 home_order=20,
+                channel_reading=channels.channel_reading,
             )
         )
         content_types.register_taxonomy("casestudies.ProblemType", order=10)

@@ -6,7 +6,7 @@ class ExemplarsConfig(AppConfig):
     verbose_name = "先进典型"
 
     def ready(self):
-        from exemplars import home
+        from exemplars import channels, home
         from jingjian.core import content_types
 
         content_types.register(
@@ -17,6 +17,7 @@ class ExemplarsConfig(AppConfig):
                 feed_related=("category",),
                 home_section=home.home_section,
                 home_order=10,
+                channel_reading=channels.channel_reading,
             )
         )
         content_types.register_taxonomy("exemplars.ExemplarCategory", order=30)

@@ -23,7 +23,6 @@ STILL_IMPORTING_FEATURE_APPS = {
     "core/search.py",
     "core/search_elasticsearch.py",
     "core/management/commands/load_demo_content.py",
-    "syndication/renderers.py",
 }
 
 

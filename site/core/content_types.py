@@ -34,6 +34,9 @@ class ContentType:
     # given the live pages of the type under the home page that the reader may see.
     home_section: Callable | None = None
     home_order: int = 0  # where the section stands on the home page (smaller first)
+    # ``channel_reading(page, subheadline, media_roots)``: what the channels get of a page, as a
+    # ``jingjian.syndication.renderers.Reading`` (body blocks, sections, portrait).
+    channel_reading: Callable | None = None
 
     def page_model(self):
         return apps.get_model(self.model)

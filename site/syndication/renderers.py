@@ -6,11 +6,11 @@ what keeps this rendition from being sent and what the editor should do. A rendi
 problems is not sent; other channels are unaffected.
 
 The content of a page is read once into a neutral form (``_read``: title, summary, body blocks,
-extra sections, images) and each renderer lays it out for its outlet. Exemplar and case-study
-pages are fully supported; any other page degrades to its title and search description.
+extra sections, images) and each renderer lays it out for its outlet. What goes into that form is
+each content type's ``channel_reading`` (``casestudies/channels.py``, ``exemplars/channels.py``);
+any other page degrades to its title and search description.
 """
 
-import copy
 import functools
 import hashlib
 import hmac
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from jingjian.core import visibility
+from jingjian.core import content_types, visibility
 from jingjian.core.public_address import public_base_url, public_url
 from jingjian.core.text import BLOCK_ELEMENTS, HEADINGS
 from jingjian.syndication.models import ChannelKind
@@ -113,7 +113,7 @@ class JsonPayload:
 
 
 @dataclass
-class _Block:
+class Block:
     kind: str  # paragraph, heading, quote, item, image, video
     text: str = ""  # plain text
     html: str = ""  # inline HTML (strong, em, br only), escaped
@@ -124,12 +124,26 @@ class _Block:
 
 
 @dataclass
-class _Section:
+class Section:
     """A titled part after the body (颁奖词, 所获荣誉, 处理情况, 以案说法)."""
 
     heading: str
     blocks: list
     spoken: bool  # read aloud and posted on Weibo (honours and handlings are not)
+
+
+@dataclass
+class Reading:
+    """What a content type gives the channels for one page (its ``channel_reading``): the
+    renderers lay it out for each outlet."""
+
+    summary: str
+    kicker: str  # the line above the headline, e.g. “警示案例·基层治理”
+    subheadline: str
+    blocks: list  # the body, as ``Block``s (``stream_blocks``, ``text_blocks``)
+    sections: list = field(default_factory=list)  # ``Section``s after the body
+    portrait: object = None  # a photo shown above the body (already checked public)
+    has_portrait_field: bool = False  # the type has a portrait, so a missing one is reported
 
 
 @dataclass
@@ -173,7 +187,7 @@ class _RichTextReader(HTMLParser):
         if text:
             html = "".join(self._html).strip()
             html += "".join(f"</{tag}>" for tag in reversed(self._open))
-            block = _Block(self._kind or "paragraph", text=text, html=html)
+            block = Block(self._kind or "paragraph", text=text, html=html)
             if block.kind == "item" and self.lists:
                 self.lists[-1][1] += 1
                 block.ordered, block.number = self.lists[-1][0], self.lists[-1][1]
@@ -226,15 +240,13 @@ def _rich_text_blocks(value):
     return reader.blocks
 
 
-def _text_blocks(text):
+def text_blocks(text):
     """Plain text (a TextField) as paragraphs, one per non-empty line."""
     lines = [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n")]
-    return [
-        _Block("paragraph", text=line, html=escape(line, quote=False)) for line in lines if line
-    ]
+    return [Block("paragraph", text=line, html=escape(line, quote=False)) for line in lines if line]
 
 
-def _stream_blocks(stream, media_roots=None):
+def stream_blocks(stream, media_roots=None):
     """The blocks of a StreamField. Channels are public outlets: an image from a restricted
     collection is left out (``visibility.is_public_media``), as its file is to anonymous readers."""
     blocks = []
@@ -245,12 +257,12 @@ def _stream_blocks(stream, media_roots=None):
         elif kind == "heading":
             text = str(value or "").strip()
             if text:
-                blocks.append(_Block("heading", text=text, html=escape(text, quote=False)))
+                blocks.append(Block("heading", text=text, html=escape(text, quote=False)))
         elif kind == "quote":
             text = (value.get("text") or "").strip()
             if text:
                 blocks.append(
-                    _Block(
+                    Block(
                         "quote",
                         text=text,
                         html=escape(text, quote=False).replace("\n", "<br/>"),
@@ -260,9 +272,9 @@ def _stream_blocks(stream, media_roots=None):
         elif (
             kind == "image" and value is not None and visibility.is_public_media(value, media_roots)
         ):
-            blocks.append(_Block("image", text=image_caption(value), image=value))
+            blocks.append(Block("image", text=image_caption(value), image=value))
         elif kind == "video" and value is not None:
-            blocks.append(_Block("video", text=getattr(value, "url", "") or ""))
+            blocks.append(Block("video", text=getattr(value, "url", "") or ""))
     return blocks
 
 
@@ -284,63 +296,22 @@ def _split_title(title):
 
 
 def _read(page):
-    """The content of ``page`` in a neutral form every renderer lays out."""
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage, join_unit_and_post
-
+    """The content of ``page`` in a neutral form every renderer lays out: what its content type
+    gives (``channel_reading``), or its title and search description for any other page."""
     if type(page).__name__ == "Page" and getattr(page, "pk", None):
         page = page.specific
     title = (page.title or "").strip()
     headline, subheadline = _split_title(title)
-    sections, images, portrait = [], [], None
     media_roots = visibility.collection_roots()
-    if isinstance(page, ExemplarPage):
-        summary = page.summary or ""
-        category = page.category.name if page.category_id else ""
-        kicker = f"{category}·先进典型" if category else "先进典型"
-        if not subheadline and page.name:
-            subheadline = f"——记{join_unit_and_post(page.unit or '', page.post or '')}{page.name}"
-        elif subheadline:
-            subheadline = f"——{subheadline}"
-        blocks = _stream_blocks(page.deeds, media_roots)
-        if page.citation:
-            sections.append(_Section("颁奖词", _text_blocks(page.citation), spoken=True))
-        honours = [
-            f"{h.year}年，{'被' + h.awarding_body + '授予' if h.awarding_body else '获'}"
-            f"“{h.title}”称号。"
-            for h in page.honours.all()
-        ]
-        if honours:
-            items = [_Block("item", text=t, html=escape(t, quote=False)) for t in honours]
-            sections.append(_Section("所获荣誉", items, spoken=False))
-        if page.portrait_id and visibility.is_public_media(page.portrait, media_roots):
-            portrait = copy.copy(page.portrait)  # the caption is this page's, not the image's
-            portrait.contextual_alt_text = page.name or portrait.default_alt_text
-            portrait.decorative = False
-            images.append(portrait)
-    elif isinstance(page, CaseStudyPage):
-        summary = page.summary or ""
-        area = page.work_area.name if page.work_area_id else ""
-        kicker = f"警示案例·{area}" if area else "警示案例"
-        if subheadline:
-            subheadline = f"——{subheadline}"
-        blocks = _stream_blocks(page.facts, media_roots)
-        handlings = []
-        for handling in page.handlings.all():
-            who = (
-                f"{handling.pseudonym}（{handling.post}）" if handling.post else handling.pseudonym
-            )
-            outcome = handling.outcome()
-            if outcome:
-                handlings.append(f"{who}：{outcome}。")
-        if handlings:
-            items = [_Block("item", text=t, html=escape(t, quote=False)) for t in handlings]
-            sections.append(_Section("处理情况", items, spoken=False))
-        if page.lessons:
-            sections.append(_Section("以案说法", _text_blocks(page.lessons), spoken=True))
+    content_type = content_types.of(page)
+    if content_type is not None and content_type.channel_reading is not None:
+        reading = content_type.channel_reading(page, subheadline, media_roots)
     else:
         summary = getattr(page, "search_description", "") or ""
-        kicker, blocks = "", []
+        reading = Reading(summary=summary, kicker="", subheadline=subheadline, blocks=[])
+    blocks, sections, portrait = reading.blocks, reading.sections, reading.portrait
+    summary, kicker, subheadline = reading.summary, reading.kicker, reading.subheadline
+    images = [portrait] if portrait is not None else []
     for block in blocks:
         if block.kind == "image" and not any(_same_image(block.image, i) for i in images):
             images.append(block.image)
@@ -355,7 +326,7 @@ def _read(page):
         images=images,
         cover=images[0] if images else None,
         portrait=portrait,
-        has_portrait_field=isinstance(page, ExemplarPage),
+        has_portrait_field=reading.has_portrait_field,
     )
 
 

@@ -9,7 +9,8 @@ from casestudies.models import CaseFile, CaseFilePerson, CaseStudyPage
 from exemplars.models import ExemplarIndexPage, ExemplarPage
 from jingjian.core import content_types
 from jingjian.core.content_types import ContentType
-from jingjian.syndication import delivery, feeds
+from jingjian.syndication import delivery, feeds, renderers
+from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,35 @@ def test_a_registered_type_adds_its_section_and_figures_to_the_home_page(client)
         "exemplars",
     ]
     assert "<dt>索引页</dt>" in response.content.decode()
+
+
+def test_a_registered_type_gives_the_channels_what_they_render():
+    """A third type's ``channel_reading`` is what the broadcast script and the Weibo post say."""
+    index = ExemplarIndexPage.objects.get()
+
+    def channel_reading(page, subheadline, media_roots):
+        return renderers.Reading(
+            summary="本栏目收录全区先进典型。",
+            kicker="专栏",
+            subheadline=subheadline,
+            blocks=renderers.text_blocks("第一段：见贤思齐。\n第二段：学有榜样。"),
+            sections=[renderers.Section("编者按", renderers.text_blocks("向榜样学习。"), True)],
+        )
+
+    content_type = ContentType(
+        model="exemplars.ExemplarIndexPage",
+        name="index",
+        label="索引",
+        channel_reading=channel_reading,
+    )
+    content_types.register(content_type)
+    try:
+        script = renderers.render_broadcast(index, Channel(name="区电视台", kind=ChannelKind.TV))
+        post = renderers.render_weibo(index, Channel(name="区政务微博", kind=ChannelKind.WEIBO))
+    finally:
+        content_types.unregister(content_type.model)
+    assert "第一段：见贤思齐。" in script.text and "向榜样学习。" in script.text
+    assert "本栏目收录全区先进典型。" in post.text
+    # Without the registration the page degrades to its title and search description.
+    bare = renderers.render_broadcast(index, Channel(name="区电视台", kind=ChannelKind.TV))
+    assert "见贤思齐" not in bare.text
