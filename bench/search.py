@@ -73,8 +73,8 @@ def latency(samples):
 
 def sentences():
     """Sentences from the demo content, the raw material of synthetic pages."""
-    from jingjian.core.importing import read_rows
-    from jingjian.core.management.commands.load_demo_content import DEMO_DIR, DEMO_FILES
+    from demo.management.commands.load_demo_content import DEMO_DIR, DEMO_FILES
+    from jingjian.importing.rows import read_rows
 
     found = []
     for name in DEMO_FILES:

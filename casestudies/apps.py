@@ -7,7 +7,8 @@ class CaseStudiesConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules use the models, which are ready only now.
-        from casestudies import channels, home, publication, signals
+        from casestudies import channels, home, importing, publication, signals
+        from casestudies.gate import AnonymizationGateError
         from jingjian.core import admin_access, content_types
 
         content_types.register(
@@ -20,6 +21,9 @@ class CaseStudiesConfig(AppConfig):
                 home_section=home.home_section,
                 home_order=20,
                 channel_reading=channels.channel_reading,
+                importer=importing.import_values,
+                index_model="casestudies.CaseIndexPage",
+                import_refusals=(AnonymizationGateError,),
             )
         )
         content_types.register_taxonomy("casestudies.ProblemType", order=10)

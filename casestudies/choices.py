@@ -58,12 +58,3 @@ class Accountability(models.TextChoices):
     ORDERED_RESIGNATION = "ordered_resignation", "责令辞职"
     REMOVAL = "removal", "免职"
     DEMOTION = "demotion", "降职"
-
-
-def value_for_label(choices, label):
-    """The stored value for a Chinese label (or a value), or ``None`` when unknown."""
-    label = (label or "").strip()
-    for value, text in choices.choices:
-        if label in (str(value), text):
-            return value
-    return None

@@ -6,7 +6,7 @@ class ExemplarsConfig(AppConfig):
     verbose_name = "先进典型"
 
     def ready(self):
-        from exemplars import channels, home
+        from exemplars import channels, home, importing
         from jingjian.core import content_types
 
         content_types.register(
@@ -18,6 +18,8 @@ class ExemplarsConfig(AppConfig):
                 home_section=home.home_section,
                 home_order=10,
                 channel_reading=channels.channel_reading,
+                importer=importing.import_values,
+                index_model="exemplars.ExemplarIndexPage",
             )
         )
         content_types.register_taxonomy("exemplars.ExemplarCategory", order=30)

@@ -37,6 +37,12 @@ class ContentType:
     # ``channel_reading(page, subheadline, media_roots)``: what the channels get of a page, as a
     # ``jingjian.syndication.renderers.Reading`` (body blocks, sections, portrait).
     channel_reading: Callable | None = None
+    # ``importer(row)``: the type's values in one row of an import file, as a
+    # ``jingjian.importing.writer.RowValues``; the pages go under the first ``index_model`` page.
+    importer: Callable | None = None
+    index_model: str = ""
+    # Exceptions publishing may raise whose message (Chinese) is the reason a row is refused.
+    import_refusals: tuple = ()
 
     def page_model(self):
         return apps.get_model(self.model)

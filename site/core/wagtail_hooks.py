@@ -1,14 +1,12 @@
-"""Admin registration: the taxonomies the apps registered (content_types) as one snippet group, the history entries
-of pages written by the import and demo commands and of direct publishes; page and document
-serving and the admin's page listings guarded by the visibility rules."""
+"""Admin registration: the taxonomies the apps registered (``content_types``) as one snippet
+group and the history entry of direct publishes; page and document serving and the admin's page
+listings guarded by the visibility rules."""
 
 from wagtail import hooks
-from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from jingjian.core import admin_access, admin_home, content_types, media, serving
-from jingjian.core.importing import DEMO_ACTION, IMPORT_ACTION
 
 # Registered first of all ``on_serve_page`` hooks (this app comes first), so it is the outermost.
 hooks.register("on_serve_page", serving.guard)
@@ -54,29 +52,3 @@ def taxonomy_group():
 
 
 register_snippet(taxonomy_group())
-
-
-class CommandWriteFormatter(LogFormatter):
-    """“由导入命令 import_content 写入（文件 a.jsonl 第 3 行）”: which command, file and line."""
-
-    kind = ""
-
-    def format_message(self, log_entry):
-        data = log_entry.data or {}
-        where = ""
-        if data.get("file") and data.get("line"):
-            where = f"（文件 {data['file']} 第 {data['line']} 行）"
-        return f"由{self.kind}命令 {data.get('command', '')} 写入{where}"
-
-
-@hooks.register("register_log_actions")
-def command_log_actions(actions):
-    @actions.register_action(IMPORT_ACTION)
-    class ImportFormatter(CommandWriteFormatter):
-        label = "导入"
-        kind = "导入"
-
-    @actions.register_action(DEMO_ACTION)
-    class DemoFormatter(CommandWriteFormatter):
-        label = "演示内容"
-        kind = "演示内容"

@@ -43,10 +43,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "jingjian.core",
+    "jingjian.importing",
     "jingjian.home",
     "jingjian.syndication",
     "exemplars",
     "casestudies",
+    "demo",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

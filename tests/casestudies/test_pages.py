@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from casestudies.choices import AdministrativeSanction, PartySanction, value_for_label
+from casestudies.choices import AdministrativeSanction, PartySanction
+from jingjian.importing.rows import value_for_label
 from tests.factories import CaseStudyPageFactory, HandlingFactory
 
 pytestmark = pytest.mark.django_db

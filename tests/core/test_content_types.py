@@ -1,14 +1,19 @@
 """The content-type registry: site-wide parts (feeds, delivery, index signals) ask it, not the
 feature apps, which register their page types at ``ready()``."""
 
+import io
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from wagtail.models import Page
 
 from casestudies.models import CaseFile, CaseFilePerson, CaseStudyPage
 from exemplars.models import ExemplarIndexPage, ExemplarPage
 from jingjian.core import content_types
 from jingjian.core.content_types import ContentType
+from jingjian.importing import rows as parse
+from jingjian.importing.writer import RowValues
 from jingjian.syndication import delivery, feeds, renderers
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
@@ -173,3 +178,38 @@ def test_a_registered_type_gives_the_channels_what_they_render():
     # Without the registration the page degrades to its title and search description.
     bare = renderers.render_broadcast(index, Channel(name="区电视台", kind=ChannelKind.TV))
     assert "见贤思齐" not in bare.text
+
+
+def test_a_registered_type_is_imported_by_the_import_command(tmp_path):
+    """A third type says how a row becomes its page; ``import_content`` needs no change."""
+
+    def importer(row):
+        return RowValues(fields={"seo_title": parse.text(row, "seo_title", max_length=70)})
+
+    content_type = ContentType(
+        model="exemplars.ExemplarIndexPage",
+        name="column",
+        label="专栏",
+        importer=importer,
+        index_model="home.HomePage",
+    )
+    rows = tmp_path / "columns.jsonl"
+    rows.write_text(
+        '{"type": "column", "source_id": "zl-1", "title": "清廉鉴湖专栏", "summary": "专栏",'
+        ' "seo_title": "清廉鉴湖", "live": false}\n'
+        '{"type": "专栏", "source_id": "zl-2", "title": "错", "summary": "错"}\n',
+        encoding="utf-8",
+    )
+    content_types.register(content_type)
+    try:
+        errors = io.StringIO()
+        with pytest.raises(SystemExit):
+            call_command("import_content", str(rows), "--no-progress", stderr=errors)
+    finally:
+        content_types.unregister(content_type.model)
+    page = ExemplarIndexPage.objects.get(title="清廉鉴湖专栏")
+    assert page.seo_title == "清廉鉴湖" and not page.live
+    assert page.get_parent().specific_class.__name__ == "HomePage"
+    # The type column's message names every registered type, the new one too.
+    assert "第 2 行(source_id=zl-2)导入失败:“type”必须是" in errors.getvalue()
+    assert "column(专栏)" in errors.getvalue() and "case(警示案例)" in errors.getvalue()

@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from jingjian.core.importing import ImportFileError, Origin, import_rows, read_rows
+from jingjian.importing.rows import ImportFileError, read_rows
+from jingjian.importing.writer import Origin, import_rows
 
 
 class Command(BaseCommand):

@@ -14,19 +14,13 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
+from demo import images
 from jingjian.core import groups, review, visibility
-from jingjian.core.demo import images
-from jingjian.core.importing import (
-    DEMO_ACTION,
-    ImportFileError,
-    ImportResult,
-    Origin,
-    import_rows,
-    read_rows,
-)
 from jingjian.core.models import ImportedPage
+from jingjian.importing.rows import ImportFileError, read_rows
+from jingjian.importing.writer import DEMO_ACTION, ImportResult, Origin, import_rows
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "content"
 DEMO_FILES = ["exemplars.jsonl", "cases-a.jsonl", "cases-b.jsonl"]
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "jingjian-admin"
 DEMO_PASSWORD = "jingjian-demo"

@@ -10,8 +10,9 @@ from wagtail.models import Page, PageLogEntry, Revision
 from casestudies.models import CaseStudyPage
 from exemplars.models import ExemplarPage
 from jingjian.core import visibility
-from jingjian.core.importing import import_rows, read_rows
 from jingjian.core.models import ImportedPage
+from jingjian.importing.rows import read_rows
+from jingjian.importing.writer import import_rows
 
 pytestmark = pytest.mark.django_db
 
