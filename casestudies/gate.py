@@ -25,6 +25,7 @@ the page and where, never a reason taken from the case file.
 import re
 from dataclasses import dataclass
 from html import unescape
+from urllib.parse import unquote
 
 from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS, IDENTIFIER_RULES
@@ -52,10 +53,10 @@ CASE_FILE_IDENTIFIER_RULES = [
     (rule, re.compile(pattern, re.IGNORECASE)) for rule, pattern in IDENTIFIER_RULES
 ]
 
-EMBED_IMAGE = re.compile(r'<embed[^>]*embedtype="image"[^>]*\bid="(\d+)"')
-DOCUMENT_LINK = re.compile(r'<a[^>]*linktype="document"[^>]*\bid="(\d+)"')
-EMBED_ALT = re.compile(r'<embed[^>]*\balt="([^"]*)"')
-LINK_HREF = re.compile(r'<a[^>]*\bhref="([^"]*)"')
+# Rich text's links and embeds (Wagtail's stored form), read attribute by attribute whatever
+# their order.
+TAG = re.compile(r"<(a|embed)\b([^>]*)>", re.IGNORECASE)
+ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
 
 # The dots written inside transliterated names (间隔号 and the look-alikes input methods type).
 NAME_DOTS = re.compile(r"[·・•.‧∙⋅･\u00b7\u2027\u30fb]")
@@ -186,8 +187,9 @@ def _ids(value, key):
 def _stream_texts(label, stream):
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
+    from wagtail.models import Page
 
-    image_ids, document_ids = {}, {}
+    image_ids, document_ids, page_ids = {}, {}, {}
     counts = {}
     for block in stream.raw_data if stream is not None else []:
         kind = block.get("type", "")
@@ -196,14 +198,20 @@ def _stream_texts(label, stream):
         value = block.get("value")
         for text in _strings(value):
             if "<" in text:
-                for image_id in EMBED_IMAGE.findall(text):
-                    image_ids.setdefault(int(image_id), where)
-                for document_id in DOCUMENT_LINK.findall(text):
-                    document_ids.setdefault(int(document_id), where)
-                for alt in EMBED_ALT.findall(text):
-                    yield f"{where}·图片替换文字", unescape(alt)
-                for href in LINK_HREF.findall(text):
-                    yield f"{where}·链接地址", unescape(href)
+                for tag, attributes in _tags(text):
+                    kind_of_link = attributes.get("linktype") or attributes.get("embedtype", "")
+                    target = attributes.get("id", "")
+                    if tag == "embed" and kind_of_link == "image" and target.isdigit():
+                        image_ids.setdefault(int(target), where)
+                    elif tag == "a" and kind_of_link == "document" and target.isdigit():
+                        document_ids.setdefault(int(target), where)
+                    elif tag == "a" and kind_of_link == "page" and target.isdigit():
+                        page_ids.setdefault(int(target), where)
+                    if tag == "embed" and "alt" in attributes:
+                        yield f"{where}·图片替换文字", attributes["alt"]
+                    if tag == "a" and "href" in attributes:
+                        # As the browser shows it: %E7%8E%8B is 王.
+                        yield f"{where}·链接地址", unquote(attributes["href"])
                 text = html_to_text(text)
             yield where, text
         if kind == "image":
@@ -218,6 +226,19 @@ def _stream_texts(label, stream):
     if document_ids:
         for document in get_document_model().objects.filter(pk__in=document_ids):
             yield f"{document_ids[document.pk]}·链接文件标题", document.title
+    if page_ids:
+        # A link to another page is rendered with that page's address, made of its slugs.
+        for pk, url_path in Page.objects.filter(pk__in=page_ids).values_list("pk", "url_path"):
+            yield f"{page_ids[pk]}·链接页面地址", unquote(url_path)
+
+
+def _tags(html):
+    """(tag, {attribute: unescaped value}) for each ``<a>`` and ``<embed>`` in ``html``."""
+    for match in TAG.finditer(html):
+        attributes = {
+            name.lower(): unescape(value) for name, value in ATTRIBUTE.findall(match.group(2))
+        }
+        yield match.group(1).lower(), attributes
 
 
 def page_texts(page):
@@ -272,6 +293,11 @@ def forbidden_strings(case_file):
     for unit in case_file.units.all():
         if unit.replace:
             found.append((unit.name, "案卷涉及单位(应替换)"))
+            # 鉴湖区住房和城乡建设局 is still that bureau as 住房和城乡建设局 in a case of the district.
+            found += [
+                (local, f"案卷涉及单位“{unit.name}”(去掉地名)")
+                for local in _without_region(unit.name)
+            ]
     for decision in case_file.candidate_decisions.filter(decision="accepted"):
         found.append((decision.text, "已确认的姓名"))
         found += _pinyin(decision.text, f"已确认的姓名“{decision.text}”的{PINYIN}")
@@ -302,6 +328,25 @@ def forbidden_strings(case_file):
 
 
 PINYIN = "拼音"
+
+
+# A leading place name: 鉴湖区, 鉴湖区长桥街道, 江南省临川市, 城关镇 ….
+_REGION_PREFIX = re.compile(
+    r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|地区|盟|县|区|旗|镇|乡|街道)"
+)
+# Shorter than this, the rest is a generic name many units share (人民医院, 财政局).
+_LOCAL_UNIT_MIN = 5
+
+
+def _without_region(name):
+    """``name`` without one, two … of the place names it starts with, each form long enough to
+    name the unit (鉴湖区长桥街道办事处 → 长桥街道办事处; 办事处 alone names no unit)."""
+    forms, rest = [], name.strip()
+    while (match := _REGION_PREFIX.match(rest)) and match.end() < len(rest):
+        rest = rest[match.end() :]
+        if len(rest) >= _LOCAL_UNIT_MIN:
+            forms.append(rest)
+    return forms
 
 
 def _pinyin(name, reason, surname=True):
@@ -351,12 +396,24 @@ def _key_pattern(string, reason=""):
         pattern = rf"(?<![0-9]){pattern}"
     if key[-1:].isdigit():
         pattern = rf"{pattern}(?![0-9])"
-    if pinyin:
-        if key[:1].isascii() and key[:1].isalpha():
-            pattern = rf"(?<![a-z]){pattern}"
-        if key[-1:].isascii() and key[-1:].isalpha():
-            pattern = rf"{pattern}(?![a-z])"
+    # A pinyin name must stand as a word: checked on the match (``_whole_word``), since the
+    # skeleton has dropped the marks that end words in www.wangjianguo.com or a_wangjianguo.
     return re.compile(pattern)
+
+
+def _whole_word(text, skeletal, spans, start, end):
+    """Whether the letters ``skeletal[start:end]`` stand as a word: no Latin letter next to them,
+    or a mark between in ``text`` that the skeleton dropped (www.wangjianguo.com, a_wangjianguo).
+    A space the skeleton dropped is no such mark: Jianguo Road is one name, not Jianguo alone."""
+
+    def apart(outside, left, right):
+        letter = skeletal[outside].isascii() and skeletal[outside].isalpha()
+        between = text[spans[left][1] : spans[right][0]]
+        return not letter or bool(between.strip())
+
+    return (start == 0 or apart(start - 1, start - 1, start)) and (
+        end == len(skeletal) or apart(end, end - 1, end)
+    )
 
 
 def _invisible_problem(location, text):
@@ -408,6 +465,7 @@ def check_page(page, case_file=None):
             for string, key, reason in keys
             for match in key.finditer(skeletal)
             if not (reason.endswith(GIVEN_NAME) and _ordinary_word(skeletal, *match.span()))
+            and (PINYIN not in reason or _whole_word(text, skeletal, skeletal_spans, *match.span()))
         ]
         # 建国 inside 王建国 is the same mistake: report the longer string only.
         problems += [

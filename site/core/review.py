@@ -11,8 +11,9 @@
   edited.
 - A publish that did not come from a workflow (a superuser's 发布, a script or an administrator's
   command) is audit-logged as such: ``jingjian.publish.direct`` (未经审核直接发布) beside
-  Wagtail's own ``wagtail.publish`` entry, with who did it, or which command. Scheduled
-  publishes (``wagtail.publish.scheduled``) carry out an earlier publish that was logged then.
+  Wagtail's own ``wagtail.publish`` entry, with who did it, or which command. A publish with a
+  future 上线时间 is logged when it is scheduled (``wagtail.publish.schedule``, by a superuser or
+  a script); ``publish_scheduled`` then carries it out (``wagtail.publish.scheduled``).
 """
 
 import contextvars
@@ -51,10 +52,14 @@ def publish_approved(workflow_state, user=None):
         revision.publish(user=user, skip_permission_checks=True)
 
 
+# Wagtail's entries for a publish now and for one scheduled for later.
+PUBLISH_ACTIONS = {"wagtail.publish": "", "wagtail.publish.schedule": "(定时发布)"}
+
+
 def log_direct_publish(sender, instance, created, raw=False, **kwargs):
-    """Beside each ``wagtail.publish`` entry that no workflow produced, a ``DIRECT_PUBLISH``
+    """Beside each publish or scheduled publish that no workflow produced, a ``DIRECT_PUBLISH``
     entry naming who published without review."""
-    if not created or raw or instance.action != "wagtail.publish":
+    if not created or raw or instance.action not in PUBLISH_ACTIONS:
         return
     source = _source.get()
     if source == "workflow":
@@ -73,7 +78,7 @@ def log_direct_publish(sender, instance, created, raw=False, **kwargs):
         action=DIRECT_PUBLISH,
         user=user,
         revision=instance.revision,
-        data={"by": by, "command": source or ""},
+        data={"by": by + PUBLISH_ACTIONS[instance.action], "command": source or ""},
     )
 
 

@@ -63,10 +63,20 @@ class FailedRow:
 
 
 @dataclass
+class Note:
+    """A row imported with less than it asked, because staff decided otherwise since."""
+
+    line: int
+    source_id: str
+    text: str
+
+
+@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     failed: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -111,12 +121,54 @@ def _validation_message(error, model=None):
     return ";".join(error.messages)
 
 
-def import_row(row, user=None, origin=Origin(), line=None):
+_STRICTNESS = {
+    visibility.Visibility.PUBLIC: 0,
+    visibility.Visibility.INTRANET: 1,
+    visibility.Visibility.RESTRICTED: 2,
+}
+
+
+def _own_groups(page):
+    names = page.view_restrictions.filter(restriction_type="groups").values_list(
+        "groups__name", flat=True
+    )
+    return {name for name in names if name}
+
+
+def _widens(page, vis, group_names):
+    """Whether giving ``page`` the row's visibility would show it to more people than staff let
+    see it now (a re-import never undoes a restriction made in the admin)."""
+    current = visibility.visibility_of(page)
+    if _STRICTNESS[vis] != _STRICTNESS[current]:
+        return _STRICTNESS[vis] < _STRICTNESS[current]
+    if vis != visibility.Visibility.RESTRICTED:
+        return False
+    wanted = set(group_names or [groups.DISCIPLINE])
+    return not wanted <= _own_groups(page)
+
+
+def _taken_down_since(page, record):
+    """Whether staff (or the gate) took ``page`` down after it was last imported."""
+    from wagtail.models import PageLogEntry
+
+    return (
+        not page.live
+        and PageLogEntry.objects.filter(
+            page=page, action="wagtail.unpublish", timestamp__gt=record.imported_at
+        ).exists()
+    )
+
+
+def import_row(row, user=None, origin=Origin(), line=None, notes=None):
     """Create or update the page described by ``row``; return ``(page, created)``.
 
     Raises ``RowError`` with a Chinese reason, also when the model or the content type refuses
-    the page. Call inside a transaction: a refusal comes after the page was written.
+    the page. Call inside a transaction: a refusal comes after the page was written. On an
+    update, what staff decided since the last import stands: a visibility narrowed in the admin
+    is not widened and a page taken down is not put back (its content is saved as a draft);
+    each such row adds a sentence to ``notes``.
     """
+    notes = [] if notes is None else notes
     content_type = _type_of(row)
     source_id = parse.text(row, "source_id", required=True, max_length=100, label="来源编号")
     vis = parse.text(row, "visibility") or visibility.Visibility.PUBLIC
@@ -176,7 +228,13 @@ def import_row(row, user=None, origin=Origin(), line=None):
         )
         # Privacy first: the page is never public, even inside this transaction, when it
         # should not be (publishing indexes it and queues its channels).
-        visibility.set_visibility(page, vis, group_names or None)
+        if created or not _widens(page, vis, group_names):
+            visibility.set_visibility(page, vis, group_names or None)
+        else:
+            notes.append("页面的可见范围已在后台收紧,未按文件放宽;如需放宽,请在后台修改。")
+        if live and not created and _taken_down_since(page, record):
+            notes.append("页面已在后台撤下,本次只把内容存为草稿;如需重新发布,请提交审核。")
+            live = False
         if live:
             with review.publishing_as(origin.command):
                 revision.publish(user=user)
@@ -206,8 +264,9 @@ def import_rows(rows, user=None, progress=None, origin=Origin()):
         try:
             if isinstance(row, Exception):
                 raise row
+            notes = []
             with transaction.atomic():
-                _page, created = import_row(row, user=user, origin=origin, line=line)
+                _page, created = import_row(row, user=user, origin=origin, line=line, notes=notes)
         except RowError as exc:
             result.failed.append(FailedRow(line, str(source_id or ""), str(exc)))
         else:
@@ -215,6 +274,7 @@ def import_rows(rows, user=None, progress=None, origin=Origin()):
                 result.created += 1
             else:
                 result.updated += 1
+            result.notes += [Note(line, str(source_id or ""), text) for text in notes]
         if progress:
             progress(line)
     return result

@@ -3,11 +3,13 @@ ways the first folding missed, names split between two texts, the names of class
 page prints, and ordinary official prose the gate refused. Each case failed before its fix."""
 
 import pytest
+from wagtail.rich_text import RichText
 
 from casestudies.casefiles import generate_draft
-from casestudies.gate import check_page
+from casestudies.gate import _without_region, check_page
 from casestudies.models import CandidateDecision, CaseFilePerson, CaseStudyPage, ProblemType
 from tests.casestudies.test_case_files import RAW_ACCOUNT, make_case_file
+from tests.factories import ExemplarPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +148,70 @@ STILL_REFUSED = [
 def test_the_exemptions_stay_narrow(draft, text, how):
     draft.lessons = text
     assert check_page(draft), how
+
+
+# The third outsider probe (after the second's fixes): a pinyin name inside an address, a link
+# address percent-encoded or made by another page's slug, the unit without its district.
+
+PINYIN_INSIDE_ADDRESSES = [
+    "个人网站www.wangjianguo.com",
+    "工作邮箱wangjianguo@jianhu.gov.cn",
+    "工作邮箱jianguo.wang@jianhu.gov.cn",
+    "账号a_wangjianguo",
+    "主页 https://jianhu.example/WangJianguo/",
+]
+
+
+@pytest.mark.parametrize("text", PINYIN_INSIDE_ADDRESSES)
+def test_a_pinyin_name_inside_an_address_is_refused(draft, text):
+    """The skeleton drops the marks of an address, so a name there looked like part of a word."""
+    draft.summary = text
+    assert any("拼音" in problem.reason for problem in check_page(draft)), text
+
+
+@pytest.mark.parametrize(
+    "text", ["攀登者climbing精神", "邮箱 jubao@jianhu.gov.cn", "网址 www.jianhu.gov.cn"]
+)
+def test_pinyin_inside_ordinary_words_and_addresses_still_passes(draft, text):
+    draft.summary = text
+    assert check_page(draft) == []
+
+
+def test_a_percent_encoded_name_in_a_link_address_is_refused(draft):
+    draft.facts = [
+        (
+            "paragraph",
+            RichText('<p><a href="https://x.org/%E7%8E%8B%E5%BB%BA%E5%9B%BD">报道</a></p>'),
+        )
+    ]
+    problems = check_page(draft)
+    assert [p.location for p in problems] == ["基本案情第1段·链接地址"]
+
+
+def test_attributes_in_any_order_are_read(draft):
+    draft.facts = [("paragraph", RichText('<p><a title="x" href="tel:13812345678">电话</a></p>'))]
+    assert check_page(draft)
+
+
+def test_a_link_to_a_page_whose_address_names_the_subject_is_refused(draft):
+    target = ExemplarPageFactory(title="普通典型", slug="wangjianguo-13812345678")
+    draft.facts = [
+        ("paragraph", RichText(f'<p><a linktype="page" id="{target.pk}">相关报道</a></p>'))
+    ]
+    problems = check_page(draft)
+    assert {p.location for p in problems} == {"基本案情第1段·链接页面地址"}
+    # The link as readers would get it carries the slug: that is what the gate read.
+    assert "wangjianguo-13812345678" in target.url_path
+
+
+def test_the_unit_without_its_district_is_refused(draft):
+    draft.summary = "住房和城乡建设局原副局长王某对企业审批推诿扯皮。"
+    problems = check_page(draft)
+    assert [p.found for p in problems] == ["住房和城乡建设局"]
+
+
+def test_a_generic_unit_name_left_after_the_district_is_not_forbidden():
+    assert _without_region("鉴湖区住房和城乡建设局") == ["住房和城乡建设局"]
+    assert _without_region("鉴湖区长桥街道办事处") == ["长桥街道办事处"]
+    assert _without_region("鉴湖区财政局") == []  # 财政局: every district has one
+    assert _without_region("住房和城乡建设局") == []

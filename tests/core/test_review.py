@@ -255,3 +255,24 @@ def test_pages_an_administrators_command_publishes_are_logged_as_such(tmp_path):
     page = Page.objects.get(title="导入的典型")
     entry = PageLogEntry.objects.get(page=page, action=DIRECT_PUBLISH)
     assert entry.data == {"by": "管理命令 import_content", "command": "import_content"}
+
+
+def test_a_superusers_scheduled_publish_is_logged_as_unreviewed(client, superuser):
+    """发布 with a 上线时间 outside any workflow is logged when scheduled, and carried out later."""
+    page = ExemplarPageFactory(title="超级用户定时发布", live=False)
+    page.save_revision()
+    client.force_login(superuser)
+    soon = timezone.localtime() + datetime.timedelta(seconds=2)
+    data = exemplar_form(
+        Page.objects.get(pk=page.pk).specific, go_live_at=soon.strftime("%Y-%m-%d %H:%M:%S")
+    )
+    data["action-publish"] = "action-publish"
+    client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    entries = PageLogEntry.objects.filter(page=page)
+    direct = entries.get(action=DIRECT_PUBLISH)
+    assert direct.data["by"] == f"系统管理员 {superuser.get_username()}(定时发布)"
+    assert not Page.objects.get(pk=page.pk).live
+    time.sleep(max(0, (soon - timezone.localtime()).total_seconds()) + 0.5)
+    call_command("publish_scheduled")
+    assert Page.objects.get(pk=page.pk).live
+    assert entries.filter(action=DIRECT_PUBLISH).count() == 1

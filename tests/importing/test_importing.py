@@ -306,3 +306,33 @@ def test_imported_pages_are_logged_as_written_by_the_import_command(tmp_path, cl
     client.force_login(superuser)
     history = client.get(f"/admin/pages/{page.pk}/history/").content.decode()
     assert "由导入命令 import_content 写入（文件 profiles.jsonl 第 1 行）" in history
+
+
+def test_a_reimport_does_not_undo_what_staff_decided_since(tmp_path, capsys):
+    """Restricted further and taken down in the admin after the import: importing the same file
+    again updates the content as a draft and leaves the restriction and the takedown alone."""
+    path = write_jsonl(tmp_path / "a.jsonl", [dict(CASE, visibility="intranet")])
+    call_command("import_content", str(path), "--no-progress")
+    page = CaseStudyPage.objects.get()
+    visibility.set_visibility(page, visibility.Visibility.RESTRICTED)
+    page.unpublish()
+    capsys.readouterr()
+    write_jsonl(path, [dict(CASE, visibility="intranet", title="某镇农业办主任李某敷衍塞责问题")])
+    call_command("import_content", str(path), "--no-progress")
+    out = capsys.readouterr().out
+    page = CaseStudyPage.objects.get()
+    assert visibility.visibility_of(page) == visibility.Visibility.RESTRICTED
+    assert not page.live
+    assert page.get_latest_revision_as_object().title == "某镇农业办主任李某敷衍塞责问题"
+    assert "第 1 行(source_id=imp-case-1):页面的可见范围已在后台收紧,未按文件放宽" in out
+    assert "页面已在后台撤下,本次只把内容存为草稿" in out
+    assert "更新 1 条,失败 0 条" in out
+
+
+def test_a_reimport_does_not_add_groups_to_a_restriction(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [dict(CASE, groups=["纪检监察"])])
+    call_command("import_content", str(path), "--no-progress")
+    write_jsonl(path, [dict(CASE, groups=["纪检监察", "读者"])])
+    call_command("import_content", str(path), "--no-progress")
+    restriction = CaseStudyPage.objects.get().view_restrictions.get()
+    assert list(restriction.groups.values_list("name", flat=True)) == ["纪检监察"]

@@ -35,6 +35,9 @@ class Command(BaseCommand):
             origin=Origin(command="import_content", file=Path(file).name),
         )
         bar.close()
+        for note in result.notes:
+            label = f"(source_id={note.source_id})" if note.source_id else ""
+            self.stdout.write(f"第 {note.line} 行{label}:{note.text}")
         for failure in result.failed:
             label = f"(source_id={failure.source_id})" if failure.source_id else ""
             self.stderr.write(f"第 {failure.line} 行{label}导入失败:{failure.reason}")
