@@ -56,7 +56,7 @@ CASE_FILE_IDENTIFIER_RULES = [
 # Rich text's links and embeds (Wagtail's stored form), read attribute by attribute whatever
 # their order.
 TAG = re.compile(r"<(a|embed)\b([^>]*)>", re.IGNORECASE)
-ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 # The dots written inside transliterated names (间隔号 and the look-alikes input methods type).
 NAME_DOTS = re.compile(r"[·・•.‧∙⋅･\u00b7\u2027\u30fb]")
@@ -236,7 +236,8 @@ def _tags(html):
     """(tag, {attribute: unescaped value}) for each ``<a>`` and ``<embed>`` in ``html``."""
     for match in TAG.finditer(html):
         attributes = {
-            name.lower(): unescape(value) for name, value in ATTRIBUTE.findall(match.group(2))
+            name.lower(): unescape(double or single or bare)
+            for name, double, single, bare in ATTRIBUTE.findall(match.group(2))
         }
         yield match.group(1).lower(), attributes
 

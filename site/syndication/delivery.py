@@ -14,14 +14,17 @@
 """
 
 import datetime
+import hashlib
 import logging
 import threading
 
+import requests
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jingjian.core import content_types
+from jingjian.core import content_types, visibility
+from jingjian.syndication import clients, outbox, renderers, tasks
 from jingjian.syndication.models import (
     OUTBOX_KINDS,
     Channel,
@@ -45,11 +48,10 @@ class NotEligible(Exception):
 
 def check_public(page):
     """Raise ``NotEligible`` unless ``page`` is live and public."""
-    from jingjian.core.visibility import Visibility, visibility_of
 
     if not page.live:
         raise NotEligible("页面未发布或已撤下,不能对外发送。")
-    if visibility_of(page) != Visibility.PUBLIC:
+    if visibility.visibility_of(page) != visibility.Visibility.PUBLIC:
         raise NotEligible("页面为内部或限定访问,不能对外发送。")
 
 
@@ -155,7 +157,6 @@ def queue_retractions(page, reason=""):
 
 
 def _validation_problems(page, channel):
-    from jingjian.syndication import renderers
 
     try:
         return list(renderers.render(page, channel, **_render_kwargs(channel)).problems)
@@ -174,9 +175,8 @@ def _enqueue_after_commit(ids):
 
 
 def enqueue(ids, run_after=None):
-    from jingjian.syndication.tasks import deliver
 
-    task = deliver
+    task = tasks.deliver
     if run_after is not None:
         if not task.get_backend().supports_defer:
             return  # picked up by ``send_due`` when due
@@ -200,7 +200,6 @@ def _claim(delivery_id, now):
 
 def send(delivery_id, now=None):
     """Send one delivery if it is due (at ``now``) and nobody else has it. Returns its status."""
-    from jingjian.syndication.clients import ChannelError
 
     if not _claim(delivery_id, now or timezone.now()):
         return None
@@ -209,7 +208,7 @@ def send(delivery_id, now=None):
         receiver_id = _deliver(delivery)
     except NotEligible as error:
         return _finish(delivery, DeliveryStatus.FAILED, error=str(error))
-    except ChannelError as error:
+    except clients.ChannelError as error:
         return _failed(delivery, str(error), error.retryable)
     except Exception as error:
         logger.exception("delivery %s failed unexpectedly", delivery.pk)
@@ -318,7 +317,6 @@ def _filename(delivery, suffix):
 
 
 def _to_outbox(delivery, page):
-    from jingjian.syndication import outbox, renderers
 
     channel = delivery.channel
     if channel.kind == ChannelKind.NEWSPAPER:
@@ -347,15 +345,12 @@ _wechat_clients = {}
 def _wechat_client(channel):
     """One client per account and process: its access token is reused until it expires
     (WeChat limits token requests, and a new token retires the old one)."""
-    import hashlib
-
-    from jingjian.syndication.clients import WeChatClient
 
     base_url = channel.endpoint or "https://api.weixin.qq.com"
     key = (base_url, channel.app_id, hashlib.sha256(channel.secret.encode()).hexdigest())
     client = _wechat_clients.get(key)
     if client is None:
-        client = WeChatClient(base_url, channel.app_id, channel.secret)
+        client = clients.WeChatClient(base_url, channel.app_id, channel.secret)
         _wechat_clients[key] = client
     client.timeout = channel.timeout_seconds
     return client
@@ -385,7 +380,6 @@ def _image_bytes(image, specs=BODY_IMAGE_SPECS, limit=1024 * 1024):
 
 
 def _to_wechat(delivery, page):
-    from jingjian.syndication import renderers
 
     client = _wechat_client(delivery.channel)
     uploaded = {}
@@ -413,12 +407,10 @@ def _to_wechat(delivery, page):
 
 
 def _to_weibo(delivery, page):
-    from jingjian.syndication import renderers
-    from jingjian.syndication.clients import WeiboClient
 
     post = renderers.render_weibo(page, delivery.channel)
     _problems_block(post)
-    client = WeiboClient(
+    client = clients.WeiboClient(
         delivery.channel.endpoint or "https://api.weibo.com",
         delivery.channel.secret,
         timeout=delivery.channel.timeout_seconds,
@@ -429,8 +421,6 @@ def _to_weibo(delivery, page):
 
 
 def _to_webhook(delivery, page, event):
-    from jingjian.syndication import renderers
-    from jingjian.syndication.clients import WebhookClient
 
     channel = delivery.channel
     payload = renderers.render_json(
@@ -442,28 +432,24 @@ def _to_webhook(delivery, page, event):
         revision_id=delivery.revision_id,
     )
     _problems_block(payload)
-    client = WebhookClient(
+    client = clients.WebhookClient(
         channel.endpoint, channel.secret, timeout=channel.timeout_seconds, session=_session()
     )
     return client.send(payload.body, event, delivery.idempotency_key, payload.signature)
 
 
 def _retract(delivery):
-    from jingjian.syndication import outbox
-    from jingjian.syndication.clients import ChannelError
 
     channel, original = delivery.channel, delivery.retracts
     if original is not None and original.status == DeliveryStatus.SENDING:
-        raise ChannelError("原投递仍在发送中,稍后自动撤回。", retryable=True)
+        raise clients.ChannelError("原投递仍在发送中,稍后自动撤回。", retryable=True)
     if original is None or not original.receiver_id:
         return ""
     if channel.kind == ChannelKind.WECHAT:
         _wechat_client(channel).delete_draft(original.receiver_id)
         return original.receiver_id
     if channel.kind == ChannelKind.WEIBO:
-        from jingjian.syndication.clients import WeiboClient
-
-        client = WeiboClient(
+        client = clients.WeiboClient(
             channel.endpoint or "https://api.weibo.com",
             channel.secret,
             timeout=channel.timeout_seconds,
@@ -487,20 +473,15 @@ _sessions = threading.local()
 
 def _session():
     """One HTTP session per worker thread: connections to a receiver are kept and reused."""
-    import requests
-
-    from jingjian.syndication.clients import USER_AGENT
 
     session = getattr(_sessions, "session", None)
     if session is None:
         session = _sessions.session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT
+        session.headers["User-Agent"] = clients.USER_AGENT
     return session
 
 
 def _retract_webhook(delivery):
-    from jingjian.syndication import renderers
-    from jingjian.syndication.clients import WebhookClient
 
     channel = delivery.channel
     payload = renderers.render_json(
@@ -510,7 +491,9 @@ def _retract_webhook(delivery):
         delivery.idempotency_key,
         channel.secret,
     )
-    client = WebhookClient(channel.endpoint, channel.secret, timeout=channel.timeout_seconds)
+    client = clients.WebhookClient(
+        channel.endpoint, channel.secret, timeout=channel.timeout_seconds
+    )
     return client.send(
         payload.body, DeliveryEvent.UNPUBLISHED, delivery.idempotency_key, payload.signature
     )

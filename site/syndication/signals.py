@@ -5,45 +5,37 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from jingjian.core import visibility
+from jingjian.syndication import delivery
+from jingjian.syndication.models import Delivery
+
 
 def on_published(sender, instance, revision=None, **kwargs):
-    from jingjian.syndication.delivery import queue_publication, queue_retractions
-
     if kwargs.get("alias") or instance.alias_of_id:
         return  # an alias shows its source's story: the source is what was sent
 
-    if not queue_publication(instance, revision):
+    if not delivery.queue_publication(instance, revision):
         # Published but not eligible (private, or failing the gate): whatever went out before
         # must come back.
-        from jingjian.syndication.delivery import NotEligible, check_eligible
-
         try:
-            check_eligible(instance.specific)
-        except NotEligible as error:
-            queue_retractions(instance, str(error))
+            delivery.check_eligible(instance.specific)
+        except delivery.NotEligible as error:
+            delivery.queue_retractions(instance, str(error))
 
 
 def on_unpublished(sender, instance, **kwargs):
-    from jingjian.syndication.delivery import queue_retractions
-
-    queue_retractions(instance, "页面已撤下")
+    delivery.queue_retractions(instance, "页面已撤下")
 
 
 def on_deleted(sender, instance, **kwargs):
-    from jingjian.syndication.delivery import queue_retractions
-
-    queue_retractions(instance, "页面已删除")
+    delivery.queue_retractions(instance, "页面已删除")
 
 
 def _retract_subtree(page, reason):
-    from jingjian.core.visibility import pages_covered_with
-    from jingjian.syndication.delivery import queue_retractions
-    from jingjian.syndication.models import Delivery
-
-    ids = pages_covered_with(page)
+    ids = visibility.pages_covered_with(page)
     page_ids = Delivery.objects.filter(page_id__in=ids).values_list("page_id", flat=True)
     for page_id in page_ids.distinct():
-        queue_retractions(Page.objects.get(pk=page_id), reason)
+        delivery.queue_retractions(Page.objects.get(pk=page_id), reason)
 
 
 def on_restriction_saved(sender, instance, **kwargs):
@@ -53,9 +45,7 @@ def on_restriction_saved(sender, instance, **kwargs):
 
 
 def on_moved(sender, instance, **kwargs):
-    from jingjian.core.visibility import Visibility, visibility_of
-
-    if visibility_of(instance) != Visibility.PUBLIC:
+    if visibility.visibility_of(instance) != visibility.Visibility.PUBLIC:
         _retract_subtree(instance, "页面移入了内部或限定栏目")
 
 

@@ -6,6 +6,7 @@ from django_tasks import task
 @task()
 def deliver(delivery_id):
     """Send delivery ``delivery_id`` if it is due and unclaimed; returns its status."""
-    from jingjian.syndication.delivery import send
+    # Here, not at the top: delivery imports this module to queue the task.
+    from jingjian.syndication import delivery
 
-    return send(delivery_id)
+    return delivery.send(delivery_id)

@@ -215,3 +215,16 @@ def test_a_generic_unit_name_left_after_the_district_is_not_forbidden():
     assert _without_region("鉴湖区长桥街道办事处") == ["长桥街道办事处"]
     assert _without_region("鉴湖区财政局") == []  # 财政局: every district has one
     assert _without_region("住房和城乡建设局") == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p><a href='tel:13812345678'>电话</a></p>",
+        "<p><A HREF=tel:13812345678>电话</A></p>",
+        '<p><a href="tel:&#49;3812345678">电话</a></p>',
+    ],
+)
+def test_link_addresses_in_any_quoting_are_read(draft, html):
+    draft.facts = [("paragraph", RichText(html))]
+    assert check_page(draft)
