@@ -29,7 +29,7 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
-    from tests.core import relevance
+    from tests.search import relevance
 
     call_command("migrate", verbosity=0)
     call_command("load_demo_content", verbosity=0)
@@ -37,7 +37,7 @@ def main():
     database = relevance.evaluate()
     reports["database"] = {k: v for k, v in database.items() if k != "rows"}
     if es_url:
-        from jingjian.core import search_elasticsearch
+        from jingjian.search import elastic as search_elasticsearch
         from jingjian.settings.base import elasticsearch_search_backends
 
         settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(

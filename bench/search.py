@@ -235,7 +235,7 @@ def build_database_index():
     included), its CPU seconds, and the seconds of the final merge alone."""
     from django.core.management import call_command
 
-    from jingjian.core import search_backends
+    from jingjian.search import backends as search_backends
 
     optimize = []
     optimize_search_tables = search_backends.optimize_search_tables
@@ -261,7 +261,7 @@ def build_database_index():
 def measure_queries(rounds):
     from django.http import QueryDict
 
-    from jingjian.core import search
+    from jingjian.search import reader as search
 
     base = search.base_queryset(None)
     first_page, full_page = [], []
@@ -309,7 +309,7 @@ def run_size(n, args, es_url):
     }
     result["matches_per_query"] = counts
     if es_url:
-        from jingjian.core import search_elasticsearch
+        from jingjian.search import elastic as search_elasticsearch
         from jingjian.settings.base import elasticsearch_search_backends
 
         database_backends = settings.WAGTAILSEARCH_BACKENDS

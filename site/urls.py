@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from jingjian.core import media
 from jingjian.core.api import api_router
 from jingjian.core.sitemap import sitemap
-from jingjian.home import views as home_views
+from jingjian.search import views as search_views
 from jingjian.syndication import feeds
 
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("documents/<int:document_id>/<str:document_filename>", media.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.serve_media),
-    path("search/", home_views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("syndication/<str:slug>/rss.xml", feeds.channel_rss, name="syndication_rss"),

@@ -94,7 +94,7 @@ def search_engine(request, settings, db):
 def elasticsearch(request, settings, db):
     """Elasticsearch as the search engine for this test."""
     _use_elasticsearch(request, settings)
-    from jingjian.core import search_elasticsearch
+    from jingjian.search import elastic as search_elasticsearch
 
     return search_elasticsearch.client()
 
@@ -112,7 +112,7 @@ def _use_elasticsearch(request, settings):
         pytest.skip("Elasticsearch not configured (set ELASTICSEARCH_URL to run these tests)")
     from django.core.management import call_command
 
-    from jingjian.core import search_elasticsearch
+    from jingjian.search import elastic as search_elasticsearch
 
     prefix = f"jingjian_test_{os.getpid()}"
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix

@@ -23,9 +23,10 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from jingjian.core import api_parameters, search, visibility
+from jingjian.core import api_parameters, visibility
 from jingjian.core.api_parameters import ParameterError
 from jingjian.core.public_address import public_url
+from jingjian.search import reader as search
 
 
 class PreparedSearchFilter(SearchFilter):

@@ -11,13 +11,12 @@ class CoreConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
-        from jingjian.core import admin_access, content_types, review, signals
+        from jingjian.core import admin_access, content_types, review
 
         # Before Wagtail's admin asks for a page policy (it would make a fallback one).
         register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))
         # Exact class: Wagtail's image and document apps register theirs after this one.
         for model, policy in admin_access.media_policies():
             register_permission_policy(model, policy, exact_class=True)
-        signals.connect()
         review.connect()
         content_types.register_taxonomy("core.WorkArea", order=20)

@@ -43,6 +43,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "jingjian.core",
+    "jingjian.search",
     "jingjian.importing",
     "jingjian.home",
     "jingjian.syndication",
@@ -204,10 +205,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 # held up for the whole rebuild by one long transaction; the batches are written from a second
 # connection while the next is prepared (search_backends.bulk_indexing).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "jingjian.core.search_backends", "ATOMIC_REBUILD": False}
+    "default": {"BACKEND": "jingjian.search.backends", "ATOMIC_REBUILD": False}
 }
 # On PostgreSQL, update_index fills a new index table and then builds its full-text indexes
-# (jingjian.core.search_rebuild) with this much memory: PostgreSQL's maintenance_work_mem, for
+# (jingjian.search.rebuild) with this much memory: PostgreSQL's maintenance_work_mem, for
 # those statements only (at 100,000 pages 512MB and 2GB built as fast).
 SEARCH_INDEX_BUILD_MEMORY = os.environ.get("SEARCH_INDEX_BUILD_MEMORY", "512MB")
 # Documents are always linked through /documents/<id>/<name> (Wagtail's view, guarded by
@@ -251,7 +252,7 @@ def elasticsearch_search_backends(url, index_prefix):
     """Wagtail's search settings for Elasticsearch at ``url`` (also used by tests and bench/)."""
     return {
         "default": {
-            "BACKEND": "jingjian.core.search_backends.ElasticsearchBackend",  # search_engine
+            "BACKEND": "jingjian.search.backends.ElasticsearchBackend",  # search_engine
             "URLS": [url],
             "INDEX_PREFIX": f"{index_prefix}_wagtail_",
             "TIMEOUT": 30,

@@ -21,4 +21,4 @@ WHITENOISE_AUTOREFRESH = True
 # aside so ordinary tests index into the database backend only.
 TEST_ELASTICSEARCH_URL = ELASTICSEARCH_URL  # noqa: F405
 ELASTICSEARCH_INDEX_PREFIX = "jingjian_test"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.core.search_backends"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.search.backends"}}

@@ -285,7 +285,7 @@ def test_every_way_out_agrees_on_random_trees(operations, reader):
 def test_elasticsearch_documents_agree_with_the_rule(elasticsearch, operations, readers):
     """The reader index's visibility fields and scope filter, queried on a real Elasticsearch,
     give exactly the pages the rule lets each reader see (before any re-check in Python)."""
-    from jingjian.core import search_elasticsearch
+    from jingjian.search import elastic as search_elasticsearch
 
     with transaction.atomic():
         search_elasticsearch.delete_all_documents(f"{search_elasticsearch.alias_name()}*")

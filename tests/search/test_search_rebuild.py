@@ -5,7 +5,7 @@ databases)."""
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from jingjian.core.search_rebuild import TableRebuild
+from jingjian.search.rebuild import TableRebuild
 
 pytestmark = [
     pytest.mark.django_db,

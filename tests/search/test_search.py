@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page
 
-from jingjian.core import chinese, search
+from jingjian.core import chinese
+from jingjian.search import reader as search
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_title_matches_rank_first_then_summary_then_recency(engine):
         first_published_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     )
     if engine == "elasticsearch":  # the dates were changed behind the index's back
-        from jingjian.core import search_elasticsearch
+        from jingjian.search import elastic as search_elasticsearch
 
         search_elasticsearch.index_pages(Page.objects.filter(depth__gt=2).specific())
     ranking = [in_both.title, in_title.title, in_summary.title, "乙案", "甲案"]
@@ -231,7 +232,7 @@ def test_ranked_pages_slices_agree_with_the_whole_ranking(walk_above, monkeypatc
     """Tiers walked page by page (frequent terms) or collected (rare ones) rank alike, and any
     slice, as pagination takes them, is the same stretch of the ranking. (The tiers are the
     database backend's, the default here.)"""
-    from jingjian.core import search_backends
+    from jingjian.search import backends as search_backends
 
     monkeypatch.setattr(search_backends, "WALK_ABOVE", walk_above)
     made = []

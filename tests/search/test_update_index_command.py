@@ -25,7 +25,7 @@ import threading
 from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Page
-from jingjian.core import search, search_backends
+from jingjian.search import backends as search_backends, reader as search
 
 threads = []
 write_index_rows = search_backends.write_index_rows

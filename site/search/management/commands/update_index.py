@@ -7,7 +7,8 @@ from tqdm import tqdm
 from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
 
-from jingjian.core import content_types, search_engine
+from jingjian.core import content_types
+from jingjian.search import engine as search_engine
 
 
 class Command(WagtailUpdateIndex):
@@ -28,7 +29,7 @@ class Command(WagtailUpdateIndex):
         if not self.plain_rows:
             yield from super().queryset_chunks(qs, chunk_size)
             return
-        from jingjian.core.search_rows import PlainRows
+        from jingjian.search.rows import PlainRows
 
         pks = list(qs.values_list("pk", flat=True))
         for start in range(0, len(pks), chunk_size):
@@ -37,7 +38,7 @@ class Command(WagtailUpdateIndex):
     def handle(self, **options):
         from django.utils import timezone
 
-        from jingjian.core.search_backends import bulk_indexing
+        from jingjian.search.backends import bulk_indexing
 
         started = timezone.now()
         with bulk_indexing():
@@ -45,7 +46,7 @@ class Command(WagtailUpdateIndex):
         reindex_published_since(started)
         if not search_engine.uses_elasticsearch():
             return
-        from jingjian.core import search_elasticsearch
+        from jingjian.search import elastic as search_elasticsearch
 
         total = sum(model.objects.live().count() for model in content_types.page_models())
         quiet = options.get("verbosity", 1) == 0

@@ -4,7 +4,7 @@ nothing else is, and a page whose title contains the query is among the first th
 import pytest
 from django.core.management import call_command
 
-from tests.core import relevance
+from tests.search import relevance
 
 
 @pytest.mark.django_db

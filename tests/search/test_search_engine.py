@@ -4,12 +4,13 @@ and readers never search different engines."""
 
 import pytest
 
-from jingjian.core import search, search_engine
+from jingjian.search import engine as search_engine
+from jingjian.search import reader as search
 from jingjian.settings.base import elasticsearch_search_backends
 
 
 def test_the_database_backend_is_the_default_engine(settings):
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.core.search_backends"}}
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.search.backends"}}
     assert search_engine.uses_database()
     assert not search_engine.uses_elasticsearch()
     assert search_engine.elasticsearch_url() == ""

@@ -7,8 +7,8 @@ different engines."""
 
 from django.conf import settings
 
-DATABASE_BACKEND = "jingjian.core.search_backends"
-ELASTICSEARCH_BACKEND = "jingjian.core.search_backends.ElasticsearchBackend"
+DATABASE_BACKEND = "jingjian.search.backends"
+ELASTICSEARCH_BACKEND = "jingjian.search.backends.ElasticsearchBackend"
 
 
 def _default():

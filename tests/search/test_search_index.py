@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from casestudies.models import CaseIndexPage, CaseStudyPage
-from jingjian.core import search_elasticsearch, visibility
+from jingjian.core import visibility
+from jingjian.search import elastic as search_elasticsearch
 from tests.factories import CaseStudyPageFactory, HandlingFactory
 
 pytestmark = pytest.mark.django_db

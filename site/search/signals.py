@@ -12,7 +12,8 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from jingjian.core import content_types, search_engine, visibility
+from jingjian.core import content_types, visibility
+from jingjian.search import engine as search_engine
 
 
 def _elasticsearch_on():
@@ -21,7 +22,7 @@ def _elasticsearch_on():
 
 def _reindex(page_ids):
     if _elasticsearch_on() and page_ids:
-        from jingjian.core.tasks import update_reader_index
+        from jingjian.search.tasks import update_reader_index
 
         update_reader_index.enqueue(list(page_ids))
 
@@ -48,7 +49,7 @@ def page_unpublished_handler(sender, instance, **kwargs):
 
 def page_deleted_handler(sender, instance, **kwargs):
     if _elasticsearch_on() and isinstance(instance, Page):
-        from jingjian.core.tasks import remove_from_reader_index
+        from jingjian.search.tasks import remove_from_reader_index
 
         remove_from_reader_index.enqueue([instance.pk])
 

@@ -8,7 +8,7 @@ text used for highlighting. Queries return page ids; pages are then loaded from 
 and checked once more against ``visibility.visible_pages``.
 
 The index follows publishing, unpublishing, moves, deletion and privacy changes (signals in
-``jingjian.core.signals``); ``rebuild`` builds a fresh index and swaps the alias atomically.
+``jingjian.search.signals``); ``rebuild`` builds a fresh index and swaps the alias atomically.
 """
 
 import logging
@@ -29,7 +29,8 @@ from elasticsearch_dsl import (
     connections,
 )
 
-from jingjian.core import chinese, search_engine, visibility
+from jingjian.core import chinese, visibility
+from jingjian.search import engine as search_engine
 
 logger = logging.getLogger(__name__)
 MAX_RESULTS = 1000
@@ -124,7 +125,7 @@ class PageDocument(Document):
 def _slugs_and_names(model, field_name, ids):
     """{page id: [(slug, name)]} of a taxonomy relation, in the order ``page.<field>.all()``
     gives, so rebuilt documents equal those written on publishing."""
-    from jingjian.core.search_backends import parental_m2m_targets
+    from jingjian.search.backends import parental_m2m_targets
 
     targets = parental_m2m_targets(model, field_name, ids)
     return {pk: [(t.slug, t.name) for t in items] for pk, items in targets.items()}
@@ -188,7 +189,7 @@ class CaseStudyDocument(PageDocument):
 
     @classmethod
     def from_page(cls, page, access):
-        from jingjian.core.search import page_text
+        from jingjian.search.reader import page_text
 
         return cls.source_of(
             _page_values(page, cls.VALUES),
@@ -206,7 +207,7 @@ class CaseStudyDocument(PageDocument):
     def sources(cls, ids):
         """``_source`` of the live case studies among ``ids``, by id, read as plain rows."""
         from casestudies.models import CaseStudyPage, Handling
-        from jingjian.core.search import body_text
+        from jingjian.search.reader import body_text
 
         rows = list(
             CaseStudyPage.objects.live()
@@ -269,7 +270,7 @@ class ExemplarDocument(PageDocument):
 
     @classmethod
     def from_page(cls, page, access):
-        from jingjian.core.search import page_text
+        from jingjian.search.reader import page_text
 
         return cls.source_of(
             _page_values(page, cls.VALUES),
@@ -283,7 +284,7 @@ class ExemplarDocument(PageDocument):
     def sources(cls, ids):
         """``_source`` of the live exemplars among ``ids``, by id, read as plain rows."""
         from exemplars.models import ExemplarPage
-        from jingjian.core.search import body_text
+        from jingjian.search.reader import body_text
 
         rows = list(
             ExemplarPage.objects.live()
@@ -590,7 +591,7 @@ class ElasticsearchEngine:
         from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
         from wagtail.models import Page
 
-        from jingjian.core.search import (
+        from jingjian.search.reader import (
             FacetValue,
             Outcome,
             facet_labels,

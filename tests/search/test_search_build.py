@@ -14,8 +14,9 @@ from wagtail.search.backends import get_search_backend
 
 from casestudies.models import CaseStudyPage
 from exemplars.models import ExemplarPage
-from jingjian.core import search, search_backends
 from jingjian.core.models import WorkArea
+from jingjian.search import backends as search_backends
+from jingjian.search import reader as search
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,7 @@ def test_background_writer_stops_at_the_first_error_and_reports_it():
 def test_pages_published_during_a_rebuild_are_indexed_again_at_its_end():
     """The rebuild writes in place: a batch loaded before an editor's publish and written after
     it puts the old text back; ``update_index`` ends by indexing such pages again."""
-    from jingjian.core.management.commands.update_index import reindex_published_since
+    from jingjian.search.management.commands.update_index import reindex_published_since
 
     started = timezone.now()
     case = CaseStudyPageFactory(title="重建前的旧标题")
@@ -275,7 +276,7 @@ def test_a_rebuild_that_fails_leaves_the_index_readers_search(monkeypatch):
 
 @pytest.mark.postgres  # only PostgreSQL rebuilds into a new table
 def test_a_rebuild_left_behind_by_a_killed_process_is_replaced():
-    from jingjian.core.search_rebuild import TableRebuild
+    from jingjian.search.rebuild import TableRebuild
 
     table = index_entries().model._meta.db_table
     CaseStudyPageFactory(title="进程被杀之后的重建")
@@ -335,7 +336,7 @@ def test_update_index_reads_plain_rows_and_writes_what_publishing_writes(monkeyp
     StreamField text, taxonomy relations (foreign key and modelcluster many-to-many), every
     page type and snippet."""
     from casestudies.models import ProblemType
-    from jingjian.core import search_rows
+    from jingjian.search import rows as search_rows
 
     case = CaseStudyPageFactory(title="逐行读取的案例", problem_types=["推诿扯皮", "衙门作风"])
     case.facts = [
@@ -374,7 +375,7 @@ def test_update_index_loads_objects_for_a_model_rows_cannot_give():
     import wagtail_factories
     from wagtail.images import get_image_model
 
-    from jingjian.core import search_rows
+    from jingjian.search import rows as search_rows
 
     image = wagtail_factories.ImageFactory(title="无关的图片标题")
     image.tags.add("河长巡河")

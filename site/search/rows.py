@@ -18,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ManyToManyField
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 
-from jingjian.core.search_backends import parental_m2m_targets, preload_parental_m2m
+from jingjian.search.backends import parental_m2m_targets, preload_parental_m2m
 
 
 class PlainRows:

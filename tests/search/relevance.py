@@ -2,7 +2,7 @@
 
 ``evaluate()`` runs every query through the reader search (as a superuser, so every live page
 counts) and compares the results with the pages whose text contains every term after
-normalization. Used by ``tests/core/test_relevance.py`` (which asserts) and by
+normalization. Used by ``tests/search/test_relevance.py`` (which asserts) and by
 ``bench/relevance.py`` (which prints the figures).
 """
 
@@ -11,7 +11,8 @@ from django.http import QueryDict
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
-from jingjian.core import chinese, search
+from jingjian.core import chinese
+from jingjian.search import reader as search
 
 WORDS = [
     "推诿扯皮",

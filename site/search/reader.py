@@ -22,8 +22,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from jingjian.core import chinese, filterable, search_backends, search_engine, visibility
+from jingjian.core import chinese, filterable, visibility
 from jingjian.core.text import html_to_text
+from jingjian.search import backends as search_backends
+from jingjian.search import engine as search_engine
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
@@ -563,6 +565,6 @@ def get_engine():
     (database)."""
     if not search_engine.uses_elasticsearch():
         return None
-    from jingjian.core import search_elasticsearch
+    from jingjian.search import elastic as search_elasticsearch
 
     return search_elasticsearch.engine()

@@ -7,7 +7,7 @@ from wagtail.models import Page
 @task()
 def update_reader_index(page_ids):
     """Re-index these pages (removing those that are no longer live)."""
-    from jingjian.core import search_elasticsearch
+    from jingjian.search import elastic as search_elasticsearch
 
     pages = Page.objects.filter(pk__in=page_ids).specific()
     found = {page.pk for page in pages}
@@ -19,6 +19,6 @@ def update_reader_index(page_ids):
 
 @task()
 def remove_from_reader_index(page_ids):
-    from jingjian.core import search_elasticsearch
+    from jingjian.search import elastic as search_elasticsearch
 
     search_elasticsearch.remove_pages(page_ids)

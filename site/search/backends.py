@@ -1,6 +1,6 @@
 """Wagtail's database search backend, taught to read Chinese.
 
-``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "jingjian.core.search_backends"`` picks the
+``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "jingjian.search.backends"`` picks the
 SQLite (FTS5) or PostgreSQL variant for the current database, like Wagtail's own
 ``wagtail.search.backends.database`` does, and changes two things:
 
@@ -18,7 +18,7 @@ characters only where they end a run, a one-character term being a prefix query 
 Index rows are written with one INSERT per batch (on SQLite after one DELETE of the entries
 being replaced, in one transaction), during ``update_index`` by a background writer
 (``bulk_indexing``). On SQLite the rebuild is in place; on PostgreSQL it fills a new table and
-swaps it in (``jingjian.core.search_rebuild``). The index tables, Wagtail's admin ranking and
+swaps it in (``jingjian.search.rebuild``). The index tables, Wagtail's admin ranking and
 filters are Wagtail's.
 """
 
@@ -101,7 +101,7 @@ def preload_parental_m2m(model, objs):
 def objects_to_index(model, objs):
     """(objects, preloaded relations) for the indexers: ``objs`` with their modelcluster
     relations, or a batch of ``search_rows.PlainRows`` as stand-ins read from plain rows."""
-    from jingjian.core.search_rows import PlainRows
+    from jingjian.search.rows import PlainRows
 
     if isinstance(objs, PlainRows):
         return objs.load()
@@ -529,14 +529,14 @@ def _postgres_backend(params):
 
     class Rebuilder:
         """modelsearch's rebuilder protocol (start, add_items on what it returns, finish) over
-        a new table swapped in at the end (``jingjian.core.search_rebuild``)."""
+        a new table swapped in at the end (``jingjian.search.rebuild``)."""
 
         def __init__(self, index):
             self.index = index
             self.alias = index.write_connection.alias
 
         def start(self):
-            from jingjian.core.search_rebuild import TableRebuild
+            from jingjian.search.rebuild import TableRebuild
 
             self.rebuild = TableRebuild(connections[self.alias], postgres.IndexEntry._meta.db_table)
             self.rebuild.create()
@@ -588,7 +588,7 @@ def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backen
     if connection.vendor == "sqlite":
         return _sqlite_backend(params)
     raise RuntimeError(
-        f"jingjian.core.search_backends supports SQLite and PostgreSQL, not {connection.vendor}."
+        f"jingjian.search.backends supports SQLite and PostgreSQL, not {connection.vendor}."
     )
 
 

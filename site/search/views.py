@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from jingjian.core import search as site_search
+from jingjian.search import reader as site_search
 
 
 def search(request):
@@ -14,7 +14,7 @@ def search(request):
     query.pop("page", None)
     return render(
         request,
-        "home/search.html",
+        "search/search.html",
         {
             "search_query": outcome.query and " ".join(outcome.terms),
             "typed_query": raw_query[: site_search.MAX_QUERY_LENGTH],
