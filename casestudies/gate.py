@@ -25,7 +25,7 @@ the page and where, never a reason taken from the case file.
 import re
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS, IDENTIFIER_RULES
@@ -55,7 +55,9 @@ CASE_FILE_IDENTIFIER_RULES = [
 
 # Rich text's links and embeds (Wagtail's stored form), read attribute by attribute whatever
 # their order.
-TAG = re.compile(r"<(a|embed)\b([^>]*)>", re.IGNORECASE)
+TAG = re.compile(r"<([a-z][\w-]*)\b([^>]*)>", re.IGNORECASE)
+# Attributes a reader sees: an image's replacement text, any element's tooltip.
+SHOWN_ATTRIBUTES = {"alt": "替换文字", "title": "提示文字"}
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 # The dots written inside transliterated names (间隔号 and the look-alikes input methods type).
@@ -207,11 +209,12 @@ def _stream_texts(label, stream):
                         document_ids.setdefault(int(target), where)
                     elif tag == "a" and kind_of_link == "page" and target.isdigit():
                         page_ids.setdefault(int(target), where)
-                    if tag == "embed" and "alt" in attributes:
-                        yield f"{where}·图片替换文字", attributes["alt"]
+                    for attribute, noun in SHOWN_ATTRIBUTES.items():
+                        if attributes.get(attribute):
+                            yield f"{where}·{noun}", attributes[attribute]
                     if tag == "a" and "href" in attributes:
-                        # As the browser shows it: %E7%8E%8B is 王.
-                        yield f"{where}·链接地址", unquote(attributes["href"])
+                        # As the browser shows it: %E7%8E%8B is 王, xn--vcst9pj0r is 王建国.
+                        yield f"{where}·链接地址", _address_as_shown(attributes["href"])
                 text = html_to_text(text)
             yield where, text
         if kind == "image":
@@ -228,18 +231,34 @@ def _stream_texts(label, stream):
             yield f"{document_ids[document.pk]}·链接文件标题", document.title
     if page_ids:
         # A link to another page is rendered with that page's address, made of its slugs.
-        for pk, url_path in Page.objects.filter(pk__in=page_ids).values_list("pk", "url_path"):
-            yield f"{page_ids[pk]}·链接页面地址", unquote(url_path)
+        for linked in Page.objects.filter(pk__in=page_ids):
+            parts = linked.get_url_parts() or (None, "", linked.url_path)
+            address = f"{parts[1] or ''}{parts[2] or ''}" or linked.url_path
+            yield f"{page_ids[linked.pk]}·链接页面地址", _address_as_shown(address)
 
 
 def _tags(html):
-    """(tag, {attribute: unescaped value}) for each ``<a>`` and ``<embed>`` in ``html``."""
+    """(tag, {attribute: unescaped value}) for each element in ``html``; of an attribute written
+    twice, the first (the one a browser uses)."""
     for match in TAG.finditer(html):
-        attributes = {
-            name.lower(): unescape(double or single or bare)
-            for name, double, single, bare in ATTRIBUTE.findall(match.group(2))
-        }
+        attributes = {}
+        for name, double, single, bare in ATTRIBUTE.findall(match.group(2)):
+            attributes.setdefault(name.lower(), unescape(double or single or bare))
         yield match.group(1).lower(), attributes
+
+
+def _address_as_shown(href):
+    """A link address as the browser shows it: percent-encoding and punycode host names
+    (xn--…) decoded."""
+    shown = unquote(href)
+    parts = urlsplit(shown)
+    if "xn--" in (parts.hostname or ""):
+        try:
+            host = parts.hostname.encode("ascii").decode("idna")
+        except UnicodeError:
+            return shown
+        shown = shown.replace(parts.hostname, host, 1)
+    return shown
 
 
 def page_texts(page):
@@ -331,19 +350,23 @@ def forbidden_strings(case_file):
 PINYIN = "拼音"
 
 
-# A leading place name: 鉴湖区, 鉴湖区长桥街道, 江南省临川市, 城关镇 ….
-_REGION_PREFIX = re.compile(
-    r"^[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|地区|盟|县|区|旗|镇|乡|街道)"
-)
-# Shorter than this, the rest is a generic name many units share (人民医院, 财政局).
-_LOCAL_UNIT_MIN = 5
+# The place names a unit's name starts with: a district, county or city of two or three
+# characters (鉴湖区, 临川市), then perhaps a street or town (长桥街道, 城关镇). Only at the start,
+# so 工业园区, 社区 and 城市 inside the name are never taken for places.
+_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|自治区|市|自治州|地区|盟|县|区|旗)")
+_TOWN = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:街道|镇|乡)")
+# Shorter than this, what is left is a name many units share (人民检察院, 财政局).
+_LOCAL_UNIT_MIN = 6
 
 
 def _without_region(name):
-    """``name`` without one, two … of the place names it starts with, each form long enough to
-    name the unit (鉴湖区长桥街道办事处 → 长桥街道办事处; 办事处 alone names no unit)."""
+    """``name`` without the place names it starts with, when what is left names the unit
+    (鉴湖区住房和城乡建设局 → 住房和城乡建设局); [] when nothing is left to forbid."""
     forms, rest = [], name.strip()
-    while (match := _REGION_PREFIX.match(rest)) and match.end() < len(rest):
+    for place in (_DISTRICT, _TOWN):
+        match = place.match(rest)
+        if not match:
+            break
         rest = rest[match.end() :]
         if len(rest) >= _LOCAL_UNIT_MIN:
             forms.append(rest)
@@ -402,15 +425,26 @@ def _key_pattern(string, reason=""):
     return re.compile(pattern)
 
 
-def _whole_word(text, skeletal, spans, start, end):
+def _whole_word(text, skeletal, spans, start, end, given_name=False):
     """Whether the letters ``skeletal[start:end]`` stand as a word: no Latin letter next to them,
-    or a mark between in ``text`` that the skeleton dropped (www.wangjianguo.com, a_wangjianguo).
-    A space the skeleton dropped is no such mark: Jianguo Road is one name, not Jianguo alone."""
+    or a boundary in ``text`` between: a mark the skeleton dropped (www.wangjianguo.com,
+    a_wangjianguo), a change from a small to a capital letter (myWangJianguo,
+    WangJianguoOfficial), or a letter that is not ASCII on the page (WangJianguo™). A space is
+    a boundary for a whole name (Director Wang Jianguo) but not for a given name alone, which
+    may be the start of a longer name (Jianguo Road)."""
 
     def apart(outside, left, right):
-        letter = skeletal[outside].isascii() and skeletal[outside].isalpha()
+        if not (skeletal[outside].isascii() and skeletal[outside].isalpha()):
+            return True
+        written = text[spans[outside][0] : spans[outside][1]]
+        if not (written.isascii() and written.isalpha()):
+            return True
         between = text[spans[left][1] : spans[right][0]]
-        return not letter or bool(between.strip())
+        if between.strip() or (between and not given_name):
+            return True
+        before = text[spans[left][1] - 1] if spans[left][1] else ""
+        after = text[spans[right][0]] if spans[right][0] < len(text) else ""
+        return not between and before.islower() and after.isupper()
 
     return (start == 0 or apart(start - 1, start - 1, start)) and (
         end == len(skeletal) or apart(end, end - 1, end)
@@ -466,7 +500,12 @@ def check_page(page, case_file=None):
             for string, key, reason in keys
             for match in key.finditer(skeletal)
             if not (reason.endswith(GIVEN_NAME) and _ordinary_word(skeletal, *match.span()))
-            and (PINYIN not in reason or _whole_word(text, skeletal, skeletal_spans, *match.span()))
+            and (
+                PINYIN not in reason
+                or _whole_word(
+                    text, skeletal, skeletal_spans, *match.span(), given_name=GIVEN_NAME in reason
+                )
+            )
         ]
         # 建国 inside 王建国 is the same mistake: report the longer string only.
         problems += [

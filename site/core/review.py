@@ -13,7 +13,8 @@
   command) is audit-logged as such: ``jingjian.publish.direct`` (未经审核直接发布) beside
   Wagtail's own ``wagtail.publish`` entry, with who did it, or which command. A publish with a
   future 上线时间 is logged when it is scheduled (``wagtail.publish.schedule``, by a superuser or
-  a script); ``publish_scheduled`` then carries it out (``wagtail.publish.scheduled``).
+  a script); ``publish_scheduled`` then carries it out (``wagtail.publish.scheduled``), and
+  logs it as unreviewed itself when nothing scheduled it through a publish.
 """
 
 import contextvars
@@ -59,10 +60,24 @@ PUBLISH_ACTIONS = {"wagtail.publish": "", "wagtail.publish.schedule": "(定时�
 def log_direct_publish(sender, instance, created, raw=False, **kwargs):
     """Beside each publish or scheduled publish that no workflow produced, a ``DIRECT_PUBLISH``
     entry naming who published without review."""
-    if not created or raw or instance.action not in PUBLISH_ACTIONS:
+    if not created or raw:
         return
-    source = _source.get()
-    if source == "workflow":
+    if instance.action == "wagtail.publish.scheduled":
+        # Carried out by ``publish_scheduled``: logged when it was scheduled, unless it was
+        # scheduled without a publish (a script's ``save_revision(approved_go_live_at=…)``).
+        scheduled = type(instance).objects.filter(
+            page_id=instance.page_id,
+            revision_id=instance.revision_id,
+            action="wagtail.publish.schedule",
+        )
+        if instance.revision_id is None or scheduled.exists():
+            return
+        source = "publish_scheduled"
+    elif instance.action in PUBLISH_ACTIONS:
+        source = _source.get()
+        if source == "workflow":
+            return
+    else:
         return
     user = instance.user
     if source is not None:
@@ -78,7 +93,10 @@ def log_direct_publish(sender, instance, created, raw=False, **kwargs):
         action=DIRECT_PUBLISH,
         user=user,
         revision=instance.revision,
-        data={"by": by + PUBLISH_ACTIONS[instance.action], "command": source or ""},
+        data={
+            "by": by + PUBLISH_ACTIONS.get(instance.action, "(定时发布)"),
+            "command": source or "",
+        },
     )
 
 

@@ -3,7 +3,7 @@
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from jingjian.importing.writer import DEMO_ACTION, IMPORT_ACTION
+from jingjian.importing.writer import DEMO_ACTION, IMPORT_ACTION, IMPORT_UNPUBLISH_ACTION
 
 
 class CommandWriteFormatter(LogFormatter):
@@ -30,3 +30,7 @@ def command_log_actions(actions):
     class DemoFormatter(CommandWriteFormatter):
         label = "演示内容"
         kind = "演示内容"
+
+    actions.register_action(
+        IMPORT_UNPUBLISH_ACTION, "导入时撤下", "导入文件要求撤下(live 为 false)"
+    )

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
+from wagtail.models import PageLogEntry
 
 from jingjian.core import content_types, groups, review, visibility
 from jingjian.core.models import ImportedPage
@@ -31,6 +32,11 @@ from jingjian.importing.rows import RowError
 
 IMPORT_ACTION = "jingjian.import"
 DEMO_ACTION = "jingjian.demo"
+# A row with ``live: false`` taking its page down: logged apart from a takedown by staff.
+IMPORT_UNPUBLISH_ACTION = "jingjian.import.unpublish"
+# Wagtail's entries that put a page up or take it down.
+_UP = ("wagtail.publish", "wagtail.publish.scheduled")
+_DOWN = ("wagtail.unpublish", "wagtail.unpublish.scheduled")
 
 
 @dataclass(frozen=True)
@@ -147,16 +153,18 @@ def _widens(page, vis, group_names):
     return not wanted <= _own_groups(page)
 
 
-def _taken_down_since(page, record):
-    """Whether staff (or the gate) took ``page`` down after it was last imported."""
-    from wagtail.models import PageLogEntry
-
-    return (
-        not page.live
-        and PageLogEntry.objects.filter(
-            page=page, action="wagtail.unpublish", timestamp__gt=record.imported_at
-        ).exists()
+def _taken_down(page):
+    """Whether ``page`` is down because someone other than the import took it down (staff's
+    撤下, an expiry date, the gate): its last going up or down was a takedown."""
+    if page.live:
+        return False
+    last = (
+        PageLogEntry.objects.filter(page=page, action__in=_UP + _DOWN)
+        .order_by("-timestamp", "-pk")
+        .values_list("action", flat=True)
+        .first()
     )
+    return last in _DOWN
 
 
 def import_row(row, user=None, origin=Origin(), line=None, notes=None):
@@ -232,7 +240,7 @@ def import_row(row, user=None, origin=Origin(), line=None, notes=None):
             visibility.set_visibility(page, vis, group_names or None)
         else:
             notes.append("页面的可见范围已在后台收紧,未按文件放宽;如需放宽,请在后台修改。")
-        if live and not created and _taken_down_since(page, record):
+        if live and not created and _taken_down(page):
             notes.append("页面已在后台撤下,本次只把内容存为草稿;如需重新发布,请提交审核。")
             live = False
         if live:
@@ -244,7 +252,7 @@ def import_row(row, user=None, origin=Origin(), line=None, notes=None):
                 )
                 type(page).objects.filter(pk=page.pk).update(first_published_at=moment)
         elif page.live:
-            page.unpublish(user=user)
+            page.unpublish(user=user, log_action=IMPORT_UNPUBLISH_ACTION)
     except ValidationError as exc:
         raise RowError(_validation_message(exc, model)) from exc
     except content_type.import_refusals as exc:

@@ -228,3 +228,68 @@ def test_a_generic_unit_name_left_after_the_district_is_not_forbidden():
 def test_link_addresses_in_any_quoting_are_read(draft, html):
     draft.facts = [("paragraph", RichText(html))]
     assert check_page(draft)
+
+
+# The fourth outsider probe: whole names in pinyin beside English words and inside camel-case
+# handles, what else a link shows (its tooltip, a raw image's alt, a punycode host, the first of
+# two addresses, the host of a linked site's root), and units with a district-like word inside.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Director Wang Jianguo approved the permits.",
+        "Mr Wang Jianguo",
+        "Jianguo Wang took shopping cards",
+        "Xiuying Li runs a teahouse",
+        "contact zhang zhiqiang today",
+        "微博@WangJianguoOfficial",
+        "账号myWangJianguo",
+        "品牌WangJianguo™",
+    ],
+)
+def test_a_whole_name_in_pinyin_beside_other_letters_is_refused(draft, text):
+    draft.summary = text
+    assert any("拼音" in problem.reason for problem in check_page(draft)), text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><a href="tel:13812345678" href="https://ok.example/">电话</a></p>',
+        '<p><a href="https://xn--vcst9pj0r.com/">网站</a></p>',
+        '<p><a href="https://ok.example/" title="王建国的主页">主页</a></p>',
+        '<p><img src="/x.png" alt="王建国13812345678"></p>',
+    ],
+)
+def test_what_a_link_or_an_image_shows_is_read(draft, html):
+    draft.facts = [("paragraph", RichText(html))]
+    assert check_page(draft), html
+
+
+def test_a_link_to_the_root_of_a_site_named_after_the_subject_is_refused(draft):
+    from wagtail.models import Site
+
+    target = ExemplarPageFactory(title="普通典型", slug="putong")
+    Site.objects.create(hostname="wangjianguo.example", root_page=target)
+    draft.facts = [("paragraph", RichText(f'<p><a linktype="page" id="{target.pk}">报道</a></p>'))]
+    assert {p.location for p in check_page(draft)} == {"基本案情第1段·链接页面地址"}
+
+
+@pytest.mark.parametrize(
+    "unit, prose",
+    [
+        ("鉴湖区人民检察院", "最高人民检察院发布一批典型案例。"),
+        ("鉴湖区工业园区管理委员会", "国有资产监督管理委员会印发通知。"),
+        ("鉴湖区社区卫生服务中心", "乡镇卫生服务中心要改进作风。"),
+        ("鉴湖区城市管理综合执法大队", "交通运输管理综合执法大队要严格执法。"),
+    ],
+)
+def test_a_unit_to_replace_does_not_forbid_other_units_sharing_its_words(case_file, unit, prose):
+    from casestudies.gate import forbidden_strings
+    from casestudies.models import CaseFileUnit
+
+    CaseFileUnit.objects.create(case_file=case_file, name=unit, replace=True)
+    forbidden = [string for string, _reason in forbidden_strings(case_file)]
+    assert unit in forbidden
+    assert not [string for string in forbidden if string in prose]

@@ -276,3 +276,17 @@ def test_a_superusers_scheduled_publish_is_logged_as_unreviewed(client, superuse
     call_command("publish_scheduled")
     assert Page.objects.get(pk=page.pk).live
     assert entries.filter(action=DIRECT_PUBLISH).count() == 1
+
+
+def test_a_revision_scheduled_without_a_publish_is_logged_when_it_goes_live(superuser):
+    """A script's ``save_revision(approved_go_live_at=…)`` skips the publish that would log it:
+    ``publish_scheduled`` logs it as unreviewed when it carries it out."""
+    page = ExemplarPageFactory(title="脚本定时发布", live=False)
+    soon = timezone.now() + datetime.timedelta(seconds=1)
+    page.save_revision(user=superuser, approved_go_live_at=soon)
+    time.sleep(1.5)
+    call_command("publish_scheduled")
+    assert Page.objects.get(pk=page.pk).live
+    direct = PageLogEntry.objects.get(page=page, action=DIRECT_PUBLISH)
+    assert direct.data["command"] == "publish_scheduled"
+    assert direct.data["by"].endswith("(定时发布)")

@@ -1,9 +1,11 @@
 """manage.py import_content: JSON Lines and .xlsx, bad rows, re-imports, atomic rows."""
 
+import datetime
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import Workbook
 from wagtail.models import Page, PageLogEntry, Revision
 
@@ -336,3 +338,39 @@ def test_a_reimport_does_not_add_groups_to_a_restriction(tmp_path):
     call_command("import_content", str(path), "--no-progress")
     restriction = CaseStudyPage.objects.get().view_restrictions.get()
     assert list(restriction.groups.values_list("name", flat=True)) == ["纪检监察"]
+
+
+def test_a_page_taken_down_stays_down_through_every_later_reimport(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [EXEMPLAR])
+    call_command("import_content", str(path), "--no-progress")
+    ExemplarPage.objects.get().unpublish()
+    for _ in range(3):
+        call_command("import_content", str(path), "--no-progress")
+        assert not ExemplarPage.objects.get().live
+
+
+def test_a_page_that_expired_is_not_put_back_by_a_reimport(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [EXEMPLAR])
+    call_command("import_content", str(path), "--no-progress")
+    page = ExemplarPage.objects.get()
+    ExemplarPage.objects.filter(pk=page.pk).update(
+        expire_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    call_command("publish_scheduled")
+    assert not ExemplarPage.objects.get().live
+    call_command("import_content", str(path), "--no-progress")
+    assert not ExemplarPage.objects.get().live
+
+
+def test_the_import_taking_a_page_down_does_not_hold_it_down(tmp_path):
+    """live: false, then live: true again: the file decides, as nobody else took it down."""
+    path = write_jsonl(tmp_path / "a.jsonl", [EXEMPLAR])
+    call_command("import_content", str(path), "--no-progress")
+    write_jsonl(path, [dict(EXEMPLAR, live=False)])
+    call_command("import_content", str(path), "--no-progress")
+    page = ExemplarPage.objects.get()
+    assert not page.live
+    assert PageLogEntry.objects.filter(page=page, action="jingjian.import.unpublish").exists()
+    write_jsonl(path, [EXEMPLAR])
+    call_command("import_content", str(path), "--no-progress")
+    assert ExemplarPage.objects.get().live
