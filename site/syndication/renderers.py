@@ -12,8 +12,6 @@ any other page degrades to its title and search description.
 """
 
 import functools
-import hashlib
-import hmac
 import io
 import json
 import math
@@ -31,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from jingjian.core import content_types, visibility
 from jingjian.core.public_address import public_base_url, public_url
 from jingjian.core.text import BLOCK_ELEMENTS, HEADINGS
+from jingjian.syndication.clients import sign, weibo_length
 from jingjian.syndication.models import ChannelKind
 
 READING_SPEED = 250  # characters a minute (REFERENCE.md: plan national-anchor speed with 250)
@@ -767,12 +766,6 @@ def _key(image):
 # --- Weibo post ---------------------------------------------------------------------------
 
 
-def weibo_length(text):
-    """Length as Weibo counts it: two ASCII characters count one, anything else counts one."""
-    ascii_count = sum(1 for c in text if ord(c) < 128)
-    return len(text) - ascii_count + (ascii_count + 1) // 2
-
-
 def _fit_sentences(text, budget):
     """The leading whole sentences of ``text`` that fit in ``budget`` Weibo characters."""
     kept = ""
@@ -891,12 +884,6 @@ def _type_label(page):
     model = getattr(page, "specific_class", None) or type(page)
     meta = getattr(model, "_meta", None)
     return meta.label if meta is not None and not meta.abstract else "wagtailcore.Page"
-
-
-def sign(body, secret):
-    """``sha256=`` and the hex HMAC-SHA256 of ``body`` with ``secret``."""
-    digest = hmac.new((secret or "").encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
 
 
 # (page id, revision id, public address) → API data: one serialization per publish; a new

@@ -20,7 +20,7 @@ import wagtail_factories
 from docx import Document
 from wagtail.models import Collection
 
-from jingjian.syndication import renderers
+from jingjian.syndication import clients, renderers
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import (
     CaseStudyPageFactory,
@@ -412,16 +412,16 @@ def test_wechat_digest_is_at_most_128_characters():
 
 
 def test_weibo_length_counts_two_ascii_characters_as_one():
-    assert renderers.weibo_length("镜鉴") == 2
-    assert renderers.weibo_length("ab") == 1
-    assert renderers.weibo_length("abc") == 2
-    assert renderers.weibo_length("镜鉴 https://a.cn") == 2 + 7  # 13 ASCII characters
+    assert clients.weibo_length("镜鉴") == 2
+    assert clients.weibo_length("ab") == 1
+    assert clients.weibo_length("abc") == 2
+    assert clients.weibo_length("镜鉴 https://a.cn") == 2 + 7  # 13 ASCII characters
 
 
 def test_weibo_lead_stands_on_its_own(exemplar):
     post = renderers.render_weibo(exemplar, channel(ChannelKind.WEIBO))
     assert post.text.startswith(post.lead)
-    assert renderers.weibo_length(post.lead) <= 140
+    assert clients.weibo_length(post.lead) <= 140
     assert post.lead == f"【{exemplar.title}】{exemplar.summary}"
     assert post.link == f"{PUBLIC}{exemplar.url}" and post.link in post.text
 
@@ -432,13 +432,13 @@ def test_weibo_lead_keeps_whole_sentences_within_140():
     )
     post = renderers.render_weibo(page, channel(ChannelKind.WEIBO))
     assert post.lead == f"【{'标' * 30}】第一句话说清楚是谁做了什么。"
-    assert renderers.weibo_length(post.lead) <= 140
+    assert clients.weibo_length(post.lead) <= 140
 
 
 def test_weibo_post_is_cut_at_2000_with_the_link_kept():
     page = ExemplarPageFactory(deeds=[paragraph("<p>" + "很长的事迹。" * 100 + "</p>")] * 6)
     post = renderers.render_weibo(page, channel(ChannelKind.WEIBO))
-    assert 1900 < renderers.weibo_length(post.text) <= 2000
+    assert 1900 < clients.weibo_length(post.text) <= 2000
     assert post.text.endswith(f"……\n阅读全文：{post.link}")
     assert post.problems == []
 
@@ -457,8 +457,8 @@ def test_json_is_the_api_detail_shape_signed_over_the_body(client, exemplar):
     payload = renderers.render_json(exemplar, channel(ChannelKind.APP), "updated", "k-1", "s3cret")
     expected = hmac.new(b"s3cret", payload.body, hashlib.sha256).hexdigest()
     assert payload.signature == f"sha256={expected}"
-    assert hmac.compare_digest(renderers.sign(payload.body, "s3cret"), payload.signature)
-    assert renderers.sign(payload.body, "wrong") != payload.signature
+    assert hmac.compare_digest(clients.sign(payload.body, "s3cret"), payload.signature)
+    assert clients.sign(payload.body, "wrong") != payload.signature
     data = json.loads(payload.body)
     api = client.get(f"/api/v2/pages/{exemplar.pk}/").json()
     assert set(data) == set(api) | {"event", "idempotency_key"}
