@@ -58,3 +58,17 @@ class Accountability(models.TextChoices):
     ORDERED_RESIGNATION = "ordered_resignation", "责令辞职"
     REMOVAL = "removal", "免职"
     DEMOTION = "demotion", "降职"
+
+
+# What a handling's outcome may be filtered by: the values the listing's 处理结果 filter, both
+# search engines' facets and the Elasticsearch documents use, and the one label of each.
+DETAINED, REFERRED = "detained", "referred"
+
+
+def sanction_labels():
+    """{filter value: label}: ``party:warning`` 党纪警告, ``admin:demerit`` 政务记过 …, ``detained``
+    留置, ``referred`` 移送司法机关 (a handling's outcome words them the same way)."""
+    labels = {f"party:{value}": f"党纪{label}" for value, label in PartySanction.choices}
+    labels |= {f"admin:{value}": f"政务{label}" for value, label in AdministrativeSanction.choices}
+    labels |= {DETAINED: "留置", REFERRED: "移送司法机关"}
+    return labels

@@ -23,11 +23,14 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from casestudies.choices import (
+    DETAINED,
+    REFERRED,
     Accountability,
     AdministrativeSanction,
     CaseSource,
     DisciplineForm,
     PartySanction,
+    sanction_labels,
 )
 from casestudies.storage import private_storage
 from jingjian.core.admin_access import AccessControlledPage
@@ -70,10 +73,7 @@ class GovernancePriority(Taxonomy):
 
 
 def sanction_choices():
-    party = [(f"party:{v}", f"党纪处分·{label}") for v, label in PartySanction.choices]
-    admin = [(f"admin:{v}", f"政务处分·{label}") for v, label in AdministrativeSanction.choices]
-    other = [("detained", "留置"), ("referred", "移送司法机关")]
-    return party + admin + other
+    return list(sanction_labels().items())
 
 
 class CaseFilterForm(FilterForm):
@@ -427,18 +427,19 @@ class Handling(Orderable):
     def outcome(self):
         """The outcome as a bulletin would word it, e.g. “党内严重警告、政务记过处分”."""
         parts = []
+        labels = sanction_labels()
         if self.party_sanction:
-            parts.append(f"党纪{self.get_party_sanction_display()}")
+            parts.append(labels[f"party:{self.party_sanction}"])
         if self.administrative_sanction:
-            parts.append(f"政务{self.get_administrative_sanction_display()}")
+            parts.append(labels[f"admin:{self.administrative_sanction}"])
         text = "、".join(parts) + "处分" if parts else ""
         extra = []
         if self.accountability:
             extra.append(self.get_accountability_display())
         if self.detained:
-            extra.append("留置")
+            extra.append(labels[DETAINED])
         if self.referred:
-            extra.append("移送司法机关")
+            extra.append(labels[REFERRED])
         return ";".join(p for p in [text, "、".join(extra)] if p)
 
 

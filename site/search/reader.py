@@ -363,13 +363,11 @@ def _with_snippets(pages, terms):
 
 def facet_labels():
     """Labels for facet values, by facet name."""
-    from casestudies.choices import AdministrativeSanction, CaseSource, PartySanction
+    from casestudies.choices import CaseSource, sanction_labels
     from casestudies.models import ProblemType
     from jingjian.core.models import WorkArea
 
-    sanctions = {f"party:{v}": f"党纪{label}" for v, label in PartySanction.choices}
-    sanctions |= {f"admin:{v}": f"政务{label}" for v, label in AdministrativeSanction.choices}
-    sanctions |= {"detained": "留置", "referred": "移送司法机关"}
+    sanctions = sanction_labels()
     return {
         "type": {name: label for name, _model, label in page_type_choices()},
         "problem_type": dict(ProblemType.objects.values_list("slug", "name")),
@@ -384,7 +382,10 @@ def _facets(matched, filters):
     """Facet counts over the matched pages: a few grouped queries, each one pass over the
     matches (type; case source, work area and year together; exemplar year; the many-to-many
     problem types and work areas; sanctions)."""
-    from casestudies.choices import AdministrativeSanction, CaseSource, PartySanction
+    from casestudies.choices import (
+        CaseSource,
+        sanction_labels,
+    )
     from casestudies.models import CaseStudyPage, Handling, ProblemType
     from exemplars.models import ExemplarPage
     from jingjian.core.models import WorkArea
@@ -459,12 +460,9 @@ def _facets(matched, filters):
         for value, n in sources.most_common()
     ]
     sanction_rows = []
+    labels = sanction_labels()
     handlings = Handling.objects.filter(page_id__in=ids)
-    for prefix, column, choices in [
-        ("party", "party_sanction", PartySanction),
-        ("admin", "administrative_sanction", AdministrativeSanction),
-    ]:
-        names = dict(choices.choices)
+    for prefix, column in [("party", "party_sanction"), ("admin", "administrative_sanction")]:
         for row in (
             handlings.exclude(**{column: ""})
             .filter(**{f"{column}__isnull": False})
@@ -473,9 +471,10 @@ def _facets(matched, filters):
             .order_by()
         ):
             value = f"{prefix}:{row[column]}"
-            label = ("党纪" if prefix == "party" else "政务") + names.get(row[column], "")
             sanction_rows.append(
-                FacetValue(value, label, row["n"], filters.get("sanction") == value)
+                FacetValue(
+                    value, labels.get(value, value), row["n"], filters.get("sanction") == value
+                )
             )
     facets["sanction"] = sorted(sanction_rows, key=lambda f: -f.count)
     # Only years the filter accepts (the same function decides both), so each facet works.

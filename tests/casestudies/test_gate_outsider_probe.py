@@ -3,11 +3,18 @@ ways the first folding missed, names split between two texts, the names of class
 page prints, and ordinary official prose the gate refused. Each case failed before its fix."""
 
 import pytest
+from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from casestudies.casefiles import generate_draft
-from casestudies.gate import _without_region, check_page
-from casestudies.models import CandidateDecision, CaseFilePerson, CaseStudyPage, ProblemType
+from casestudies.gate import _without_region, check_page, forbidden_strings
+from casestudies.models import (
+    CandidateDecision,
+    CaseFilePerson,
+    CaseFileUnit,
+    CaseStudyPage,
+    ProblemType,
+)
 from tests.casestudies.test_case_files import RAW_ACCOUNT, make_case_file
 from tests.factories import ExemplarPageFactory
 
@@ -268,12 +275,16 @@ def test_what_a_link_or_an_image_shows_is_read(draft, html):
 
 
 def test_a_link_to_the_root_of_a_site_named_after_the_subject_is_refused(draft):
-    from wagtail.models import Site
-
     target = ExemplarPageFactory(title="普通典型", slug="putong")
     Site.objects.create(hostname="wangjianguo.example", root_page=target)
-    draft.facts = [("paragraph", RichText(f'<p><a linktype="page" id="{target.pk}">报道</a></p>'))]
-    assert {p.location for p in check_page(draft)} == {"基本案情第1段·链接页面地址"}
+    try:
+        draft.facts = [
+            ("paragraph", RichText(f'<p><a linktype="page" id="{target.pk}">报道</a></p>'))
+        ]
+        assert {p.location for p in check_page(draft)} == {"基本案情第1段·链接页面地址"}
+    finally:
+        # Wagtail caches the sites' root paths; the test's rollback does not clear that cache.
+        Site.clear_site_root_paths_cache()
 
 
 @pytest.mark.parametrize(
@@ -286,9 +297,6 @@ def test_a_link_to_the_root_of_a_site_named_after_the_subject_is_refused(draft):
     ],
 )
 def test_a_unit_to_replace_does_not_forbid_other_units_sharing_its_words(case_file, unit, prose):
-    from casestudies.gate import forbidden_strings
-    from casestudies.models import CaseFileUnit
-
     CaseFileUnit.objects.create(case_file=case_file, name=unit, replace=True)
     forbidden = [string for string, _reason in forbidden_strings(case_file)]
     assert unit in forbidden
