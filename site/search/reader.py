@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from jingjian.core import chinese, filterable, visibility
+from jingjian.core import chinese, content_types, filterable, visibility
 from jingjian.core.text import html_to_text
 from jingjian.search import backends as search_backends
 from jingjian.search import engine as search_engine
@@ -201,10 +201,9 @@ def search_pages(queryset, text, summary_lookups=None):
 
 
 def page_type_choices():
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage
-
-    return [("case", CaseStudyPage, "警示案例"), ("exemplar", ExemplarPage, "先进典型")]
+    """(name, page model, label) of each registered content type: the values of the type
+    filter and facet."""
+    return [(t.name, t.page_model(), t.label) for t in content_types.registered()]
 
 
 def clean_filters(params):

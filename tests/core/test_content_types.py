@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.http import QueryDict
 from wagtail.models import Page
 
 from casestudies.models import CaseFile, CaseFilePerson, CaseStudyPage
@@ -14,6 +15,7 @@ from jingjian.core import content_types
 from jingjian.core.content_types import ContentType
 from jingjian.importing import rows as parse
 from jingjian.importing.writer import RowValues
+from jingjian.search import reader
 from jingjian.syndication import delivery, feeds, renderers
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
@@ -213,3 +215,17 @@ def test_a_registered_type_is_imported_by_the_import_command(tmp_path):
     # The type column's message names every registered type, the new one too.
     assert "第 2 行(source_id=zl-2)导入失败:“type”必须是" in errors.getvalue()
     assert "column(专栏)" in errors.getvalue() and "case(警示案例)" in errors.getvalue()
+
+
+def test_the_search_type_filter_takes_the_registered_types():
+    """The type filter's values are the registered types (a third type's pages are not yet in
+    the reader index: issue 14)."""
+    assert reader.clean_filters(QueryDict("type=index")) == {}
+    content_type = ContentType(model="exemplars.ExemplarIndexPage", name="index", label="栏目")
+    content_types.register(content_type)
+    try:
+        assert reader.clean_filters(QueryDict("type=index&type=case"))["type"] == ["index", "case"]
+        assert reader.facet_labels()["type"]["index"] == "栏目"
+    finally:
+        content_types.unregister(content_type.model)
+    assert reader.clean_filters(QueryDict("type=index")) == {}
