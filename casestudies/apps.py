@@ -7,7 +7,7 @@ class CaseStudiesConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules use the models, which are ready only now.
-        from casestudies import channels, home, importing, publication, signals
+        from casestudies import channels, home, importing, publication, search, signals
         from casestudies.gate import AnonymizationGateError
         from jingjian.core import admin_access, content_types
 
@@ -24,6 +24,9 @@ class CaseStudiesConfig(AppConfig):
                 importer=importing.import_values,
                 index_model="casestudies.CaseIndexPage",
                 import_refusals=(AnonymizationGateError,),
+                facets=search.FACETS,
+                body_streams=search.BODY_STREAMS,
+                searched=search.SEARCHED,
             )
         )
         content_types.register_taxonomy("casestudies.ProblemType", order=10)

@@ -35,14 +35,7 @@ from casestudies.choices import (
 from casestudies.storage import private_storage
 from jingjian.core.admin_access import AccessControlledPage
 from jingjian.core.blocks import StoryBlock
-from jingjian.core.filterable import (
-    FilterableListMixin,
-    FilterForm,
-    LenientChoiceField,
-    LenientMultipleChoiceField,
-    LenientSlugMultipleChoiceField,
-    year_filter_choices,
-)
+from jingjian.core.filterable import FilterableListMixin
 from jingjian.core.models import Taxonomy, WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
@@ -72,24 +65,8 @@ class GovernancePriority(Taxonomy):
         verbose_name_plural = "治理重点"
 
 
-def sanction_choices():
-    return list(sanction_labels().items())
-
-
-class CaseFilterForm(FilterForm):
-    problem_type = LenientSlugMultipleChoiceField(ProblemType.objects.all(), label="问题类型")
-    source = LenientMultipleChoiceField(choices=CaseSource.choices, label="线索来源")
-    work_area = LenientSlugMultipleChoiceField(WorkArea.objects.all(), label="重点工作")
-    sanction = LenientChoiceField(choices=[("", "不限")] + sanction_choices(), label="处理结果")
-    discipline_form = LenientChoiceField(
-        choices=[("", "不限")] + [(str(v), label) for v, label in DisciplineForm.choices],
-        label="四种形态",
-    )
-    year = LenientChoiceField(choices=year_filter_choices, label="处理年份")
-
-
 class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
-    """警示案例 index: filters by problem type, source, work area, sanction, form and year."""
+    """警示案例 index: filtered by the facets of ``casestudies.search``, with an RSS feed."""
 
     introduction = models.TextField("导语", blank=True)
 
@@ -97,7 +74,6 @@ class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
     subpage_types = ["casestudies.CaseStudyPage"]
     parent_page_types = ["home.HomePage"]
     max_count = 1
-    filter_form_class = CaseFilterForm
 
     class Meta:
         verbose_name = "警示案例栏目"
@@ -110,29 +86,6 @@ class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
             .prefetch_related("problem_types")
             .order_by("-date_handled", "-pk")
         )
-
-    def apply_filters(self, queryset, data):
-        if data.get("problem_type"):
-            queryset = queryset.filter(problem_types__in=data["problem_type"])
-        if data.get("source"):
-            queryset = queryset.filter(source__in=data["source"])
-        if data.get("work_area"):
-            queryset = queryset.filter(work_area__in=data["work_area"])
-        sanction = data.get("sanction", "")
-        if sanction.startswith("party:"):
-            queryset = queryset.filter(handlings__party_sanction=sanction.split(":", 1)[1])
-        elif sanction.startswith("admin:"):
-            queryset = queryset.filter(handlings__administrative_sanction=sanction.split(":", 1)[1])
-        elif sanction == "detained":
-            queryset = queryset.filter(handlings__detained=True)
-        elif sanction == "referred":
-            queryset = queryset.filter(handlings__referred=True)
-        if data.get("discipline_form"):
-            queryset = queryset.filter(handlings__discipline_form=int(data["discipline_form"]))
-        if data.get("year"):
-            queryset = queryset.filter(date_handled__year=int(data["year"]))
-        # Joins through M2M and handlings can repeat a page.
-        return queryset.distinct()
 
 
 GATED_FIELDS = ("title", "slug", "seo_title", "search_description", "subject", "summary")

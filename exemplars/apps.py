@@ -6,7 +6,7 @@ class ExemplarsConfig(AppConfig):
     verbose_name = "先进典型"
 
     def ready(self):
-        from exemplars import channels, home, importing
+        from exemplars import channels, home, importing, search
         from jingjian.core import content_types
 
         content_types.register(
@@ -20,6 +20,10 @@ class ExemplarsConfig(AppConfig):
                 channel_reading=channels.channel_reading,
                 importer=importing.import_values,
                 index_model="exemplars.ExemplarIndexPage",
+                facets=search.FACETS,
+                listing_filters=search.LISTING_FILTERS,
+                body_streams=search.BODY_STREAMS,
+                searched=search.SEARCHED,
             )
         )
         content_types.register_taxonomy("exemplars.ExemplarCategory", order=30)

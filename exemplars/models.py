@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from jingjian.core.admin_access import AccessControlledPage
 from jingjian.core.blocks import StoryBlock
-from jingjian.core.filterable import FilterableListMixin, FilterForm, LenientSlugMultipleChoiceField
+from jingjian.core.filterable import FilterableListMixin
 from jingjian.core.models import Taxonomy, WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
@@ -57,13 +57,8 @@ def join_unit_and_post(unit, post):
     return unit + post
 
 
-class ExemplarFilterForm(FilterForm):
-    category = LenientSlugMultipleChoiceField(ExemplarCategory.objects.all(), label="类别")
-    work_area = LenientSlugMultipleChoiceField(WorkArea.objects.all(), label="重点工作")
-
-
 class ExemplarIndexPage(AccessControlledPage, FilterableListMixin, Page):
-    """先进典型 index: filters by category and work area, with an RSS feed."""
+    """先进典型 index: filtered by the facets of ``exemplars.search``, with an RSS feed."""
 
     introduction = models.TextField("导语", blank=True)
 
@@ -71,7 +66,6 @@ class ExemplarIndexPage(AccessControlledPage, FilterableListMixin, Page):
     subpage_types = ["exemplars.ExemplarPage"]
     parent_page_types = ["home.HomePage"]
     max_count = 1
-    filter_form_class = ExemplarFilterForm
 
     class Meta:
         verbose_name = "先进典型栏目"
@@ -84,13 +78,6 @@ class ExemplarIndexPage(AccessControlledPage, FilterableListMixin, Page):
             .prefetch_related("work_areas")
             .order_by("-date", "-pk")
         )
-
-    def apply_filters(self, queryset, data):
-        if data.get("category"):
-            queryset = queryset.filter(category__in=data["category"])
-        if data.get("work_area"):
-            queryset = queryset.filter(work_areas__in=data["work_area"]).distinct()
-        return queryset
 
 
 class ExemplarPage(SyndicatedPageMixin):

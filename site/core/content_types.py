@@ -43,9 +43,30 @@ class ContentType:
     index_model: str = ""
     # Exceptions publishing may raise whose message (Chinese) is the reason a row is refused.
     import_refusals: tuple = ()
+    # What readers filter the type by (``jingjian.core.facets.Facet``): its listing's form,
+    # both search engines and the search documents ask these; ``listing_filters`` names those
+    # its index page offers, in order (all of them when empty).
+    facets: tuple = ()
+    listing_filters: tuple = ()
+    # What search reads of a page besides its title: ``summary_field`` (ranked after the title),
+    # the StreamFields shown under the title (``body_streams``, the snippets' text) and lookups
+    # searched but not shown (``searched``: "subject", "problem_types__name" …).
+    summary_field: str = "summary"
+    body_streams: tuple = ()
+    searched: tuple = ()
 
     def page_model(self):
         return apps.get_model(self.model)
+
+    def facet(self, name):
+        """The type's facet called ``name``, or None."""
+        return next((facet for facet in self.facets if facet.name == name), None)
+
+    def listing_facets(self):
+        """The facets its index page filters by, in the listing's order."""
+        if not self.listing_filters:
+            return self.facets
+        return tuple(self.facet(name) for name in self.listing_filters)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """The reader-facing search on Elasticsearch 8, built with elasticsearch-dsl.
 
-A ``Document`` per content type (case studies, exemplars) lives in one index behind an alias,
-so one query covers both. Documents hold the Chinese token streams of ``jingjian.core.chinese``
+One index behind an alias holds a document per live page of every registered content type
+(``jingjian.search.documents``), so one query covers them all. Documents hold the Chinese token streams of ``jingjian.core.chinese``
 (analyzed by the built-in ``whitespace`` analyzer, like the database backend), keyword facets,
 visibility fields from ``jingjian.core.visibility`` and a per-character normalized copy of the
-text used for highlighting. Queries return page ids; pages are then loaded from the database
+text used for highlighting, and one keyword field per facet the types declare. Queries return page ids; pages are then loaded from the database
 and checked once more against ``visibility.visible_pages``.
 
 The index follows publishing, unpublishing, moves, deletion and privacy changes (signals in
@@ -13,9 +13,12 @@ The index follows publishing, unpublishing, moves, deletion and privacy changes 
 
 import logging
 import time
-from types import SimpleNamespace
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from elasticsearch.helpers import bulk, scan
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -23,14 +26,18 @@ from elasticsearch_dsl import (
     Index,
     Integer,
     Keyword,
+    Mapping,
     Q,
     Search,
     Text,
     connections,
 )
+from wagtail.models import Page
 
-from jingjian.core import chinese, visibility
+from jingjian.core import chinese, content_types, visibility
+from jingjian.search import documents, results
 from jingjian.search import engine as search_engine
+from jingjian.search.query import prepare_query, rank_terms
 
 logger = logging.getLogger(__name__)
 MAX_RESULTS = 1000
@@ -56,17 +63,9 @@ def client():
     return _clients[url]
 
 
-def _tokens(text):
-    return chinese.index_text(text)
-
-
-def _char_normalized(text):
-    """Normalized text of the same length as ``text`` (one character for one)."""
-    return chinese.normalize_same_length(text)
-
-
 class PageDocument(Document):
-    """Fields every page type shares."""
+    """Fields every page type shares (``documents.SHARED_FIELDS``); each facet adds one
+    keyword field of its name (``_index_definition``)."""
 
     page_id = Integer()
     page_type = Keyword(eager_global_ordinals=True)
@@ -78,8 +77,6 @@ class PageDocument(Document):
     all_tokens = Text(analyzer="whitespace")
     # Highlighted by re-analyzing the ten hits of a page (stored offsets cost indexing time).
     highlight_text = Text(analyzer="standard")
-    work_areas = Keyword(multi=True, eager_global_ordinals=True)
-    year = Keyword(eager_global_ordinals=True)
     visibility = Keyword()
     # The ids of the group and password restrictions covering the page; a reader sees it when
     # they pass every one (``visibility.search_scope``): ``terms_set`` against the count.
@@ -91,238 +88,15 @@ class PageDocument(Document):
     class Index:
         name = "jingjian_reader"  # replaced by the alias at run time
 
-    @staticmethod
-    def page_fields(values, body, extra_text, access):
-        """The shared fields from a page's plain ``values`` (pk, title, summary, live,
-        first_published_at), its ``body`` (``search.body_text``), text searched but not shown,
-        and ``access`` (``visibility.index_fields``)."""
-        title = values["title"]
-        text = f"{title}\n{body}"
-        folded = chinese.normalize(text)
-        if len(folded) == len(text):
-            # Normalized once for tokens and highlighting alike (nothing changed length).
-            highlight_text = folded
-            title_tokens = chinese.normalized_index_text(folded[: len(title)])
-            body_tokens = chinese.normalized_index_text(folded[len(title) + 1 :])
-        else:
-            highlight_text = _char_normalized(text)
-            title_tokens, body_tokens = _tokens(title), _tokens(body)
-        return {
-            "page_id": values["pk"],
-            "title": title,
-            "title_tokens": title_tokens,
-            "summary_tokens": _tokens(values["summary"]),
-            "body_tokens": f"{body_tokens} {_tokens(extra_text)}",
-            "highlight_text": highlight_text,
-            "live": values["live"],
-            "first_published_at": values["first_published_at"],
-            "visibility": access["visibility"],
-            "restrictions": access["restrictions"],
-            "restriction_count": len(access["restrictions"]),
-        }
-
-
-def _slugs_and_names(model, field_name, ids):
-    """{page id: [(slug, name)]} of a taxonomy relation, in the order ``page.<field>.all()``
-    gives, so rebuilt documents equal those written on publishing."""
-    from jingjian.search.backends import parental_m2m_targets
-
-    targets = parental_m2m_targets(model, field_name, ids)
-    return {pk: [(t.slug, t.name) for t in items] for pk, items in targets.items()}
-
-
-def _page_values(page, names):
-    return {"pk": page.pk, **{name: getattr(page, name) for name in names}}
-
-
-class CaseStudyDocument(PageDocument):
-    problem_types = Keyword(multi=True, eager_global_ordinals=True)
-    source = Keyword(eager_global_ordinals=True)
-    sanctions = Keyword(multi=True, eager_global_ordinals=True)
-    discipline_forms = Keyword(multi=True)
-
-    # What ``source`` reads of a page (``work_area`` is the pair (slug, name) or None).
-    VALUES = [
-        "title",
-        "summary",
-        "live",
-        "first_published_at",
-        "subject",
-        "lessons",
-        "source",
-        "date_handled",
-    ]
-    HANDLING_VALUES = [
-        "party_sanction",
-        "administrative_sanction",
-        "detained",
-        "referred",
-        "discipline_form",
-    ]
-
-    @classmethod
-    def source_of(cls, values, body, work_area, problem_types, handlings, access):
-        """The document's ``_source``; ``problem_types`` are (slug, name) pairs and ``handlings``
-        dicts of ``HANDLING_VALUES``."""
-        sanctions = {f"party:{h['party_sanction']}" for h in handlings if h["party_sanction"]}
-        sanctions |= {
-            f"admin:{h['administrative_sanction']}"
-            for h in handlings
-            if h["administrative_sanction"]
-        }
-        sanctions |= {"detained" for h in handlings if h["detained"]}
-        sanctions |= {"referred" for h in handlings if h["referred"]}
-        extra = " ".join(
-            [values["subject"], values["lessons"], " ".join(name for _, name in problem_types)]
-            + ([work_area[1]] if work_area else [])
-        )
-        return {
-            **cls.page_fields(values, body, extra, access),
-            "page_type": "case",
-            "problem_types": [slug for slug, _ in problem_types],
-            "work_areas": [work_area[0]] if work_area else [],
-            "source": values["source"],
-            "sanctions": sorted(sanctions),
-            "discipline_forms": sorted({str(h["discipline_form"]) for h in handlings}),
-            "year": str(values["date_handled"].year),
-        }
-
-    @classmethod
-    def from_page(cls, page, access):
-        from jingjian.search.reader import page_text
-
-        return cls.source_of(
-            _page_values(page, cls.VALUES),
-            page_text(page),
-            (page.work_area.slug, page.work_area.name) if page.work_area else None,
-            [(t.slug, t.name) for t in page.problem_types.all()],
-            [
-                {name: getattr(h, name) for name in cls.HANDLING_VALUES}
-                for h in page.handlings.all()
-            ],
-            access,
-        )
-
-    @classmethod
-    def sources(cls, ids):
-        """``_source`` of the live case studies among ``ids``, by id, read as plain rows."""
-        from casestudies.models import CaseStudyPage, Handling
-        from jingjian.search.reader import body_text
-
-        rows = list(
-            CaseStudyPage.objects.live()
-            .filter(pk__in=ids)
-            .values("pk", "path", "facts", "work_area__slug", "work_area__name", *cls.VALUES)
-        )
-        problem_types = _slugs_and_names(CaseStudyPage, "problem_types", ids)
-        handlings = {}
-        for row in (
-            Handling.objects.filter(page_id__in=ids)
-            .order_by("sort_order", "pk")
-            .values("page_id", *cls.HANDLING_VALUES)
-        ):
-            handlings.setdefault(row["page_id"], []).append(row)
-        access = visibility.index_fields_many([SimpleNamespace(**row) for row in rows])
-        return {
-            row["pk"]: cls.source_of(
-                row,
-                body_text(row["summary"], [row["facts"]]),
-                (row["work_area__slug"], row["work_area__name"])
-                if row["work_area__slug"]
-                else None,
-                problem_types.get(row["pk"], []),
-                handlings.get(row["pk"], []),
-                access[row["pk"]],
-            )
-            for row in rows
-        }
-
-
-class ExemplarDocument(PageDocument):
-    category = Keyword()
-
-    VALUES = [
-        "title",
-        "summary",
-        "live",
-        "first_published_at",
-        "name",
-        "unit",
-        "post",
-        "citation",
-        "date",
-    ]
-
-    @classmethod
-    def source_of(cls, values, body, category, work_areas, access):
-        """The document's ``_source``; ``category`` and ``work_areas`` are (slug, name) pairs."""
-        extra = " ".join(
-            [values["name"], values["unit"], values["post"], values["citation"], category[1]]
-            + [name for _, name in work_areas]
-        )
-        return {
-            **cls.page_fields(values, body, extra, access),
-            "page_type": "exemplar",
-            "category": category[0],
-            "work_areas": [slug for slug, _ in work_areas],
-            "year": str(values["date"].year),
-        }
-
-    @classmethod
-    def from_page(cls, page, access):
-        from jingjian.search.reader import page_text
-
-        return cls.source_of(
-            _page_values(page, cls.VALUES),
-            page_text(page),
-            (page.category.slug, page.category.name),
-            [(a.slug, a.name) for a in page.work_areas.all()],
-            access,
-        )
-
-    @classmethod
-    def sources(cls, ids):
-        """``_source`` of the live exemplars among ``ids``, by id, read as plain rows."""
-        from exemplars.models import ExemplarPage
-        from jingjian.search.reader import body_text
-
-        rows = list(
-            ExemplarPage.objects.live()
-            .filter(pk__in=ids)
-            .values("pk", "path", "deeds", "category__slug", "category__name", *cls.VALUES)
-        )
-        work_areas = _slugs_and_names(ExemplarPage, "work_areas", ids)
-        access = visibility.index_fields_many([SimpleNamespace(**row) for row in rows])
-        return {
-            row["pk"]: cls.source_of(
-                row,
-                body_text(row["summary"], [row["deeds"]]),
-                (row["category__slug"], row["category__name"]),
-                work_areas.get(row["pk"], []),
-                access[row["pk"]],
-            )
-            for row in rows
-        }
-
-
-def document_for(page, access=None):
-    """The ``_source`` of a page's document (``None`` for types the reader search does not
-    cover); ``access`` is its ``visibility.index_fields``, looked up when not given."""
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage
-
-    page = page.specific
-    for model, document in [(CaseStudyPage, CaseStudyDocument), (ExemplarPage, ExemplarDocument)]:
-        if isinstance(page, model):
-            return document.from_page(page, access or visibility.index_fields(page))
-    return None
-
 
 def _index_definition(name):
     index = Index(name, using="jingjian")
     index.settings(number_of_shards=1, number_of_replicas=0)
-    index.document(CaseStudyDocument)
-    index.document(ExemplarDocument)
+    index.document(PageDocument)
+    facets = Mapping()
+    for facet_name in documents.facet_names():
+        facets.field(facet_name, Keyword(multi=True, eager_global_ordinals=True))
+    index.mapping(facets)
     return index
 
 
@@ -344,10 +118,10 @@ def index_pages(pages):
     ensure_index()
     es = client()
     for page in pages:
-        document = document_for(page)
-        if document is None:
+        if content_types.of(page) is None:
             continue
-        if not page.live:
+        document = documents.document_for(page) if page.live else None
+        if document is None:
             remove_pages([page.pk])
             continue
         es.index(
@@ -369,29 +143,19 @@ REBUILD_CHUNK = 500
 
 def rebuild(progress=None):
     """Build a new index from the database and swap the alias to it atomically."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from elasticsearch.helpers import bulk
-
-    from casestudies.models import CaseStudyPage
-    from exemplars.models import ExemplarPage
-
     es = client()
     new_name = f"{alias_name()}-{int(time.time() * 1000)}"
     index = _index_definition(new_name)
     # No refreshes while building; made searchable once, at the end.
     index.settings(refresh_interval="-1")
     index.create()
-    documents = [
-        (CaseStudyDocument, CaseStudyPage.objects.live()),
-        (ExemplarDocument, ExemplarPage.objects.live()),
-    ]
 
     def chunks():
-        for document, queryset in documents:
-            ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for content_type in content_types.registered():
+            live = content_type.page_model().objects.live()
+            ids = list(live.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), REBUILD_CHUNK):
-                sources = document.sources(ids[start : start + REBUILD_CHUNK])
+                sources = documents.sources(content_type, ids[start : start + REBUILD_CHUNK])
                 yield [
                     {"_index": new_name, "_id": str(pk), "_source": source}
                     for pk, source in sources.items()
@@ -517,14 +281,9 @@ def _scope_filter(user):
     return allowed
 
 
-FACET_FIELDS = {
-    "type": "page_type",
-    "problem_type": "problem_types",
-    "work_area": "work_areas",
-    "source": "source",
-    "sanction": "sanctions",
-    "year": "year",
-}
+def _field(name):
+    """The document field a filter reads: the type's shared field, else the facet's own."""
+    return "page_type" if name == results.TYPE else name
 
 
 def build_search(text, filters, user, index=None):
@@ -539,19 +298,8 @@ def build_search(text, filters, user, index=None):
     scope = _scope_filter(user)
     if scope is not None:
         search = search.filter(scope)
-    if filters.get("type"):
-        search = search.filter("terms", page_type=list(filters["type"]))
-    for name, field in [("problem_type", "problem_types"), ("work_area", "work_areas")]:
-        if filters.get(name):
-            search = search.filter("terms", **{field: [t.slug for t in filters[name]]})
-    if filters.get("source"):
-        search = search.filter("terms", source=list(filters["source"]))
-    if filters.get("sanction"):
-        search = search.filter("term", sanctions=filters["sanction"])
-    if filters.get("discipline_form"):
-        search = search.filter("term", discipline_forms=str(filters["discipline_form"]))
-    if filters.get("year"):
-        search = search.filter("term", year=str(filters["year"]))
+    for name, values in filters.items():
+        search = search.filter("terms", **{_field(name): list(values)})
     # Ranking tiers: every term in the title (100), in the summary (10), elsewhere (0).
     title = _terms_query("title_tokens", text)
     summary = _terms_query("summary_tokens", text)
@@ -588,20 +336,12 @@ class ElasticsearchEngine:
         return [pk for pk in ids if pk in allowed]
 
     def run_search(self, text, filters, user, page_number, per_page):
-        from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-        from wagtail.models import Page
-
-        from jingjian.search.reader import (
-            FacetValue,
-            Outcome,
-            facet_labels,
-            prepare_query,
-            rank_terms,
-        )
-
         search = build_search(text, filters, user)
         if search is None:
-            return Outcome(query="", terms=[], total=0, results=[], engine=self.name), None
+            return (
+                results.Outcome(query="", terms=[], total=0, results=[], engine=self.name),
+                None,
+            )
         try:
             number = max(1, int(page_number or 1))
         except (TypeError, ValueError):
@@ -623,59 +363,45 @@ class ElasticsearchEngine:
         }
         loaded = visibility.visible_pages(Page.objects.filter(pk__in=ids), user).specific()
         by_pk = {p.pk: p for p in loaded}
-        results = []
+        found = []
         for pk in ids:
             page = by_pk.get(pk)
             if page is None:
                 continue
             fragments = fragments_of.get(pk)
             page.search_spans = _spans(fragments[0]) if fragments else []
-            results.append(page)
-        labels = facet_labels()
-        selected = {
-            "type": set(filters.get("type") or []),
-            "problem_type": {t.slug for t in filters.get("problem_type") or []},
-            "work_area": {t.slug for t in filters.get("work_area") or []},
-            "source": set(filters.get("source") or []),
-            "sanction": {filters.get("sanction")} if filters.get("sanction") else set(),
-            "year": {str(filters.get("year"))} if filters.get("year") else set(),
+            found.append(page)
+        counts = {
+            name: Counter({str(b["key"]): b["doc_count"] for b in aggregation["buckets"]})
+            for name, aggregation in response.aggregations.to_dict().items()
         }
-        facets = {}
-        for name in FACET_FIELDS:
-            buckets = getattr(response.aggregations, name).buckets
-            facets[name] = [
-                FacetValue(
-                    str(b.key),
-                    labels[name].get(str(b.key), str(b.key)),
-                    b.doc_count,
-                    str(b.key) in selected[name],
-                )
-                for b in buckets
-                # A year outside the filter's range (filterable.allowed_years) is no facet.
-                if name != "year" or str(b.key) in labels["year"]
-            ]
+        facets = results.facet_groups(counts, filters)
         paginator = Paginator(range(min(total, MAX_RESULTS)), per_page)
         try:
             page_obj = paginator.page(number)
         except (EmptyPage, PageNotAnInteger):
             page_obj = paginator.page(1)
-        outcome = Outcome(
+        outcome = results.Outcome(
             query=prepare_query(text),
             terms=rank_terms(text),
             total=total,
-            results=results,
+            results=found,
             facets=facets,
             engine=self.name,
         )
         return outcome, page_obj
 
 
+# Values counted per facet: more than any taxonomy or list of values here holds.
+FACET_SIZE = 60
+
+
 def with_facets(search, text):
     """``search`` asking also for the total, the facet counts and highlighted ``text``: the
     search page's one request."""
     search = search._clone()
-    for name, field in FACET_FIELDS.items():
-        search.aggs.bucket(name, "terms", field=field, size=60)
+    for name, _label in results.group_headings():
+        search.aggs.bucket(name, "terms", field=_field(name), size=FACET_SIZE)
     return search.extra(track_total_hits=True).highlight(
         "highlight_text",
         number_of_fragments=0,
@@ -729,8 +455,6 @@ def wait_for_cluster(timeout=60):
 def delete_all_documents(pattern, es=None):
     """Empty the indices matching ``pattern`` but keep them (tests). Works without the reindex
     module, which the minimal distribution lacks (so no _delete_by_query)."""
-    from elasticsearch.helpers import bulk, scan
-
     es = es or client()
     hits = scan(es, index=pattern, query={"query": {"match_all": {}}}, _source=False)
     actions = ({"_op_type": "delete", "_index": h["_index"], "_id": h["_id"]} for h in hits)

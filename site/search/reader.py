@@ -14,48 +14,55 @@ The contract, the same on every engine:
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from modelsearch.query import And, Phrase
 from wagtail.models import Page
 
-from jingjian.core import chinese, content_types, filterable, visibility
-from jingjian.core.text import html_to_text
+from jingjian.core import chinese, content_types, visibility
 from jingjian.search import backends as search_backends
+from jingjian.search import elastic as search_elasticsearch
 from jingjian.search import engine as search_engine
+from jingjian.search import results
+from jingjian.search.documents import body_text, page_text
+from jingjian.search.query import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    prepare_query,
+    query_terms,
+    rank_terms,
+)
+from jingjian.search.results import FacetValue, Outcome
 
-MAX_QUERY_LENGTH = 100
-MAX_TERMS = 10
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_TERMS",
+    "FacetValue",
+    "Outcome",
+    "body_text",
+    "page_text",
+    "prepare_query",
+    "query_terms",
+    "rank_terms",
+]
+
 PER_PAGE = 10
 SNIPPET_LENGTH = 120
-# Where page types keep their one-line summary, seen from a Page queryset.
-SUMMARY_LOOKUPS = ["exemplarpage__summary", "casestudypage__summary"]
-FACET_NAMES = ["type", "problem_type", "work_area", "source", "sanction", "year"]
 
 
-def query_terms(text):
-    """The normalized terms of ``text`` (tokens of one term joined by spaces)."""
-    return chinese.query_terms(text, max_terms=MAX_TERMS, max_length=MAX_QUERY_LENGTH)
-
-
-def prepare_query(text):
-    """The cleaned query string, or ``""`` when nothing searchable is left."""
-    return " ".join(query_terms(text))
-
-
-def rank_terms(text):
-    """Terms as they would appear in a title: normalized, punctuation inside a term left out."""
-    terms = []
-    for raw in str(text or "")[: MAX_QUERY_LENGTH * 4].split():
-        if raw in chinese.OPERATOR_WORDS:
-            continue
-        segments = chinese.segments(chinese.normalize(raw))
-        if segments:
-            terms.append("".join(segments)[:MAX_QUERY_LENGTH])
-    return terms[:MAX_TERMS]
+def page_summary_lookups():
+    """Where the registered page types keep their one-line summary, seen from a Page queryset."""
+    return [
+        f"{t.page_model()._meta.model_name}__{t.summary_field}" for t in content_types.registered()
+    ]
 
 
 def _contains_all(lookups, terms):
@@ -82,8 +89,6 @@ def rank_ordering(terms, summary_lookups):
 
 def database_matches(queryset, text):
     """The pages of ``queryset`` matching every term, as a lazy queryset (database backend)."""
-    from modelsearch.query import And, Phrase
-
     # One phrase per term, handed over as query objects: the joined string (prepare_query)
     # would be split again on the spaces between a term's segments (12345 热线), making
     # "12345" and "热线" two terms that need not be adjacent.
@@ -99,8 +104,6 @@ def database_matches(queryset, text):
 
 def uses_sqlite_fts():
     """Whether searches run on this project's backend over SQLite's full-text index."""
-    from django.db import connection
-
     return connection.vendor == "sqlite" and uses_ranked_tiers()
 
 
@@ -188,7 +191,9 @@ def search_pages(queryset, text, summary_lookups=None):
     if engine is None and uses_ranked_tiers():
         return RankedPages(queryset, text)
     if summary_lookups is None:
-        summary_lookups = ["summary"] if hasattr(queryset.model, "summary") else SUMMARY_LOOKUPS
+        summary_lookups = (
+            ["summary"] if hasattr(queryset.model, "summary") else page_summary_lookups()
+        )
     ordered = queryset.order_by(*rank_ordering(rank_terms(text), summary_lookups))
     if engine is not None:
         ids = engine.ranked_ids(text, ordered, limit=engine.max_results)
@@ -207,69 +212,31 @@ def page_type_choices():
 
 
 def clean_filters(params):
-    """Known filter values from a query dict; unknown names and values are dropped."""
-    from casestudies.models import CaseFilterForm
-
-    form = CaseFilterForm(params)
-    form.is_valid()
-    data = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v}
-    types = {name for name, _model, _label in page_type_choices()}
-    chosen = [t for t in params.getlist("type") if t in types] if hasattr(params, "getlist") else []
-    if chosen:
-        data["type"] = chosen
-    return data
+    """Known filter values from a query dict ({name: [values]}); unknown names and values are
+    dropped (``results.clean_filters``)."""
+    return results.clean_filters(params)
 
 
 def filter_q(filters):
-    """A Q over Page for the cleaned filters (case and exemplar fields by their relations)."""
-    from django.contrib.contenttypes.models import ContentType
-
+    """A Q over Page for cleaned filters: the chosen types, and for each facet the pages of the
+    types declaring it that match its definition (``Facet.q``)."""
     q = Q()
-    if filters.get("type"):
-        models = [m for name, m, _ in page_type_choices() if name in filters["type"]]
+    if filters.get(results.TYPE):
+        models = [m for name, m, _ in page_type_choices() if name in filters[results.TYPE]]
         q &= Q(content_type__in=[ContentType.objects.get_for_model(m) for m in models])
-    if filters.get("problem_type"):
-        q &= Q(casestudypage__problem_types__in=filters["problem_type"])
-    if filters.get("work_area"):
-        areas = filters["work_area"]
-        q &= Q(casestudypage__work_area__in=areas) | Q(exemplarpage__work_areas__in=areas)
-    if filters.get("source"):
-        q &= Q(casestudypage__source__in=filters["source"])
-    sanction = filters.get("sanction", "")
-    if sanction.startswith("party:"):
-        q &= Q(casestudypage__handlings__party_sanction=sanction.split(":", 1)[1])
-    elif sanction.startswith("admin:"):
-        q &= Q(casestudypage__handlings__administrative_sanction=sanction.split(":", 1)[1])
-    elif sanction in ("detained", "referred"):
-        q &= Q(**{f"casestudypage__handlings__{sanction}": True})
-    if filters.get("discipline_form"):
-        q &= Q(casestudypage__handlings__discipline_form=int(filters["discipline_form"]))
-    if filters.get("year"):
-        year = int(filters["year"])
-        q &= Q(casestudypage__date_handled__year=year) | Q(exemplarpage__date__year=year)
+    for search_facet in results.search_facets():
+        values = filters.get(search_facet.name)
+        if not values:
+            continue
+        matching = [
+            Q(pk__in=t.page_model().objects.filter(facet.q(values)).values("pk"))
+            for t, facet in search_facet.declarations
+        ]
+        q &= reduce(or_, matching)
     return q
 
 
 # Results ----------------------------------------------------------------------------------
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-
-
-@dataclass
-class Outcome:
-    query: str
-    terms: list
-    total: int
-    results: list
-    facets: dict = field(default_factory=dict)
-    suggestions: list = field(default_factory=list)
-    engine: str = "database"
 
 
 def find_spans(text, terms):
@@ -320,29 +287,6 @@ def highlight(text, spans, length=SNIPPET_LENGTH):
     return mark_safe(prefix + "".join(pieces) + suffix)
 
 
-def page_text(page):
-    """The reader-facing text of a page below its title, for snippets and highlighting."""
-    streams = [getattr(page, name, None) for name in ("deeds", "facts")]
-    return body_text(getattr(page, "summary", ""), [s for s in streams if s is not None])
-
-
-def body_text(summary, streams):
-    """``page_text`` from a summary and StreamField values, read from their stored (raw) form
-    so that no block is converted (the search index builds this for every page). One line per
-    paragraph (``text.html_to_text``): a phrase never runs from one paragraph into the next."""
-    parts = [summary]
-    for stream in streams:
-        for item in stream.raw_data:
-            kind, value = item["type"], item["value"]
-            if kind == "paragraph":
-                parts.append(html_to_text(value))
-            elif kind == "heading":
-                parts.append(value)
-            elif kind == "quote":
-                parts.append(value["text"])
-    return "\n".join(p.strip() for p in parts if p and p.strip())
-
-
 def _with_snippets(pages, terms):
     """Highlighted title and snippet on each page: from the engine's spans if it gave any
     (over ``title + "\n" + page_text``), else found here."""
@@ -361,137 +305,33 @@ def _with_snippets(pages, terms):
 
 
 def facet_labels():
-    """Labels for facet values, by facet name."""
-    from casestudies.choices import CaseSource, sanction_labels
-    from casestudies.models import ProblemType
-    from jingjian.core.models import WorkArea
-
-    sanctions = sanction_labels()
-    return {
-        "type": {name: label for name, _model, label in page_type_choices()},
-        "problem_type": dict(ProblemType.objects.values_list("slug", "name")),
-        "work_area": dict(WorkArea.objects.values_list("slug", "name")),
-        "source": dict(CaseSource.choices),
-        "sanction": sanctions,
-        "year": dict(filterable.year_choices()),
-    }
+    """Labels for filter values, by filter name (the type filter and every facet)."""
+    labels = {results.TYPE: results.type_labels()}
+    for search_facet in results.search_facets():
+        labels[search_facet.name] = search_facet.labels()
+    return labels
 
 
 def _facets(matched, filters):
-    """Facet counts over the matched pages: a few grouped queries, each one pass over the
-    matches (type; case source, work area and year together; exemplar year; the many-to-many
-    problem types and work areas; sanctions)."""
-    from casestudies.choices import (
-        CaseSource,
-        sanction_labels,
-    )
-    from casestudies.models import CaseStudyPage, Handling, ProblemType
-    from exemplars.models import ExemplarPage
-    from jingjian.core.models import WorkArea
-
+    """Facet counts over the matched pages: per content type one count and, when it has
+    matches, one grouped query per part of each shown facet (``Facet.counts``)."""
     ids = matched.values("pk")
-    selected = {
-        name: {str(getattr(v, "slug", v)) for v in (filters.get(name) or [])}
-        for name in ("type", "problem_type", "work_area", "source")
-    }
-    sources, areas, years = Counter(), Counter(), Counter()
-    for row in (
-        CaseStudyPage.objects.filter(pk__in=ids)
-        .values("source", "work_area_id", "date_handled__year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        sources[row["source"]] += row["n"]
-        if row["work_area_id"]:
-            areas[row["work_area_id"]] += row["n"]
-        years[row["date_handled__year"]] += row["n"]
-    cases = sources.total()
-    exemplars = 0
-    for row in (
-        ExemplarPage.objects.filter(pk__in=ids)
-        .values("date__year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        years[row["date__year"]] += row["n"]
-        exemplars += row["n"]
-    through = ExemplarPage.work_areas.through
-    for row in (
-        through.objects.filter(exemplarpage_id__in=ids)
-        .values("workarea_id")
-        .annotate(n=Count("exemplarpage_id", distinct=True))
-        .order_by()
-    ):
-        areas[row["workarea_id"]] += row["n"]
-
-    facets = {}
-    facets["type"] = [
-        FacetValue(name, label, count, name in selected["type"])
-        for name, count, label in [("case", cases, "警示案例"), ("exemplar", exemplars, "先进典型")]
-        if count
-    ]
-    through = CaseStudyPage.problem_types.through
-    problem_counts = dict(
-        through.objects.filter(casestudypage_id__in=ids)
-        .values("problemtype_id")
-        .annotate(n=Count("casestudypage_id", distinct=True))
-        .order_by()
-        .values_list("problemtype_id", "n")
-    )
-    facets["problem_type"] = [
-        FacetValue(t.slug, t.name, problem_counts[t.pk], t.slug in selected["problem_type"])
-        for t in sorted(
-            ProblemType.objects.filter(pk__in=problem_counts),
-            key=lambda t: (-problem_counts[t.pk], t.sort_order),
-        )
-    ]
-    area_objects = WorkArea.objects.in_bulk(list(areas))
-    facets["work_area"] = [
-        FacetValue(area.slug, area.name, n, area.slug in selected["work_area"])
-        for area, n in sorted(
-            ((area_objects[pk], n) for pk, n in areas.items() if pk in area_objects),
-            key=lambda item: -item[1],
-        )
-    ]
-    labels = dict(CaseSource.choices)
-    facets["source"] = [
-        FacetValue(value, labels.get(value, value), n, value in selected["source"])
-        for value, n in sources.most_common()
-    ]
-    sanction_rows = []
-    labels = sanction_labels()
-    handlings = Handling.objects.filter(page_id__in=ids)
-    for prefix, column in [("party", "party_sanction"), ("admin", "administrative_sanction")]:
-        for row in (
-            handlings.exclude(**{column: ""})
-            .filter(**{f"{column}__isnull": False})
-            .values(column)
-            .annotate(n=Count("page_id", distinct=True))
-            .order_by()
-        ):
-            value = f"{prefix}:{row[column]}"
-            sanction_rows.append(
-                FacetValue(
-                    value, labels.get(value, value), row["n"], filters.get("sanction") == value
-                )
-            )
-    facets["sanction"] = sorted(sanction_rows, key=lambda f: -f.count)
-    # Only years the filter accepts (the same function decides both), so each facet works.
-    allowed = set(filterable.allowed_years())
-    facets["year"] = [
-        FacetValue(str(y), f"{y}年", n, filters.get("year") == str(y))
-        for y, n in sorted(years.items(), reverse=True)
-        if y in allowed
-    ]
-    return facets
+    counts = {results.TYPE: Counter()}
+    for content_type in content_types.registered():
+        pages = content_type.page_model().objects.filter(pk__in=ids)
+        found = pages.count()
+        if not found:
+            continue
+        counts[results.TYPE][content_type.name] = found
+        for facet in content_type.facets:
+            if facet.shown:
+                counts.setdefault(facet.name, Counter()).update(facet.counts(pages))
+    return results.facet_groups(counts, filters)
 
 
 def suggestions_for(text, base_queryset):
-    """What to try when nothing matched: each term alone (if it finds something) and
-    taxonomy names sharing a two-character stretch with the query."""
-    from casestudies.models import ProblemType
-    from jingjian.core.models import WorkArea
-
+    """What to try when nothing matched: each term alone (if it finds something) and the
+    labels of suggesting facets (taxonomies) sharing a two-character stretch with the query."""
     terms = rank_terms(text)
     suggestions = []
     if len(terms) > 1:
@@ -504,11 +344,14 @@ def suggestions_for(text, base_queryset):
             if found:
                 suggestions.append(term)
     pairs = {t[i : i + 2] for t in terms for i in range(max(1, len(t) - 1))}
-    for model in (ProblemType, WorkArea):
-        for name in model.objects.values_list("name", flat=True):
-            folded = chinese.normalize(name)
-            if any(pair in folded for pair in pairs if len(pair) == 2) and name not in suggestions:
-                suggestions.append(name)
+    names = {}
+    for search_facet in results.search_facets():
+        if any(facet.suggest for _type, facet in search_facet.declarations):
+            names.update(dict.fromkeys(search_facet.labels().values()))
+    for name in names:
+        folded = chinese.normalize(name)
+        if any(pair in folded for pair in pairs if len(pair) == 2) and name not in suggestions:
+            suggestions.append(name)
     return suggestions[:8]
 
 
@@ -518,8 +361,6 @@ def base_queryset(user):
 
 def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
     """The search page: ranked results with snippets, facet counts and suggestions."""
-    from django.core.paginator import Paginator
-
     query = prepare_query(text)
     terms = rank_terms(text)
     if not query:
@@ -539,7 +380,7 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
             matched = ranked.matched
         else:
             matched = database_matches(narrowed, text)
-            ranked = matched.order_by(*rank_ordering(terms, SUMMARY_LOOKUPS))
+            ranked = matched.order_by(*rank_ordering(terms, page_summary_lookups()))
         paginator = Paginator(ranked, per_page)
         page_obj = paginator.get_page(page_number)
         specific = list(Page.objects.filter(pk__in=[p.pk for p in page_obj.object_list]).specific())
@@ -563,6 +404,4 @@ def get_engine():
     (database)."""
     if not search_engine.uses_elasticsearch():
         return None
-    from jingjian.search import elastic as search_elasticsearch
-
     return search_elasticsearch.engine()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casestudies.choices import CaseSource
-from jingjian.core import filterable
+from jingjian.core import facets
 from jingjian.core.models import WorkArea
 from tests.factories import CaseStudyPageFactory, HandlingFactory
 from tests.support.forms import choose, forms_labelled
@@ -206,15 +206,15 @@ class _Today(datetime.date):
 
 
 def test_years_are_those_of_the_day_asked():
-    assert filterable.allowed_years(datetime.date(2031, 1, 2))[0] == 2031
-    assert filterable.allowed_years(datetime.date(2026, 12, 31))[0] == 2026
-    assert filterable.allowed_years()[-1] == filterable.FIRST_YEAR == 1949
+    assert facets.allowed_years(datetime.date(2031, 1, 2))[0] == 2031
+    assert facets.allowed_years(datetime.date(2026, 12, 31))[0] == 2026
+    assert facets.allowed_years()[-1] == facets.FIRST_YEAR == 1949
 
 
 def test_a_year_that_began_after_the_process_started_filters(client, cases, monkeypatch):
     """The years are asked when the page is, not when the module was imported."""
     CaseStudyPageFactory(title="新年度的案例", date_handled=datetime.date(2031, 1, 1))
-    monkeypatch.setattr(filterable, "datetime", SimpleNamespace(date=_Today))
+    monkeypatch.setattr(facets, "datetime", SimpleNamespace(date=_Today))
     response = client.get("/cases/")
     (form,) = forms_labelled(response.content.decode(), "应用筛选")
     filtered = choose(client, form, "/cases/", year="2031")

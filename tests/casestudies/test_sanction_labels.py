@@ -4,7 +4,8 @@ word each sanction the same way."""
 import pytest
 
 from casestudies.choices import sanction_labels
-from casestudies.models import CaseFilterForm
+from casestudies.models import CaseStudyPage
+from jingjian.core import content_types, facets
 from jingjian.search import reader
 from tests.factories import CaseStudyPageFactory, HandlingFactory
 
@@ -15,7 +16,8 @@ def test_the_filter_the_facets_and_the_outcome_use_one_spelling():
     labels = sanction_labels()
     assert labels["party:warning"] == "党纪警告"
     assert labels["admin:demerit"] == "政务记过"
-    form_choices = dict(CaseFilterForm().fields["sanction"].choices)
+    form_class = facets.filter_form_class(content_types.of(CaseStudyPage).listing_facets())
+    form_choices = dict(form_class().fields["sanction"].choices)
     assert {value: form_choices[value] for value in labels} == labels
     assert reader.facet_labels()["sanction"] == labels
 
