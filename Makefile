@@ -52,8 +52,8 @@ format: install
 	$(BIN)/djhtml $$(git ls-files '*.html')
 
 check: install
-	DJANGO_SETTINGS_MODULE=jingjian.settings.test $(MANAGE) check
-	DJANGO_SETTINGS_MODULE=jingjian.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE) makemigrations --check --dry-run
 
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -28,7 +28,8 @@ class ContentType:
     # ``withheld(page, trust_revision=False)``: why this live page may not go out to readers
     # outside the intranet or to a channel right now (a Chinese reason), or "" when it may.
     withheld: Callable | None = None
-    # Relations every feed entry reads (its category), loaded with the page.
+    # Relations every feed entry reads, loaded with the page: the first one a page has is the
+    # entry's category (its ``name``).
     feed_related: tuple = field(default_factory=tuple)
     # ``home_section(pages, home_page)``: this type's part of the home page (a ``HomeSection``),
     # given the live pages of the type under the home page that the reader may see.

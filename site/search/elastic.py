@@ -400,7 +400,7 @@ def with_facets(search, text):
     """``search`` asking also for the total, the facet counts and highlighted ``text``: the
     search page's one request."""
     search = search._clone()
-    for name, _label in results.group_headings():
+    for name, _label, _multiple in results.group_headings():
         search.aggs.bucket(name, "terms", field=_field(name), size=FACET_SIZE)
     return search.extra(track_total_hits=True).highlight(
         "highlight_text",

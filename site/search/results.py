@@ -125,5 +125,6 @@ def facet_groups(counts, filters):
 
 
 def group_headings():
-    """(name, heading) of the search page's groups, in order."""
-    return [(TYPE, TYPE_LABEL)] + [(f.name, f.label) for f in search_facets() if f.shown]
+    """(name, heading, several values at once) of the search page's groups, in order."""
+    shown = [(f.name, f.label, f.multiple) for f in search_facets() if f.shown]
+    return [(TYPE, TYPE_LABEL, True), *shown]

@@ -1,8 +1,25 @@
 """The site-wide search page (/search/)."""
 
+from django.apps import apps
 from django.shortcuts import render
 
+from jingjian.core import content_types, visibility
 from jingjian.search import reader as site_search
+from jingjian.search import results as site_results
+
+
+def browse_links(user):
+    """(label, address) of each content type's index page the reader may see: where to browse
+    by category when nothing matched."""
+    links = []
+    for content_type in content_types.registered():
+        if not content_type.index_model:
+            continue
+        index_pages = apps.get_model(content_type.index_model).objects.live()
+        index_page = visibility.visible_pages(index_pages, user).first()
+        if index_page is not None:
+            links.append((content_type.label, index_page.url))
+    return links
 
 
 def search(request):
@@ -22,17 +39,11 @@ def search(request):
             "page_obj": page_obj,
             "results": outcome.results,
             "facet_groups": [
-                (name, label, outcome.facets.get(name, []))
-                for name, label in [
-                    ("type", "类型"),
-                    ("problem_type", "问题类型"),
-                    ("work_area", "重点工作"),
-                    ("source", "线索来源"),
-                    ("sanction", "处理结果"),
-                    ("year", "年份"),
-                ]
+                (name, label, multiple, outcome.facets[name])
+                for name, label, multiple in site_results.group_headings()
                 if outcome.facets.get(name)
             ],
             "query_without_page": query.urlencode(),
+            "browse": browse_links(request.user) if outcome.query and not outcome.total else [],
         },
     )

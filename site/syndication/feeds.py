@@ -52,10 +52,13 @@ def feed_items(limit=FEED_SIZE):
 
 
 def _categories(page):
-    if getattr(page, "category_id", None):
-        return [page.category.name]
-    if getattr(page, "work_area_id", None):
-        return [page.work_area.name]
+    """The entry's category: the name of the first relation its type's ``feed_related`` names
+    that the page has (an exemplar's 类别, a case's 重点工作)."""
+    content_type = content_types.of(page)
+    for relation in content_type.feed_related if content_type else ():
+        related = getattr(page, relation, None)
+        if related is not None:
+            return [related.name]
     return []
 
 

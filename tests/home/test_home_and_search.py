@@ -99,7 +99,7 @@ def test_search_page_highlights_and_counts_facets(search_engine, client):
     body = response.content.decode()
     assert response.context["outcome"].total == 2
     assert "<mark>推诿</mark>" in body
-    facets = {name: values for name, _label, values in response.context["facet_groups"]}
+    facets = {name: values for name, _label, _many, values in response.context["facet_groups"]}
     assert {(f.value, f.count) for f in facets["type"]} == {("case", 1), ("exemplar", 1)}
     assert [(f.label, f.count) for f in facets["problem_type"]] == [("推诿扯皮", 1)]
 
