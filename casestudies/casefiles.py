@@ -161,7 +161,8 @@ def generate_draft(case_file, user=None):
 
     fields = draft_fields(case_file)
     handlings = fields.pop("handlings")
-    created = case_file.case_study_id is None
+    draft = case_file.draft_study()
+    created = draft is None
     if created:
         index = CaseIndexPage.objects.first()
         if index is None:
@@ -169,10 +170,9 @@ def generate_draft(case_file, user=None):
         page = CaseStudyPage(live=False, **fields)
         page.handlings = [Handling(**h) for h in handlings]
         index.add_child(instance=page)
-        case_file.case_study = page
-        case_file.save(update_fields=["case_study", "updated_at"])
+        case_file.save(update_fields=["updated_at"])
     else:
-        page = case_file.case_study.get_latest_revision_as_object()
+        page = draft.get_latest_revision_as_object()
         for name, value in fields.items():
             setattr(page, name, value)
         page.handlings = [Handling(**h) for h in handlings]

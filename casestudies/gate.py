@@ -384,14 +384,11 @@ def _pinyin(name, reason, surname=True):
 
 
 def case_file_of(page):
-    """The case file a case study was made from: recorded on the page (copies keep it), or the
-    case file whose draft it is."""
+    """The case file a case study was made from, as the page records it (copies keep it)."""
     from casestudies.models import CaseFile
 
     if getattr(page, "source_case_file_id", None):
         return CaseFile.objects.filter(pk=page.source_case_file_id).first()
-    if page.pk:
-        return CaseFile.objects.filter(case_study_id=page.pk).first()
     return None
 
 

@@ -4,6 +4,7 @@ import copy
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -430,15 +431,6 @@ class CaseFile(ClusterableModel):
     )
     source = models.CharField("线索来源", max_length=30, choices=CaseSource.choices, blank=True)
     date_handled = models.DateField("处理日期", null=True, blank=True)
-    case_study = models.OneToOneField(
-        CaseStudyPage,
-        verbose_name="脱敏稿(警示案例)",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="case_file",
-    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -466,6 +458,16 @@ class CaseFile(ClusterableModel):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def draft_study(self):
+        """The case study generated from this case file (its first; copies and aliases of it
+        record the case file too, ``CaseStudyPage.source_case_file``), or None."""
+        return self.case_studies.order_by("pk").first()
+
+    @admin.display(description="脱敏稿(警示案例)")
+    def draft_title(self):
+        study = self.draft_study()
+        return study.title if study else "—"
 
 
 class CaseFilePerson(Orderable):

@@ -17,7 +17,7 @@ person and unit: the gate must see them all).
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -88,11 +88,8 @@ def problem_rows(problems):
 
 
 def case_studies_of(case_file):
-    """The case studies made from ``case_file`` (recorded on the page, or the file's draft)."""
-    q = Q(source_case_file=case_file)
-    if case_file.case_study_id:
-        q |= Q(pk=case_file.case_study_id)
-    return list(CaseStudyPage.objects.filter(q))
+    """The case studies made from ``case_file`` (each records it: ``source_case_file``)."""
+    return list(CaseStudyPage.objects.filter(source_case_file=case_file))
 
 
 def record_draft_verdict(page, case_file=None, revision=None):
@@ -211,11 +208,27 @@ def _case_file_changed(sender, instance, raw=False, **kwargs):
         recheck_later(case_file_id)
 
 
+def _link_changed(sender, instance, raw=False, **kwargs):
+    """The case file a study records is an input of the gate too: when code links a saved
+    study to another case file (or to one for the first time), the gate is asked again once
+    that commits."""
+    if raw or instance.pk is None:
+        return
+    stored = (
+        CaseStudyPage.objects.filter(pk=instance.pk)
+        .values_list("source_case_file_id", flat=True)
+        .first()
+    )
+    if stored != instance.source_case_file_id:
+        pk = instance.pk
+        transaction.on_commit(lambda: recheck_pages(CaseStudyPage.objects.filter(pk=pk)))
+
+
 def _revision_saved(sender, instance, created, raw=False, **kwargs):
     if raw or instance.content_type_id != ContentType.objects.get_for_model(CaseStudyPage).pk:
         return
     page = CaseStudyPage.objects.filter(pk=instance.object_id).first()
-    if page is not None and (page.source_case_file_id or hasattr(page, "case_file")):
+    if page is not None and page.source_case_file_id:
         # The page points at its new revision only after this signal: check the revision.
         record_draft_verdict(page, revision=instance)
 
@@ -225,9 +238,7 @@ def hidden_drafts(user):
     draft does not pass the gate, hidden from everyone outside 纪检监察."""
     if user.groups.filter(name=groups.DISCIPLINE).exists():
         return None
-    from_a_file = Q(casestudypage__source_case_file__isnull=False) | Q(
-        casestudypage__case_file__isnull=False
-    )
+    from_a_file = Q(casestudypage__source_case_file__isnull=False)
     cleared = Q(casestudypage__gate_status__draft_passes=True)
     return from_a_file & ~cleared
 
@@ -237,6 +248,7 @@ def connect():
         uid = f"casestudies.gate_inputs.{model.__name__}"
         post_save.connect(_case_file_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_case_file_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    pre_save.connect(_link_changed, sender=CaseStudyPage, dispatch_uid="casestudies.gate_link")
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="casestudies.draft_verdict")
     for model in (get_image_model(), get_document_model(), *TAXONOMY_MODELS):
         post_save.connect(

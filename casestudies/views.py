@@ -224,7 +224,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             ],
             pending=pending,
             decisions=sorted(decisions.values(), key=lambda d: d.text),
-            case_study=self.case_file.case_study,
+            case_study=self.case_file.draft_study(),
             gate_statuses=[
                 (study, GateStatus.objects.filter(page_id=study.pk).first())
                 for study in publication.case_studies_of(self.case_file)
@@ -288,7 +288,7 @@ class CaseFileViewSet(ModelViewSet):
     menu_label = "案卷"
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["number", "title", "case_study", "updated_at"]
+    list_display = ["number", "title", "draft_title", "updated_at"]
     list_filter = ["source", "unit_type"]
     search_fields = ["number", "title"]
     search_backend_name = None

@@ -111,7 +111,7 @@ def test_everyone_outside_the_discipline_group_gets_403_everywhere(
         assert "王建国" not in response.content.decode()
     # Nothing changed: the case file is still there, no draft was made, no decision stored.
     case_file.refresh_from_db()
-    assert case_file.case_study is None
+    assert case_file.draft_study() is None
     assert not CandidateDecision.objects.exists()
 
 
@@ -289,8 +289,8 @@ def test_generating_a_draft_creates_an_unpublished_anonymized_case_study(
     response = client.post(reverse("casefiles:generate", args=[case_file.pk]), follow=True)
     assert "已生成脱敏稿" in response.content.decode()
     case_file.refresh_from_db()
-    page = case_file.case_study.get_latest_revision_as_object()
-    assert not case_file.case_study.live
+    page = case_file.draft_study().get_latest_revision_as_object()
+    assert not case_file.draft_study().live
     assert page.title == "王某推诿扯皮、违规收受购物卡问题"
     assert page.subject == "某局原副局长王某"
     text = str(page.facts.raw_data) + page.summary
@@ -300,13 +300,15 @@ def test_generating_a_draft_creates_an_unpublished_anonymized_case_study(
     handling = page.handlings.get()
     assert (handling.pseudonym, handling.discipline_form) == ("王某", 2)
     assert handling.party_sanction == "serious_warning" and handling.post == "某局原副局长"
-    assert PageLogEntry.objects.filter(page=case_file.case_study, action="wagtail.create").exists()
+    assert PageLogEntry.objects.filter(
+        page=case_file.draft_study(), action="wagtail.create"
+    ).exists()
 
     # Generating again updates the same page with a new draft revision.
-    revisions = case_file.case_study.revisions.count()
+    revisions = case_file.draft_study().revisions.count()
     client.post(reverse("casefiles:generate", args=[case_file.pk]))
     assert CaseStudyPage.objects.count() == 1
-    assert case_file.case_study.revisions.count() == revisions + 1
+    assert case_file.draft_study().revisions.count() == revisions + 1
 
 
 def test_generating_without_the_required_facts_says_what_is_missing(client, discipline_user):
@@ -369,7 +371,7 @@ def test_one_pseudonym_per_person_in_every_field_of_the_draft(client, discipline
     response = client.post(reverse("casefiles:generate", args=[case_file.pk]), follow=True)
     assert "已生成脱敏稿" in response.content.decode()
     case_file.refresh_from_db()
-    page = case_file.case_study.get_latest_revision_as_object()
+    page = case_file.draft_study().get_latest_revision_as_object()
 
     assert page.title == "王某2违规收受礼金问题"
     assert page.summary == "2022年至2024年，某局科长王某1多次违规收受工程承包方礼金。"

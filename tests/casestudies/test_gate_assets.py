@@ -60,9 +60,9 @@ def live_study(case_file, image, problem_type, django_capture_on_commit_callback
     )
     page.problem_types.add(problem_type)
     page.save_revision().publish()
-    case_file.case_study = page
+    page.source_case_file = case_file
     with django_capture_on_commit_callbacks(execute=True):
-        case_file.save()
+        page.save()
     page.refresh_from_db()
     assert page.live and not check_page(page)
     return page

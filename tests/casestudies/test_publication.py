@@ -54,9 +54,6 @@ def live_study(case_file, django_capture_on_commit_callbacks):
         summary=NAMED,
         source_case_file=case_file,
     )
-    case_file.case_study = page
-    with django_capture_on_commit_callbacks(execute=True):
-        case_file.save()
     page.refresh_from_db()
     assert page.live
     return page
@@ -155,9 +152,9 @@ def test_linking_a_live_study_to_a_file_that_forbids_its_text(
 ):
     page = CaseStudyPageFactory(summary="王建国推诿扯皮。")  # published before any file
     assert page.live
-    case_file.case_study = page
+    page.source_case_file = case_file
     with django_capture_on_commit_callbacks(execute=True):
-        case_file.save()
+        page.save()
     assert not CaseStudyPage.objects.get(pk=page.pk).live
 
 
@@ -203,9 +200,9 @@ def test_the_review_screen_shows_the_name_as_the_page_wrote_it(
     """A name written in another form (traditional, with an invisible character) is shown to
     the discipline staff as the page has it, beside the case file's spelling."""
     page = CaseStudyPageFactory(summary="王某推诿扯皮，其下属孫\u200b立平未予制止。")
-    case_file.case_study = page
+    page.source_case_file = case_file
     with django_capture_on_commit_callbacks(execute=True):
-        case_file.save()
+        page.save()
         CaseFilePerson.objects.create(case_file=case_file, name="孙立平", role="witness")
     assert not CaseStudyPage.objects.get(pk=page.pk).live
     client.force_login(discipline_user)

@@ -191,7 +191,7 @@ def test_a_draft_shows_once_it_passes_the_gate(
     url = reverse("wagtailadmin_pages:edit", args=[page.pk])
     client.force_login(editor)
     assert client.get(url).status_code == 404
-    case_file = CaseFile.objects.get(case_study=page)
+    case_file = CaseFile.objects.get(case_studies=page)
     with django_capture_on_commit_callbacks(execute=True):
         CandidateDecision.objects.create(case_file=case_file, text="孙立平", decision="accepted")
     generate_draft(case_file)  # the draft regenerated with the name replaced

@@ -19,6 +19,7 @@ from jingjian.search import reader
 from jingjian.syndication import delivery, feeds, renderers
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+from tests.films.models import FilmPage
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,8 @@ def test_both_feature_apps_registered_their_page_types():
     assert by_name["case"].page_model() is CaseStudyPage
     assert by_name["exemplar"].page_model() is ExemplarPage
     assert by_name["case"].label == "警示案例"
-    assert set(content_types.page_models()) == {CaseStudyPage, ExemplarPage}
+    # and the test suite's own third type (tests/films)
+    assert set(content_types.page_models()) == {CaseStudyPage, ExemplarPage, FilmPage}
 
 
 def test_the_type_of_a_generic_page_is_its_specific_class():
@@ -90,8 +92,9 @@ def test_a_case_whose_file_names_a_person_in_its_text_is_withheld_by_its_type():
         number="鉴纪案〔2026〕7号",
         title="违规收受礼金案",
         raw_account="王立新违规收受礼金。",
-        case_study=case,
     )
+    case.source_case_file = case_file
+    case.save()
     CaseFilePerson.objects.create(case_file=case_file, name="王立新", role="subject")
     reason = content_types.withheld_reason(Page.objects.get(pk=case.pk))
     assert "王立新" in reason

@@ -49,7 +49,7 @@ def test_quantities_and_idempotence(db_with_demo):
 
 
 def test_every_taxonomy_value_is_used(db_with_demo):
-    cases = CaseStudyPage.objects.filter(case_file=None)  # drafts leave some fields to staff
+    cases = CaseStudyPage.objects.filter(source_case_file=None)  # drafts leave some to staff
     assert set(ProblemType.objects.all()) == set(ProblemType.objects.filter(cases__in=cases))
     assert set(UnitType.objects.all()) == {c.unit_type for c in cases}
     assert set(GovernancePriority.objects.all()) == {c.governance_priority for c in cases}
@@ -85,9 +85,9 @@ def test_case_files_and_their_draft(db_with_demo):
     from casestudies.models import CaseFile
 
     assert CaseFile.objects.count() == 3
-    drafted = CaseFile.objects.exclude(case_study=None).get()
-    page = drafted.case_study.get_latest_revision_as_object()
-    assert not drafted.case_study.live
+    drafted = CaseFile.objects.exclude(case_studies=None).get()
+    page = drafted.draft_study().get_latest_revision_as_object()
+    assert not drafted.draft_study().live
     assert "汪振华" not in page.title and page.title.startswith("汪某")
     # The tagger's candidates wait for review — 孙立平 (a name nobody listed) and 苑二期 (from
     # the compound 湖滨苑二期, a false alarm): the gate refuses to publish until then.

@@ -84,8 +84,9 @@ def test_case_failing_the_anonymization_gate_stays_out():
         number="鉴纪案〔2025〕1号",
         title="王建国案",
         raw_account="王建国推诿扯皮。",
-        case_study=page,
     )
+    page.source_case_file = case_file
+    page.save()
     CaseFilePerson.objects.create(case_file=case_file, name="王建国", role="subject")
     for body in all_feeds(channel.slug).values():
         assert "王建国" not in body

@@ -157,7 +157,7 @@ class Command(BaseCommand):
             CaseFileUnit.objects.filter(case_file=case_file).delete()
             for order, unit in enumerate(record["units"]):
                 CaseFileUnit.objects.create(case_file=case_file, sort_order=order, **unit)
-            if record.get("draft") and case_file.case_study_id is None:
+            if record.get("draft") and case_file.draft_study() is None:
                 generate_draft(CaseFile.objects.get(pk=case_file.pk))
         return len(records)
 
