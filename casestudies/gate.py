@@ -1,19 +1,16 @@
 """The publication gate: no case study leaves with a name or identifier from its case file.
 
-``check_page(page)`` lists every problem in every text of a case study: its title, slug and
-search/SEO fields, the subject, summary and lessons, every StreamField block (rich text with its
-embedded images and document links, headings, quotes, image blocks with the image's own title and
-alt text), and every handling inline. A problem is a string of the page's case file (a person's
-name or given name, a unit to be replaced, an address below county level, a name a reviewer confirmed, a name the tagger found
-that nobody has reviewed yet) or a personal identifier (identity card, phone, bank account,
-licence plate, e-mail, QQ/WeChat, certificate number), whoever wrote it.
+This module is pure: texts in, problems out. ``find_problems(texts, forbidden)`` lists every
+problem in the (location, text) pairs a reader of a case study meets (``casestudies.page_texts``)
+given the (string, reason) pairs its case file forbids (``casestudies.review``): a person's name
+or given name (also in pinyin), a unit to be replaced, an address below county level, a name a
+reviewer confirmed, a name the tagger found that nobody has reviewed yet, or a personal
+identifier (identity card, phone, bank account, licence plate, e-mail, QQ/WeChat, certificate
+number), whoever wrote it. ``casestudies.publication`` asks it (``check_page``, ``enforce``)
+when a case study is published, when its review would enter the final step, and whenever one
+of its inputs changes.
 
-``enforce(page)`` raises ``AnonymizationGateError``; ``CaseStudyPage.publish`` calls it, so does
-the page form when an editor publishes and the workflow when a case study would enter its final
-step.
-
-Every comparison folds both sides with ``jingjian.core.chinese.fold`` (the page's texts, the case
-file's strings and the texts the identifier and address rules read): 孙\u200b立平 is 孙立平,
+Every comparison folds both sides with ``jingjian.core.chinese.fold``: 孙\u200b立平 is 孙立平,
 王建國 is 王建国, 幺三八-一二三四-五六七八 is 13812345678, 解放路118 号 is 解放路118号. Invisible
 characters (format characters, variation selectors, stray combining marks) are refused outright.
 
@@ -24,23 +21,17 @@ the page and where, never a reason taken from the case file.
 
 import re
 from dataclasses import dataclass
-from html import unescape
-from urllib.parse import unquote, urlsplit
 
-from casestudies.anonymization.anonymizer import _ADDRESSES as ADDRESS_PATTERNS
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS, IDENTIFIER_RULES
 from jingjian.core.chinese import (
-    fold,
     fold_with_offsets,
     is_invisible,
-    pinyin_forms,
     skeleton,
     skeleton_with_offsets,
     unusual_characters,
     unusual_name,
 )
 from jingjian.core.groups import in_discipline_group
-from jingjian.core.text import html_to_text
 
 # A published hotline (举报电话 0571-…) is public; the other identifiers never are. The rules read
 # folded text (lower case: the plate and QQ rules ignore case).
@@ -53,12 +44,6 @@ CASE_FILE_IDENTIFIER_RULES = [
     (rule, re.compile(pattern, re.IGNORECASE)) for rule, pattern in IDENTIFIER_RULES
 ]
 
-# Rich text's links and embeds (Wagtail's stored form), read attribute by attribute whatever
-# their order.
-TAG = re.compile(r"<([a-z][\w-]*)\b([^>]*)>", re.IGNORECASE)
-# Attributes a reader sees: an image's replacement text, any element's tooltip.
-SHOWN_ATTRIBUTES = {"alt": "替换文字", "title": "提示文字"}
-ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 # The dots written inside transliterated names (间隔号 and the look-alikes input methods type).
 NAME_DOTS = re.compile(r"[·・•.‧∙⋅･\u00b7\u2027\u30fb]")
@@ -150,246 +135,10 @@ def message(problems, limit=8, explain=False):
     return f"脱敏检查未通过，不能发布或进入终审：{shown}{more}。请修改上述内容；{hint}"
 
 
-# --- the texts of a page ---------------------------------------------------------------------
-
-
-BLOCK_LABELS = {
-    "paragraph": "段",
-    "heading": "小标题",
-    "quote": "引文",
-    "image": "图片",
-    "video": "视频",
-}
-
-
-def _strings(value):
-    """Every string inside raw StreamField data (dicts, lists, scalars)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
-def _ids(value, key):
-    if isinstance(value, dict):
-        for k, item in value.items():
-            if k == key and isinstance(item, int):
-                yield item
-            else:
-                yield from _ids(item, key)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _ids(item, key)
-
-
-def _stream_texts(label, stream):
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import Page
-
-    image_ids, document_ids, page_ids = {}, {}, {}
-    counts = {}
-    for block in stream.raw_data if stream is not None else []:
-        kind = block.get("type", "")
-        counts[kind] = counts.get(kind, 0) + 1
-        where = f"{label}第{counts[kind]}{BLOCK_LABELS.get(kind, '块')}"
-        value = block.get("value")
-        for text in _strings(value):
-            if "<" in text:
-                for tag, attributes in _tags(text):
-                    kind_of_link = attributes.get("linktype") or attributes.get("embedtype", "")
-                    target = attributes.get("id", "")
-                    if tag == "embed" and kind_of_link == "image" and target.isdigit():
-                        image_ids.setdefault(int(target), where)
-                    elif tag == "a" and kind_of_link == "document" and target.isdigit():
-                        document_ids.setdefault(int(target), where)
-                    elif tag == "a" and kind_of_link == "page" and target.isdigit():
-                        page_ids.setdefault(int(target), where)
-                    for attribute, noun in SHOWN_ATTRIBUTES.items():
-                        if attributes.get(attribute):
-                            yield f"{where}·{noun}", attributes[attribute]
-                    if tag == "a" and "href" in attributes:
-                        # As the browser shows it: %E7%8E%8B is 王, xn--vcst9pj0r is 王建国.
-                        yield f"{where}·链接地址", _address_as_shown(attributes["href"])
-                text = html_to_text(text)
-            yield where, text
-        if kind == "image":
-            found = [value] if isinstance(value, int) else _ids(value, "image")
-            for image_id in found:
-                image_ids.setdefault(image_id, where)
-    if image_ids:
-        for image in get_image_model().objects.filter(pk__in=image_ids):
-            where = image_ids[image.pk]
-            yield f"{where}·图片标题", image.title
-            yield f"{where}·图片说明(替换文字)", image.description
-    if document_ids:
-        for document in get_document_model().objects.filter(pk__in=document_ids):
-            yield f"{document_ids[document.pk]}·链接文件标题", document.title
-    if page_ids:
-        # A link to another page is rendered with that page's address, made of its slugs.
-        for linked in Page.objects.filter(pk__in=page_ids):
-            parts = linked.get_url_parts() or (None, "", linked.url_path)
-            address = f"{parts[1] or ''}{parts[2] or ''}" or linked.url_path
-            yield f"{page_ids[linked.pk]}·链接页面地址", _address_as_shown(address)
-
-
-def _tags(html):
-    """(tag, {attribute: unescaped value}) for each element in ``html``; of an attribute written
-    twice, the first (the one a browser uses)."""
-    for match in TAG.finditer(html):
-        attributes = {}
-        for name, double, single, bare in ATTRIBUTE.findall(match.group(2)):
-            attributes.setdefault(name.lower(), unescape(double or single or bare))
-        yield match.group(1).lower(), attributes
-
-
-def _address_as_shown(href):
-    """A link address as the browser shows it: percent-encoding and punycode host names
-    (xn--…) decoded."""
-    shown = unquote(href)
-    parts = urlsplit(shown)
-    if "xn--" in (parts.hostname or ""):
-        try:
-            host = parts.hostname.encode("ascii").decode("idna")
-        except UnicodeError:
-            return shown
-        shown = shown.replace(parts.hostname, host, 1)
-    return shown
-
-
-def page_texts(page):
-    """(location, text) for every text a reader of ``page`` could see, in page order."""
-    yield "标题", page.title
-    yield "网址别名", page.slug
-    yield "SEO 标题", page.seo_title
-    yield "搜索描述", page.search_description
-    yield "当事人(脱敏)", page.subject
-    yield "一句话简介", page.summary
-    yield from _stream_texts("基本案情", page.facts)
-    for number, handling in enumerate(page.handlings.all(), start=1):
-        yield f"处理情况第{number}条·化名", handling.pseudonym
-        yield f"处理情况第{number}条·职务", handling.post
-    yield "以案说法", page.lessons
-    # The page prints the names of its classifications; staff may rename them at any time.
-    for field in TAXONOMY_FIELDS:
-        related = getattr(page, f"{field}_id", None) and getattr(page, field)
-        if related is not None:
-            yield page._meta.get_field(field).verbose_name, related.name
-    for problem_type in page.problem_types.all():
-        yield "问题类型", problem_type.name
-
-
-# The case study's classifications that its page prints (the many-to-many 问题类型 besides).
-TAXONOMY_FIELDS = ("unit_type", "governance_priority", "work_area")
-
-
 # --- what may not appear -----------------------------------------------------------------------
 
 
-def forbidden_strings(case_file):
-    """(string, reason) pairs from ``case_file`` that may not appear in its case study."""
-    from casestudies.anonymization import Person
-    from casestudies.anonymization.anonymizer import _given_name
-    from casestudies.casefiles import pending_candidates
-
-    found = []
-    listed = [Person(p.name.strip(), p.name_kind) for p in case_file.persons.all() if p.name]
-    for person in listed:
-        found.append((person.name, "案卷人员姓名"))
-        given = _given_name(person)
-        if given:
-            found.append((given, f"案卷人员“{person.name}”的名字"))
-        if person.kind == "han":
-            found += _pinyin(person.name, f"案卷人员“{person.name}”的姓名{PINYIN}")
-            found += _pinyin(given, f"案卷人员“{person.name}”的名字{PINYIN}", surname=False)
-        # 阿依古丽·买买提: each part of a transliterated name names the person too.
-        parts = [part for part in NAME_DOTS.split(person.name) if len(part.strip()) >= 2]
-        if len(parts) > 1:
-            found += [(part, f"案卷人员“{person.name}”的名字") for part in parts]
-    for unit in case_file.units.all():
-        if unit.replace:
-            found.append((unit.name, "案卷涉及单位(应替换)"))
-            # 鉴湖区住房和城乡建设局 is still that bureau as 住房和城乡建设局 in a case of the district.
-            found += [
-                (local, f"案卷涉及单位“{unit.name}”(去掉地名)")
-                for local in _without_region(unit.name)
-            ]
-    for decision in case_file.candidate_decisions.filter(decision="accepted"):
-        found.append((decision.text, "已确认的姓名"))
-        found += _pinyin(decision.text, f"已确认的姓名“{decision.text}”的{PINYIN}")
-    for candidate in pending_candidates(case_file):
-        found.append((candidate.text, "未审核的疑似姓名"))
-        found += _pinyin(candidate.text, f"未审核的疑似姓名“{candidate.text}”的{PINYIN}")
-    texts = [case_file.raw_account, case_file.title]
-    texts += [f"{p.post} {p.unit}" for p in case_file.persons.all()]
-    for text in texts:
-        folded = fold(text)  # 解放路118 号 and 138-1234-5678 in the case file are found too
-        for rule, pattern in CASE_FILE_IDENTIFIER_RULES:
-            for match in pattern.finditer(folded):
-                reason = f"案卷中的{IDENTIFIER_LABELS[rule]}"
-                found.append((match.group(), reason))
-                # The handle or number itself, whatever label the page puts before it
-                # (微信号fangjm_2019 is also V信fangjm_2019, 联系方式：fangjm_2019).
-                values = IDENTIFIER_VALUE.findall(match.group())
-                if values:
-                    found.append((max(values, key=len), reason))
-        for _rule, pattern, _replacement in ADDRESS_PATTERNS:
-            for match in pattern.finditer(folded):
-                found.append((match.group(), "案卷中的具体地址"))
-    unique = {}
-    for string, reason in found:
-        if skeleton(string).strip():
-            unique.setdefault(string.strip(), reason)
-    return list(unique.items())
-
-
 PINYIN = "拼音"
-
-
-# The place names a unit's name starts with: a district, county or city of two or three
-# characters (鉴湖区, 临川市), then perhaps a street or town (长桥街道, 城关镇). Only at the start,
-# so 工业园区, 社区 and 城市 inside the name are never taken for places.
-_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|自治区|市|自治州|地区|盟|县|区|旗)")
-_TOWN = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:街道|镇|乡)")
-# Shorter than this, what is left is a name many units share (人民检察院, 财政局).
-_LOCAL_UNIT_MIN = 6
-
-
-def _without_region(name):
-    """``name`` without the place names it starts with, when what is left names the unit
-    (鉴湖区住房和城乡建设局 → 住房和城乡建设局); [] when nothing is left to forbid."""
-    forms, rest = [], name.strip()
-    for place in (_DISTRICT, _TOWN):
-        match = place.match(rest)
-        if not match:
-            break
-        rest = rest[match.end() :]
-        if len(rest) >= _LOCAL_UNIT_MIN:
-            forms.append(rest)
-    return forms
-
-
-def _pinyin(name, reason, surname=True):
-    """(form, reason) for each way of writing the Han name ``name`` with pinyin (Wang Zhenhua,
-    汪Zhenhua, wang振华; ``chinese.pinyin_forms``)."""
-    from casestudies.anonymization.surnames import surname_of
-
-    if not name:
-        return []
-    return [(form, reason) for form in pinyin_forms(name, surname_of(name) if surname else "")]
-
-
-def case_file_of(page):
-    """The case file a case study was made from, as the page records it (copies keep it)."""
-    from casestudies.models import CaseFile
-
-    if getattr(page, "source_case_file_id", None):
-        return CaseFile.objects.filter(pk=page.source_case_file_id).first()
-    return None
 
 
 # Between two digits of a number from the case file, on the page: any few marks that are neither
@@ -469,15 +218,14 @@ def _invisible_problem(location, text):
     )
 
 
-def check_page(page, case_file=None):
-    """Every problem in ``page`` (a CaseStudyPage, saved or not), in page order."""
-    if case_file is None:
-        case_file = case_file_of(page)
-    forbidden = forbidden_strings(case_file) if case_file else []
+def find_problems(texts, forbidden):
+    """Every problem in ``texts`` ((location, text) in the order a reader meets them), given the
+    ``forbidden`` (string, reason) pairs of a case file (``review.forbidden_strings``), in text
+    order. Pure: nothing is read but what is passed in."""
     keys = [(string, _key_pattern(string, reason), reason) for string, reason in forbidden]
     problems = []
     shown = []  # (location, skeleton) of the texts a reader reads one after another
-    for location, text in page_texts(page):
+    for location, text in texts:
         if not text:
             continue
         text = str(text)
@@ -598,24 +346,3 @@ def _ordinary_word(skeletal, start, end):
 
 def _is_han(ch):
     return "\u3400" <= ch <= "\u9fff"
-
-
-def enforce(page, case_file=None):
-    problems = check_page(page, case_file)
-    if problems:
-        raise AnonymizationGateError(page, problems)
-
-
-def approval_is_gated(page):
-    """Whether approving ``page``'s current workflow step moves it into the final step or
-    publishes it (the steps the gate guards)."""
-    state = page.current_workflow_state
-    if state is None or state.current_task_state is None:
-        return False
-    final_two = [task.pk for task in state.workflow.tasks][-2:]
-    return state.current_task_state.task_id in final_two
-
-
-def is_final_task(workflow_state, task):
-    tasks = [t.pk for t in workflow_state.workflow.tasks]
-    return bool(tasks) and tasks[-1] == task.pk

@@ -24,7 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex, Revision
 
-from casestudies.gate import TAXONOMY_FIELDS, case_file_of, check_page, message
+from casestudies.gate import AnonymizationGateError, find_problems, message
 from casestudies.models import (
     CandidateDecision,
     CaseFile,
@@ -36,10 +36,43 @@ from casestudies.models import (
     ProblemType,
     UnitType,
 )
+from casestudies.page_texts import TAXONOMY_FIELDS, page_texts
+from casestudies.review import case_file_of, forbidden_strings
 from jingjian.core import groups
 from jingjian.core.models import WorkArea
 
 TAXONOMY_MODELS = (ProblemType, UnitType, GovernancePriority, WorkArea)
+
+
+def check_page(page, case_file=None):
+    """Every problem the gate finds in ``page`` (a CaseStudyPage, saved or not) against
+    ``case_file`` (default: the one the page records), in page order."""
+    if case_file is None:
+        case_file = case_file_of(page)
+    forbidden = forbidden_strings(case_file) if case_file else []
+    return find_problems(page_texts(page), forbidden)
+
+
+def enforce(page, case_file=None):
+    problems = check_page(page, case_file)
+    if problems:
+        raise AnonymizationGateError(page, problems)
+
+
+def approval_is_gated(page):
+    """Whether approving ``page``'s current workflow step moves it into the final step or
+    publishes it (the steps the gate guards)."""
+    state = page.current_workflow_state
+    if state is None or state.current_task_state is None:
+        return False
+    final_two = [task.pk for task in state.workflow.tasks][-2:]
+    return state.current_task_state.task_id in final_two
+
+
+def is_final_task(workflow_state, task):
+    tasks = [t.pk for t in workflow_state.workflow.tasks]
+    return bool(tasks) and tasks[-1] == task.pk
+
 
 WITHDRAWN = "jingjian.gate.withdrawn"
 

@@ -6,11 +6,11 @@ here undoes the approval too: a case study that fails the gate never enters its 
 
 from wagtail.signals import task_submitted
 
+from casestudies.models import CaseStudyPage
+from casestudies.publication import enforce, is_final_task
+
 
 def refuse_final_step(sender, instance, user=None, **kwargs):
-    from casestudies.gate import enforce, is_final_task
-    from casestudies.models import CaseStudyPage
-
     revision = instance.revision
     if revision is None or not is_final_task(instance.workflow_state, instance.task):
         return

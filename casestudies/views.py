@@ -27,13 +27,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from casestudies import publication
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS
-from casestudies.casefiles import (
-    DraftError,
-    anonymize_text,
-    generate_draft,
-    record_decisions,
-)
+from casestudies.drafts import generate_draft
 from casestudies.models import CaseFile, CaseFileDocument, GateStatus
+from casestudies.review import DraftError, anonymize_text, record_decisions
 from jingjian.core import groups
 from jingjian.core.groups import in_discipline_group
 

@@ -7,8 +7,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import casestudies.models
 import jingjian.core.filterable
+import jingjian.core.validators
 
 
 class Migration(migrations.Migration):
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         help_text="最多 120 个字。",
                         max_length=120,
-                        validators=[casestudies.models.validate_summary_length],
+                        validators=[jingjian.core.validators.validate_summary_length],
                         verbose_name="一句话简介",
                     ),
                 ),

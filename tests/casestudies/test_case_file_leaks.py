@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.models import Page
 
-from casestudies.casefiles import generate_draft
+from casestudies.drafts import generate_draft
 from casestudies.models import CandidateDecision, CaseFileDocument, CaseStudyPage
 from tests.casestudies.test_case_files import make_case_file
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from casestudies.casefiles import draft_fields, generate_draft
+from casestudies.drafts import draft_fields, generate_draft
 from casestudies.models import (
     CandidateDecision,
     CaseFile,

@@ -7,9 +7,10 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from casestudies.casefiles import generate_draft
-from casestudies.gate import AnonymizationGateError, check_page
+from casestudies.drafts import generate_draft
+from casestudies.gate import AnonymizationGateError
 from casestudies.models import CandidateDecision, CaseStudyPage, Handling
+from casestudies.publication import check_page
 from tests.casestudies.test_case_files import make_case_file
 from tests.factories import CaseStudyPageFactory
 

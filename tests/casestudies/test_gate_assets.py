@@ -10,9 +10,8 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Collection, PageLogEntry
 
-from casestudies.gate import check_page
 from casestudies.models import CaseFile, CaseFilePerson, CaseStudyPage, ProblemType, UnitType
-from casestudies.publication import WITHDRAWN, studies_using
+from casestudies.publication import WITHDRAWN, check_page, studies_using
 from tests.core.test_media_access import png
 from tests.factories import CaseStudyPageFactory
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from casestudies.casefiles import generate_draft
+from casestudies.drafts import generate_draft
 from casestudies.models import CandidateDecision, CaseStudyPage
 from tests.casestudies.test_case_files import make_case_file
 

@@ -6,8 +6,7 @@ import pytest
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
-from casestudies.casefiles import generate_draft
-from casestudies.gate import _without_region, check_page, forbidden_strings
+from casestudies.drafts import generate_draft
 from casestudies.models import (
     CandidateDecision,
     CaseFilePerson,
@@ -15,6 +14,8 @@ from casestudies.models import (
     CaseStudyPage,
     ProblemType,
 )
+from casestudies.publication import check_page
+from casestudies.review import _without_region, forbidden_strings
 from tests.casestudies.test_case_files import RAW_ACCOUNT, make_case_file
 from tests.factories import ExemplarPageFactory
 

@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casestudies.anonymization.surnames import surname_of
-from casestudies.gate import INVISIBLE, check_page, forbidden_strings
+from casestudies.gate import INVISIBLE
 from casestudies.models import CandidateDecision, CaseStudyPage
+from casestudies.publication import check_page
+from casestudies.review import forbidden_strings
 from jingjian.core.chinese import fold, pinyin_forms
 from tests.casestudies.test_case_files import RAW_ACCOUNT, make_case_file
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from casestudies.casefiles import generate_draft
+from casestudies.drafts import generate_draft
 from casestudies.models import CandidateDecision, CaseFile, CaseFilePerson, UnitType
 from jingjian.core.visibility import Visibility
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory

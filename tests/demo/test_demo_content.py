@@ -81,8 +81,8 @@ def test_every_visibility_level_and_year(db_with_demo):
 
 
 def test_case_files_and_their_draft(db_with_demo):
-    from casestudies.gate import check_page
     from casestudies.models import CaseFile
+    from casestudies.publication import check_page
 
     assert CaseFile.objects.count() == 3
     drafted = CaseFile.objects.exclude(case_studies=None).get()
@@ -110,7 +110,7 @@ def test_demo_channels(db_with_demo):
 
 
 def test_the_published_demo_case_studies_pass_the_gate(db_with_demo):
-    from casestudies.gate import check_page
+    from casestudies.publication import check_page
 
     assert all(check_page(page) == [] for page in CaseStudyPage.objects.live())
 

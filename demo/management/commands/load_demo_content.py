@@ -133,7 +133,7 @@ class Command(BaseCommand):
         """Named case files (invented people) for 纪检监察; one gets its draft case study."""
         import json
 
-        from casestudies.casefiles import generate_draft
+        from casestudies.drafts import generate_draft
         from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, UnitType
         from jingjian.core.models import WorkArea
 

@@ -1,14 +1,11 @@
-"""警示案例: anonymized case studies, their index and the staff-editable taxonomies."""
+"""警示案例 pages: the index, the case study with its handlings, and the gate's verdict on a draft."""
 
 import copy
 
 from django import forms
-from django.conf import settings
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 from rest_framework import serializers
 from wagtail.admin.panels import (
     FieldPanel,
@@ -20,6 +17,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
+from wagtail.log_actions import log
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -33,37 +31,14 @@ from casestudies.choices import (
     PartySanction,
     sanction_labels,
 )
-from casestudies.storage import private_storage
+from casestudies.gate import AnonymizationGateError, message_for
+from casestudies.models.taxonomies import GovernancePriority, ProblemType, UnitType
 from jingjian.core.admin_access import AccessControlledPage
 from jingjian.core.blocks import StoryBlock
 from jingjian.core.filterable import FilterableListMixin
-from jingjian.core.models import Taxonomy, WorkArea
+from jingjian.core.models import WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
-
-
-class ProblemType(Taxonomy):
-    """问题类型 (庸懒散浮拖, 推诿扯皮, …)."""
-
-    class Meta(Taxonomy.Meta):
-        verbose_name = "问题类型"
-        verbose_name_plural = "问题类型"
-
-
-class UnitType(Taxonomy):
-    """单位类型 (区直部门, 镇街, …)."""
-
-    class Meta(Taxonomy.Meta):
-        verbose_name = "单位类型"
-        verbose_name_plural = "单位类型"
-
-
-class GovernancePriority(Taxonomy):
-    """治理重点."""
-
-    class Meta(Taxonomy.Meta):
-        verbose_name = "治理重点"
-        verbose_name_plural = "治理重点"
 
 
 class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
@@ -100,7 +75,8 @@ class CaseStudyPageForm(SyndicatedPageForm):
         cleaned_data = super().clean()
         if not self._publishing():
             return cleaned_data
-        from casestudies.gate import check_page, message_for
+        # Here, not at the top: casestudies.publication reads these models (cycle).
+        from casestudies.publication import check_page
 
         page = copy.copy(self.instance)
         for name in GATED_FIELDS:
@@ -125,7 +101,8 @@ class CaseStudyPageForm(SyndicatedPageForm):
         """Whether this POST publishes, or approves a step the gate guards, *and* the user may do
         so. Anyone else's POST is not published by Wagtail anyway (it saves a draft), and must not
         be able to ask the gate about the case file."""
-        from casestudies.gate import approval_is_gated
+        # Here, not at the top: casestudies.publication reads these models (cycle).
+        from casestudies.publication import approval_is_gated
 
         user = self.for_user
         if user is None:
@@ -285,15 +262,14 @@ class CaseStudyPage(SyndicatedPageMixin):
         A scheduled publish that fails (the case file changed after scheduling) is not
         published: its schedule is cleared and the refusal logged, and the scheduler goes on
         with the other pages instead of stopping at this one."""
-        from casestudies.gate import AnonymizationGateError, enforce
+        # Here, not at the top: casestudies.publication reads these models (cycle).
+        from casestudies.publication import enforce
 
         try:
             enforce(revision.as_object())
         except AnonymizationGateError as error:
             if kwargs.get("log_action") != "wagtail.publish.scheduled":
                 raise
-            from wagtail.log_actions import log
-
             revision.approved_go_live_at = None
             revision.save(update_fields=["approved_go_live_at"])
             log(
@@ -315,7 +291,8 @@ class CaseStudyPage(SyndicatedPageMixin):
                 .first()
             )
             if stored != (True, self.live_revision_id):
-                from casestudies.gate import enforce
+                # Here, not at the top: casestudies.publication reads these models (cycle).
+                from casestudies.publication import enforce
 
                 enforce(self)
         return super().save(*args, **kwargs)
@@ -398,187 +375,6 @@ class Handling(Orderable):
 
 
 # --- 案卷: the named record a case study is made from (纪检监察 only) ---------------------------
-
-
-class PersonRole(models.TextChoices):
-    SUBJECT = "subject", "被审查调查人"
-    WITNESS = "witness", "证人"
-    VICTIM = "victim", "受害人"
-    OTHER = "other", "其他"
-
-
-class NameKind(models.TextChoices):
-    HAN = "han", "汉族姓名"
-    MINORITY = "minority", "少数民族姓名"
-    FOREIGN = "foreign", "外国人姓名"
-
-
-class CaseFile(ClusterableModel):
-    """案卷: names, units, the raw account and documents; a case study is made from it."""
-
-    number = models.CharField(
-        "案卷编号", max_length=50, unique=True, help_text="如“鉴纪案〔2025〕17号”。"
-    )
-    title = models.CharField("案卷名称", max_length=200)
-    raw_account = models.TextField(
-        "原始案情", help_text="可写真实姓名、单位和证件号码;生成脱敏稿时按规则替换。"
-    )
-    unit_type = models.ForeignKey(
-        UnitType, verbose_name="单位类型", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    work_area = models.ForeignKey(
-        WorkArea, verbose_name="重点工作", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    source = models.CharField("线索来源", max_length=30, choices=CaseSource.choices, blank=True)
-    date_handled = models.DateField("处理日期", null=True, blank=True)
-    created_at = models.DateTimeField("建档时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    panels = [
-        FieldRowPanel([FieldPanel("number"), FieldPanel("title")]),
-        FieldRowPanel(
-            [
-                FieldPanel("unit_type"),
-                FieldPanel("work_area"),
-                FieldPanel("source"),
-                FieldPanel("date_handled"),
-            ],
-            heading="分类",
-        ),
-        InlinePanel("persons", label="涉案人员", heading="涉案人员"),
-        InlinePanel("units", label="涉案单位", heading="涉案单位"),
-        FieldPanel("raw_account"),
-        InlinePanel("documents", label="案卷材料", heading="案卷材料(仅纪检监察可下载)"),
-    ]
-
-    class Meta:
-        verbose_name = "案卷"
-        verbose_name_plural = "案卷"
-        ordering = ["-updated_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.number} {self.title}"
-
-    def draft_study(self):
-        """The case study generated from this case file (its first; copies and aliases of it
-        record the case file too, ``CaseStudyPage.source_case_file``), or None."""
-        return self.case_studies.order_by("pk").first()
-
-    @admin.display(description="脱敏稿(警示案例)")
-    def draft_title(self):
-        study = self.draft_study()
-        return study.title if study else "—"
-
-
-class CaseFilePerson(Orderable):
-    case_file = ParentalKey(CaseFile, related_name="persons", on_delete=models.CASCADE)
-    name = models.CharField("姓名", max_length=50)
-    name_kind = models.CharField(
-        "姓名类型", max_length=10, choices=NameKind.choices, default=NameKind.HAN
-    )
-    gender = models.CharField(
-        "性别", max_length=2, choices=[("男", "男"), ("女", "女")], blank=True
-    )
-    post = models.CharField("职务", max_length=120, blank=True)
-    unit = models.CharField("单位", max_length=120, blank=True)
-    role = models.CharField("身份", max_length=10, choices=PersonRole.choices)
-    discipline_form = models.PositiveSmallIntegerField(
-        "四种形态", choices=DisciplineForm.choices, null=True, blank=True
-    )
-    party_sanction = models.CharField(
-        "党纪处分", max_length=30, choices=PartySanction.choices, blank=True
-    )
-    administrative_sanction = models.CharField(
-        "政务处分", max_length=30, choices=AdministrativeSanction.choices, blank=True
-    )
-
-    panels = [
-        FieldRowPanel(
-            [FieldPanel("name"), FieldPanel("name_kind"), FieldPanel("gender"), FieldPanel("role")]
-        ),
-        FieldRowPanel([FieldPanel("unit"), FieldPanel("post")]),
-        FieldRowPanel(
-            [
-                FieldPanel("discipline_form"),
-                FieldPanel("party_sanction"),
-                FieldPanel("administrative_sanction"),
-            ],
-            heading="处理意见(被审查调查人填写,生成脱敏稿时成为处理情况)",
-        ),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "涉案人员"
-        verbose_name_plural = "涉案人员"
-
-    def __str__(self):
-        return f"{self.name}({self.get_role_display()})"
-
-
-class CaseFileUnit(Orderable):
-    case_file = ParentalKey(CaseFile, related_name="units", on_delete=models.CASCADE)
-    name = models.CharField("单位名称", max_length=120)
-    kind = models.CharField(
-        "替换为",
-        max_length=30,
-        blank=True,
-        help_text="留空则按名称推断,如“鉴湖区住房和城乡建设局”→“某局”。",
-    )
-    replace = models.BooleanField(
-        "在脱敏稿中替换", default=True, help_text="已在通报中公开点名的单位可不替换。"
-    )
-
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("replace")])]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "涉案单位"
-        verbose_name_plural = "涉案单位"
-
-    def __str__(self):
-        return self.name
-
-
-class CaseFileDocument(Orderable):
-    case_file = ParentalKey(CaseFile, related_name="documents", on_delete=models.CASCADE)
-    title = models.CharField("材料名称", max_length=200)
-    file = models.FileField("文件", storage=private_storage, upload_to="casefiles/%Y/%m/")
-
-    panels = [FieldRowPanel([FieldPanel("title"), FieldPanel("file")])]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "案卷材料"
-        verbose_name_plural = "案卷材料"
-
-    def __str__(self):
-        return self.title
-
-
-class CandidateDecision(models.Model):
-    """A reviewer's answer about a name the tagger found that nobody listed."""
-
-    ACCEPTED, REJECTED = "accepted", "rejected"
-    case_file = models.ForeignKey(
-        CaseFile, on_delete=models.CASCADE, related_name="candidate_decisions"
-    )
-    text = models.CharField("疑似姓名", max_length=50)
-    decision = models.CharField(
-        "审核结论",
-        max_length=10,
-        choices=[(ACCEPTED, "是人名,予以替换"), (REJECTED, "不是人名,保留原文")],
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "疑似姓名审核"
-        constraints = [
-            models.UniqueConstraint(fields=["case_file", "text"], name="one_decision_per_candidate")
-        ]
-
-    def __str__(self):
-        return f"{self.text}:{self.get_decision_display()}"
 
 
 class GateStatus(models.Model):

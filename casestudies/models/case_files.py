@@ -1,0 +1,204 @@
+"""案卷: what a case study is made from, restricted to 纪检监察 (persons, units, documents, reviewers' decisions on candidate names)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+)
+from wagtail.models import Orderable
+
+from casestudies.choices import (
+    AdministrativeSanction,
+    CaseSource,
+    DisciplineForm,
+    PartySanction,
+)
+from casestudies.models.taxonomies import UnitType
+from casestudies.storage import private_storage
+from jingjian.core.models import WorkArea
+
+
+class PersonRole(models.TextChoices):
+    SUBJECT = "subject", "被审查调查人"
+    WITNESS = "witness", "证人"
+    VICTIM = "victim", "受害人"
+    OTHER = "other", "其他"
+
+
+class NameKind(models.TextChoices):
+    HAN = "han", "汉族姓名"
+    MINORITY = "minority", "少数民族姓名"
+    FOREIGN = "foreign", "外国人姓名"
+
+
+class CaseFile(ClusterableModel):
+    """案卷: names, units, the raw account and documents; a case study is made from it."""
+
+    number = models.CharField(
+        "案卷编号", max_length=50, unique=True, help_text="如“鉴纪案〔2025〕17号”。"
+    )
+    title = models.CharField("案卷名称", max_length=200)
+    raw_account = models.TextField(
+        "原始案情", help_text="可写真实姓名、单位和证件号码;生成脱敏稿时按规则替换。"
+    )
+    unit_type = models.ForeignKey(
+        UnitType, verbose_name="单位类型", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    work_area = models.ForeignKey(
+        WorkArea, verbose_name="重点工作", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField("线索来源", max_length=30, choices=CaseSource.choices, blank=True)
+    date_handled = models.DateField("处理日期", null=True, blank=True)
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("number"), FieldPanel("title")]),
+        FieldRowPanel(
+            [
+                FieldPanel("unit_type"),
+                FieldPanel("work_area"),
+                FieldPanel("source"),
+                FieldPanel("date_handled"),
+            ],
+            heading="分类",
+        ),
+        InlinePanel("persons", label="涉案人员", heading="涉案人员"),
+        InlinePanel("units", label="涉案单位", heading="涉案单位"),
+        FieldPanel("raw_account"),
+        InlinePanel("documents", label="案卷材料", heading="案卷材料(仅纪检监察可下载)"),
+    ]
+
+    class Meta:
+        verbose_name = "案卷"
+        verbose_name_plural = "案卷"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def draft_study(self):
+        """The case study generated from this case file (its first; copies and aliases of it
+        record the case file too, ``CaseStudyPage.source_case_file``), or None."""
+        return self.case_studies.order_by("pk").first()
+
+    @admin.display(description="脱敏稿(警示案例)")
+    def draft_title(self):
+        study = self.draft_study()
+        return study.title if study else "—"
+
+
+class CaseFilePerson(Orderable):
+    case_file = ParentalKey(CaseFile, related_name="persons", on_delete=models.CASCADE)
+    name = models.CharField("姓名", max_length=50)
+    name_kind = models.CharField(
+        "姓名类型", max_length=10, choices=NameKind.choices, default=NameKind.HAN
+    )
+    gender = models.CharField(
+        "性别", max_length=2, choices=[("男", "男"), ("女", "女")], blank=True
+    )
+    post = models.CharField("职务", max_length=120, blank=True)
+    unit = models.CharField("单位", max_length=120, blank=True)
+    role = models.CharField("身份", max_length=10, choices=PersonRole.choices)
+    discipline_form = models.PositiveSmallIntegerField(
+        "四种形态", choices=DisciplineForm.choices, null=True, blank=True
+    )
+    party_sanction = models.CharField(
+        "党纪处分", max_length=30, choices=PartySanction.choices, blank=True
+    )
+    administrative_sanction = models.CharField(
+        "政务处分", max_length=30, choices=AdministrativeSanction.choices, blank=True
+    )
+
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("name"), FieldPanel("name_kind"), FieldPanel("gender"), FieldPanel("role")]
+        ),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("post")]),
+        FieldRowPanel(
+            [
+                FieldPanel("discipline_form"),
+                FieldPanel("party_sanction"),
+                FieldPanel("administrative_sanction"),
+            ],
+            heading="处理意见(被审查调查人填写,生成脱敏稿时成为处理情况)",
+        ),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "涉案人员"
+        verbose_name_plural = "涉案人员"
+
+    def __str__(self):
+        return f"{self.name}({self.get_role_display()})"
+
+
+class CaseFileUnit(Orderable):
+    case_file = ParentalKey(CaseFile, related_name="units", on_delete=models.CASCADE)
+    name = models.CharField("单位名称", max_length=120)
+    kind = models.CharField(
+        "替换为",
+        max_length=30,
+        blank=True,
+        help_text="留空则按名称推断,如“鉴湖区住房和城乡建设局”→“某局”。",
+    )
+    replace = models.BooleanField(
+        "在脱敏稿中替换", default=True, help_text="已在通报中公开点名的单位可不替换。"
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("replace")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "涉案单位"
+        verbose_name_plural = "涉案单位"
+
+    def __str__(self):
+        return self.name
+
+
+class CaseFileDocument(Orderable):
+    case_file = ParentalKey(CaseFile, related_name="documents", on_delete=models.CASCADE)
+    title = models.CharField("材料名称", max_length=200)
+    file = models.FileField("文件", storage=private_storage, upload_to="casefiles/%Y/%m/")
+
+    panels = [FieldRowPanel([FieldPanel("title"), FieldPanel("file")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "案卷材料"
+        verbose_name_plural = "案卷材料"
+
+    def __str__(self):
+        return self.title
+
+
+class CandidateDecision(models.Model):
+    """A reviewer's answer about a name the tagger found that nobody listed."""
+
+    ACCEPTED, REJECTED = "accepted", "rejected"
+    case_file = models.ForeignKey(
+        CaseFile, on_delete=models.CASCADE, related_name="candidate_decisions"
+    )
+    text = models.CharField("疑似姓名", max_length=50)
+    decision = models.CharField(
+        "审核结论",
+        max_length=10,
+        choices=[(ACCEPTED, "是人名,予以替换"), (REJECTED, "不是人名,保留原文")],
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "疑似姓名审核"
+        constraints = [
+            models.UniqueConstraint(fields=["case_file", "text"], name="one_decision_per_candidate")
+        ]
+
+    def __str__(self):
+        return f"{self.text}:{self.get_decision_display()}"
