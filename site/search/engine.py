@@ -8,7 +8,7 @@ different engines."""
 from django.conf import settings
 
 DATABASE_BACKEND = "jingjian.search.backends"
-ELASTICSEARCH_BACKEND = "jingjian.search.backends.ElasticsearchBackend"
+ELASTICSEARCH_BACKEND = "jingjian.search.backends.elasticsearch"
 
 
 def _default():

@@ -252,7 +252,7 @@ def elasticsearch_search_backends(url, index_prefix):
     """Wagtail's search settings for Elasticsearch at ``url`` (also used by tests and bench/)."""
     return {
         "default": {
-            "BACKEND": "jingjian.search.backends.ElasticsearchBackend",  # search_engine
+            "BACKEND": "jingjian.search.backends.elasticsearch",  # search_engine
             "URLS": [url],
             "INDEX_PREFIX": f"{index_prefix}_wagtail_",
             "TIMEOUT": 30,

@@ -17,6 +17,8 @@ from exemplars.models import ExemplarPage
 from jingjian.core.models import WorkArea
 from jingjian.search import backends as search_backends
 from jingjian.search import reader as search
+from jingjian.search.backends import common as search_common
+from jingjian.search.backends import postgres as search_postgres
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,11 +67,18 @@ def test_unsaved_relation_changes_are_indexed_over_preloaded_ones():
 
 
 def fts_config(name):
-    table = search_backends._fts_table()
+    table = search_common._fts_table()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT v FROM {table}_config WHERE k = %s", [name])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def use_searchable_texts(monkeypatch, function):
+    """Index with ``function`` for ``searchable_texts``: each variant reads the values through
+    its own name for the one function (``common`` for SQLite, ``postgres`` for PostgreSQL)."""
+    monkeypatch.setattr(search_common, "searchable_texts", function)
+    monkeypatch.setattr(search_postgres, "searchable_texts", function)
 
 
 def fts_automerge():
@@ -81,13 +90,13 @@ def test_update_index_merges_once_and_restores_automatic_merging(monkeypatch):
     PostgreSQL (no such setting) the same command simply indexes."""
     fts = search.uses_sqlite_fts()
     seen = []
-    texts = search_backends.searchable_texts
+    texts = search_common.searchable_texts
 
     def searchable_texts(*args):
         seen.append(fts_automerge() if fts else "indexed")
         return texts(*args)
 
-    monkeypatch.setattr(search_backends, "searchable_texts", searchable_texts)
+    use_searchable_texts(monkeypatch, searchable_texts)
     CaseStudyPageFactory(title="合并测试")
     seen.clear()
     call_command("update_index", verbosity=0)
@@ -103,7 +112,7 @@ def test_a_failing_index_build_is_reported_and_automatic_merging_restored(monkey
         raise RuntimeError("disk full")
 
     CaseStudyPageFactory(title="失败测试")
-    monkeypatch.setattr(search_backends, "searchable_texts", broken)
+    use_searchable_texts(monkeypatch, broken)
     with pytest.raises(RuntimeError, match="disk full"):
         call_command("update_index", verbosity=0)
     if search.uses_sqlite_fts():
@@ -127,7 +136,7 @@ def test_update_index_writes_title_norms_without_rewriting_the_text_index():
     lengths = list(entries.values_list("n", flat=True))
     average = sum(lengths) / len(lengths)
     for norm, n in entries.values_list("title_norm", "n"):
-        assert norm == pytest.approx(average / n, rel=search_backends.TITLE_NORM_TOLERANCE)
+        assert norm == pytest.approx(average / n, rel=search_common.TITLE_NORM_TOLERANCE)
     assert len({round(norm, 3) for norm in entries.values_list("title_norm", flat=True)}) > 1
 
     if connection.vendor == "sqlite":
@@ -256,7 +265,7 @@ def test_a_rebuild_that_fails_leaves_the_index_readers_search(monkeypatch):
     half-built table behind."""
     CaseStudyPageFactory(title="重建失败前已有的案例")
     CaseStudyPageFactory(title="重建失败时的另一个案例")
-    texts = search_backends.searchable_texts
+    texts = search_common.searchable_texts
     calls = []
 
     def fails_on_the_second_page(obj, *args):
@@ -265,10 +274,10 @@ def test_a_rebuild_that_fails_leaves_the_index_readers_search(monkeypatch):
             raise RuntimeError("磁盘已满")
         return texts(obj, *args)
 
-    monkeypatch.setattr(search_backends, "searchable_texts", fails_on_the_second_page)
+    use_searchable_texts(monkeypatch, fails_on_the_second_page)
     with pytest.raises(RuntimeError, match="磁盘已满"):
         call_command("update_index", verbosity=0, chunk_size=1)
-    monkeypatch.setattr(search_backends, "searchable_texts", texts)
+    use_searchable_texts(monkeypatch, texts)
     assert not any(name.endswith("_rebuild") for name in tables())
     found = search.search_pages(Page.objects.live(), "重建失败")
     assert sorted(p.title for p in found) == ["重建失败前已有的案例", "重建失败时的另一个案例"]

@@ -26,9 +26,10 @@ from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Page
 from jingjian.search import backends as search_backends, reader as search
+from jingjian.search.backends import writing
 
 threads = []
-write_index_rows = search_backends.write_index_rows
+write_index_rows = writing.write_index_rows
 
 def recording(alias, write):
     def recorded():
@@ -36,12 +37,12 @@ def recording(alias, write):
         write()
     write_index_rows(alias, recorded)
 
-search_backends.write_index_rows = recording
+writing.write_index_rows = recording  # the variants write through the module
 call_command("update_index", verbosity=0, chunk_size=2)
 print("writers", sorted(set(threads)), len(threads))
 found = search.search_pages(Page.objects.live(), "后台写入案例")
 print("found", sorted(p.title for p in found))
-print("left", search_backends._WRITERS, search_backends._REBUILDS.get("default", []))
+print("left", writing._WRITERS, writing._REBUILDS.get("default", []))
 with connection.cursor() as cursor:
     table = "wagtailsearch_indexentry"
     names = connection.introspection.table_names(cursor)
