@@ -99,6 +99,8 @@ def _prefixed(relation, ordering):
 
 def _preloaded_items(obj, field_name, preloaded):
     """Preloaded related objects of ``obj``, unless it holds unsaved changes to the relation."""
+    # Private API: modelcluster 6.5 keeps unsaved relation changes in _cluster_related_objects
+    # (pinned: tests/search/test_library_overrides.py).
     if field_name in getattr(obj, "_cluster_related_objects", {}):
         return None
     return preloaded.get((field_name, obj.pk))

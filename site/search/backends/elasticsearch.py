@@ -42,12 +42,14 @@ class Mapping(es8.Elasticsearch8Mapping):
                 field_mapping["analyzer"] = "whitespace"
         return mapping
 
+    # Private API: modelsearch 1.3.2's Elasticsearch8Mapping._get_document_field_data (pinned: tests/search/test_library_overrides.py).
     def _get_document_field_data(self, field, obj):
         name, value, edgengrams = super()._get_document_field_data(field, obj)
         if isinstance(field, SearchField) and not isinstance(field, RelatedFields):
             value = chinese.index_text(_flatten(value))
         return name, value, edgengrams
 
+    # Private API: modelsearch 1.3.2's Elasticsearch8Mapping._get_nested_document (pinned: tests/search/test_library_overrides.py).
     def _get_nested_document(self, fields, obj):
         doc = {}
         edgengrams = []
@@ -62,6 +64,7 @@ class Mapping(es8.Elasticsearch8Mapping):
 class Compiler(es8.Elasticsearch8SearchQueryCompiler):
     mapping_class = Mapping
 
+    # Private API: modelsearch 1.3.2's compiler methods, here and below (pinned: tests/search/test_library_overrides.py).
     def _compile_plaintext_query(self, query, fields, boost=1.0):
         phrases = [
             tokens

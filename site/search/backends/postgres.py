@@ -80,6 +80,7 @@ def postgres_columns(obj, model_fields=None, preloaded=None):
 
 
 class Compiler(ChineseCompilerMixin, postgres.PostgresSearchQueryCompiler):
+    # Overrides modelsearch 1.3.2's PostgresSearchQueryCompiler.build_tsquery_content (pinned: tests/search/test_library_overrides.py).
     def build_tsquery_content(self, query, config=None, invert=False):
         # A lone Chinese character is a prefix of the vectors' tokens (postgres_columns).
         if isinstance(query, Phrase) and prefix_search(tuple(query.query_string.split())):
@@ -99,6 +100,7 @@ class Index(postgres.PostgresIndex):
         index.table, index.written = table, 0
         return index
 
+    # Replaces modelsearch 1.3.2's PostgresIndex.add_items (pinned: tests/search/test_library_overrides.py).
     def add_items(self, model, objs):
         # Wagtail's PostgreSQL add_items builds Django expressions per field per object;
         # here the texts are already tokens, so the rows go in one parameterised INSERT.
@@ -157,12 +159,15 @@ class Index(postgres.PostgresIndex):
         writing.write_index_rows(alias, write)
         self.written += len(objs)
 
+    # Private API: modelsearch 1.3.2's PostgresIndex._refresh_title_norms (pinned: tests/search/test_library_overrides.py).
     def _refresh_title_norms(self, full=False):
         # As on SQLite: once when a rebuild finishes, not a table scan per batch.
         if full:
             writing.finish_index_writes(self.write_connection.alias)
             refresh_stale_title_norms(self.write_connection, postgres.IndexEntry._meta.db_table)
 
+    # Replaces modelsearch 1.3.2's PostgresIndex.delete_stale_model_entries, with Django
+    # 5.2's private QuerySet._raw_delete (pinned: tests/search/test_library_overrides.py).
     def delete_stale_model_entries(self, model):
         # Wagtail's NOT IN (every id) became a nested loop over both tables (20 s at
         # 20,000 pages) while the page table had no statistics; NOT EXISTS is an anti-join

@@ -37,6 +37,8 @@ class Compiler(ChineseCompilerMixin, sqlite.SQLiteSearchQueryCompiler):
 
 
 class Index(sqlite.SQLiteIndex):
+    # Replaces modelsearch 1.3.2's SQLiteIndex.add_items, with Django 5.2's private
+    # QuerySet._raw_delete (pinned: tests/search/test_library_overrides.py).
     def add_items(self, model, objs):
         # Wagtail's SQLite add_items, with the columns made by ``database_columns``.
         if not model.get_search_fields():
@@ -82,6 +84,7 @@ class Index(sqlite.SQLiteIndex):
 
         writing.write_index_rows(alias, write)
 
+    # Private API: modelsearch 1.3.2's SQLiteIndex._refresh_title_norms (pinned: tests/search/test_library_overrides.py).
     def _refresh_title_norms(self, full=False):
         # The per-batch refresh scans the whole table each time (quadratic over a rebuild);
         # title norms only feed the relevance order the admin uses, so they are brought up
