@@ -19,6 +19,7 @@ Rules follow the Supreme People's Court rules on publishing judgments online
 replacement, rule) and the candidates; it never touches a database.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -194,8 +195,8 @@ def _given_name(person):
 
 @lru_cache(maxsize=1)
 def _tagger():
-    import logging
-
+    # Lazy: importing jieba.posseg takes about two seconds, and only anonymizing needs the
+    # tagger (page views and most commands never do).
     import jieba
     import jieba.posseg
 
@@ -346,6 +347,7 @@ def _is_role(word):
 
 @lru_cache(maxsize=4096)
 def _word_frequency(word):
+    # Lazy, as in _tagger: the dictionary comes with jieba.
     import jieba
 
     _tagger()
