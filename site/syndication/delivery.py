@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from jingjian.core import content_types, visibility
 from jingjian.syndication import clients, outbox, renderers, tasks
+from jingjian.syndication.choices import OUTBOX_KINDS
 from jingjian.syndication.models import (
-    OUTBOX_KINDS,
     Channel,
     ChannelKind,
     Delivery,

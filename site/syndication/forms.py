@@ -3,6 +3,8 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from jingjian.syndication.choices import OUTBOX_KINDS, ChannelKind
+
 # The largest page id every database stores (PositiveIntegerField: 2147483647).
 PAGE_REF_MAX = 2**31 - 1
 
@@ -45,8 +47,6 @@ class ChannelForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        from jingjian.syndication.models import OUTBOX_KINDS, ChannelKind
-
         kind = cleaned_data.get("kind")
         if kind in (ChannelKind.WECHAT, ChannelKind.WEIBO, ChannelKind.APP, ChannelKind.WEBHOOK):
             if kind in (ChannelKind.APP, ChannelKind.WEBHOOK) and not cleaned_data.get("endpoint"):
