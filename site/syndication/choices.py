@@ -1,7 +1,7 @@
 """The fixed lists of syndication: channel kinds, delivery statuses and events.
 
-Plain ``TextChoices`` with no model behind them, so the admin form can name a kind without
-importing the models (which import the form)."""
+Plain ``TextChoices`` with no model behind them, so the channel adapters and the admin form can
+name a kind without importing the models (which import the form)."""
 
 from django.db import models
 
@@ -14,9 +14,6 @@ class ChannelKind(models.TextChoices):
     WEIBO = "weibo", "微博"
     APP = "app", "新闻客户端"
     WEBHOOK = "webhook", "通用接口(Webhook)"
-
-
-OUTBOX_KINDS = {ChannelKind.TV, ChannelKind.RADIO, ChannelKind.NEWSPAPER}
 
 
 class DeliveryStatus(models.TextChoices):
