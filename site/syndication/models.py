@@ -5,6 +5,7 @@ retraction) sent to one channel, with its idempotency key, status, attempts and 
 """
 
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -97,8 +98,6 @@ class Channel(models.Model):
 
     @property
     def outbox_path(self):
-        from pathlib import Path
-
         if self.outbox_folder:
             return Path(self.outbox_folder)
         return Path(settings.SYNDICATION_OUTBOX) / self.slug
