@@ -55,26 +55,26 @@ def public_pages():
 
 
 def rendition_rates(pages, seconds_per_kind=3.0):
-    from jingjian.syndication import renderers
+    from jingjian.syndication.channels import broadcast, manuscript, webhook, wechat, weibo
     from jingjian.syndication.models import Channel
 
-    def broadcast(page, channel):
-        script = renderers.render_broadcast(page, channel)
-        renderers.broadcast_txt(script)
-        renderers.broadcast_docx(script)
+    def broadcast_files(page, channel):
+        script = broadcast.render(page, channel)
+        broadcast.text_file(script)
+        broadcast.word_file(script)
 
     def newspaper(page, channel):
-        renderers.manuscript_docx(renderers.render_manuscript(page, channel))
+        manuscript.word_file(manuscript.render(page, channel))
 
     def json_payload(page, channel):
-        renderers.render_json(page, channel, "published", "bench-key", "bench-secret")
+        webhook.render(page, channel, "published", "bench-key", "bench-secret")
 
     work = {
-        "tv": broadcast,
-        "radio": broadcast,
+        "tv": broadcast_files,
+        "radio": broadcast_files,
         "newspaper": newspaper,
-        "wechat": lambda page, channel: renderers.render_wechat(page, channel),
-        "weibo": lambda page, channel: renderers.render_weibo(page, channel),
+        "wechat": wechat.render,
+        "weibo": weibo.render,
         "app": json_payload,
         "webhook": json_payload,
     }

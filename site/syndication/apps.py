@@ -8,6 +8,7 @@ class SyndicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Here, not at the top: signals imports the models, which need the app registry ready.
         from jingjian.syndication import signals
 
         signals.connect()

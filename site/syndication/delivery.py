@@ -5,28 +5,26 @@
   signal or a retried task never makes a second one; renditions that fail validation become
   ``failed`` deliveries with the Chinese reason, and only that channel is skipped.
 - ``queue_retractions`` (unpublish, delete, made private) sends a retraction for what was sent.
-- ``send(delivery_id)`` claims a delivery (queued/retrying → sending, in one UPDATE), renders,
-  delivers and records the outcome; failures retry with exponential backoff up to the channel's
-  limit. ``send_due()`` (``manage.py send_deliveries``, also run by the worker's schedule) picks up
+- ``send(delivery_id)`` claims a delivery (queued/retrying → sending, in one UPDATE), has the
+  adapter of the channel's kind (``syndication.channels``) render and deliver or retract it, and
+  records the outcome; failures retry with exponential backoff up to the channel's limit.
+  ``send_due()`` (``manage.py send_deliveries``, also run by the worker's schedule) picks up
   whatever is due, including deliveries left ``sending`` by a worker that died: nothing is lost.
 - Only live, public pages leave, and a case study only if the anonymization gate passes; the
   check is repeated at send time, so a page made private in between is never sent.
 """
 
 import datetime
-import hashlib
 import logging
-import threading
 
-import requests
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from jingjian.core import content_types, visibility
-from jingjian.syndication import clients, outbox, renderers, tasks
+from jingjian.syndication import channels, clients, tasks
+from jingjian.syndication.channels.common import NotEligible
 from jingjian.syndication.models import (
-    OUTBOX_KINDS,
     Channel,
     ChannelKind,
     Delivery,
@@ -42,13 +40,8 @@ SENDING_LEASE = datetime.timedelta(minutes=15)
 MAX_BACKOFF = datetime.timedelta(hours=6)
 
 
-class NotEligible(Exception):
-    """The page may not leave: the message says why, in Chinese."""
-
-
 def check_public(page):
     """Raise ``NotEligible`` unless ``page`` is live and public."""
-
     if not page.live:
         raise NotEligible("页面未发布或已撤下,不能对外发送。")
     if visibility.visibility_of(page) != visibility.Visibility.PUBLIC:
@@ -157,16 +150,11 @@ def queue_retractions(page, reason=""):
 
 
 def _validation_problems(page, channel):
-
     try:
-        return list(renderers.render(page, channel, **_render_kwargs(channel)).problems)
+        return list(channels.render(page, channel).problems)
     except Exception as error:  # a renderer bug blocks this channel, never the publish
         logger.exception("rendering %s for channel %s failed", page.pk, channel.pk)
         return [f"生成稿件出错({type(error).__name__}),请联系管理员。"]
-
-
-def _render_kwargs(channel):
-    return {}
 
 
 def _enqueue_after_commit(ids):
@@ -175,7 +163,6 @@ def _enqueue_after_commit(ids):
 
 
 def enqueue(ids, run_after=None):
-
     task = tasks.deliver
     if run_after is not None:
         if not task.get_backend().supports_defer:
@@ -200,7 +187,6 @@ def _claim(delivery_id, now):
 
 def send(delivery_id, now=None):
     """Send one delivery if it is due (at ``now``) and nobody else has it. Returns its status."""
-
     if not _claim(delivery_id, now or timezone.now()):
         return None
     delivery = Delivery.objects.select_related("channel", "retracts", "page").get(pk=delivery_id)
@@ -287,7 +273,7 @@ def _deliver(delivery):
     channel = delivery.channel
     if delivery.event == DeliveryEvent.UNPUBLISHED:
         return _retract(delivery)
-    page = delivery.page  # the base page: enough to check; renderers load the rest if needed
+    page = delivery.page  # the base page: enough to check; adapters load the rest if needed
     if page is None:
         raise NotEligible("页面已删除,不再发送。")
     # Again: the page may have been made private or unpublished since it was queued, and a case
@@ -295,216 +281,13 @@ def _deliver(delivery):
     if not channel.active:
         raise NotEligible("渠道已停用,未发送。重新启用后可在投递记录中重试。")
     check_eligible(page, trust_revision=True)
-    if channel.kind in OUTBOX_KINDS:
-        return _to_outbox(delivery, page.specific)
-    if channel.kind == ChannelKind.WECHAT:
-        return _to_wechat(delivery, page.specific)
-    if channel.kind == ChannelKind.WEIBO:
-        return _to_weibo(delivery, page.specific)
-    return _to_webhook(delivery, page, delivery.event)
-
-
-def _problems_block(rendition):
-    if rendition.problems:
-        raise NotEligible(";".join(rendition.problems))
-
-
-def _filename(delivery, suffix):
-    stamp = timezone.localtime(delivery.created_at).strftime("%Y%m%d-%H%M")
-    title = "".join(c for c in delivery.page_title if c not in '\\/:*?"<>|').strip()[:40]
-    label = {"published": "", "updated": "更新稿-", "unpublished": "撤稿通知-"}[delivery.event]
-    return f"{stamp}-{label}{title}-{delivery.idempotency_key[:8]}{suffix}"
-
-
-def _to_outbox(delivery, page):
-
-    channel = delivery.channel
-    if channel.kind == ChannelKind.NEWSPAPER:
-        manuscript = renderers.render_manuscript(page, channel)
-        _problems_block(manuscript)
-        path = outbox.write_atomic(
-            channel.outbox_path,
-            _filename(delivery, ".docx"),
-            renderers.manuscript_docx(manuscript),
-        )
-        return path.name
-    script = renderers.render_broadcast(page, channel)
-    _problems_block(script)
-    outbox.write_atomic(
-        channel.outbox_path, _filename(delivery, ".txt"), renderers.broadcast_txt(script)
-    )
-    path = outbox.write_atomic(
-        channel.outbox_path, _filename(delivery, ".docx"), renderers.broadcast_docx(script)
-    )
-    return path.name
-
-
-_wechat_clients = {}
-
-
-def _wechat_client(channel):
-    """One client per account and process: its access token is reused until it expires
-    (WeChat limits token requests, and a new token retires the old one)."""
-
-    base_url = channel.endpoint or "https://api.weixin.qq.com"
-    key = (base_url, channel.app_id, hashlib.sha256(channel.secret.encode()).hexdigest())
-    client = _wechat_clients.get(key)
-    if client is None:
-        client = clients.WeChatClient(base_url, channel.app_id, channel.secret)
-        _wechat_clients[key] = client
-    client.timeout = channel.timeout_seconds
-    return client
-
-
-BODY_IMAGE_SPECS = [
-    "max-1200x1200|format-jpeg|jpegquality-80",
-    "max-800x800|format-jpeg|jpegquality-60",
-]
-# WeChat's permanent thumb material: a JPEG of 64 KB at most (2.35:1 is the cover's shape).
-COVER_SPECS = [
-    "fill-900x383|format-jpeg|jpegquality-70",
-    "fill-600x255|format-jpeg|jpegquality-60",
-    "fill-360x153|format-jpeg|jpegquality-50",
-]
-
-
-def _image_bytes(image, specs=BODY_IMAGE_SPECS, limit=1024 * 1024):
-    """The first rendition of ``image`` under ``limit`` bytes (the last one tried otherwise,
-    which the client then refuses with a clear message)."""
-    for spec in specs:
-        with image.get_rendition(spec).file.open("rb") as handle:
-            data = handle.read()
-        if len(data) < limit:
-            break
-    return data, f"image-{image.pk}.jpg"
-
-
-def _to_wechat(delivery, page):
-
-    client = _wechat_client(delivery.channel)
-    uploaded = {}
-
-    def upload(image):
-        if image.pk not in uploaded:
-            uploaded[image.pk] = client.upload_image(*_image_bytes(image))
-        return uploaded[image.pk]
-
-    article = renderers.render_wechat(page, delivery.channel, upload=upload)
-    _problems_block(article)
-    thumb_media_id = client.add_thumb(*_image_bytes(article.cover_image, COVER_SPECS, 64 * 1024))
-    return client.add_draft(
-        {
-            "title": article.title,
-            "author": article.author,
-            "digest": article.digest,
-            "content": article.content,
-            "content_source_url": article.content_source_url,
-            "thumb_media_id": thumb_media_id,
-            "need_open_comment": 0,
-            "only_fans_can_comment": 0,
-        }
-    )
-
-
-def _to_weibo(delivery, page):
-
-    post = renderers.render_weibo(page, delivery.channel)
-    _problems_block(post)
-    client = clients.WeiboClient(
-        delivery.channel.endpoint or "https://api.weibo.com",
-        delivery.channel.secret,
-        timeout=delivery.channel.timeout_seconds,
-    )
-    image = _image_bytes(post.images[0]) if post.images else (None, None)
-    # The open API's statuses/share takes 140 characters: the lead and the link.
-    return client.share(f"{post.lead} {post.link}", image[0], image[1])
-
-
-def _to_webhook(delivery, page, event):
-
-    channel = delivery.channel
-    payload = renderers.render_json(
-        page,
-        channel,
-        event,
-        delivery.idempotency_key,
-        channel.secret,
-        revision_id=delivery.revision_id,
-    )
-    _problems_block(payload)
-    client = clients.WebhookClient(
-        channel.endpoint, channel.secret, timeout=channel.timeout_seconds, session=_session()
-    )
-    return client.send(payload.body, event, delivery.idempotency_key, payload.signature)
+    return channels.adapter_for(channel.kind).deliver(delivery, page)
 
 
 def _retract(delivery):
-
-    channel, original = delivery.channel, delivery.retracts
+    original = delivery.retracts
     if original is not None and original.status == DeliveryStatus.SENDING:
         raise clients.ChannelError("原投递仍在发送中,稍后自动撤回。", retryable=True)
     if original is None or not original.receiver_id:
         return ""
-    if channel.kind == ChannelKind.WECHAT:
-        _wechat_client(channel).delete_draft(original.receiver_id)
-        return original.receiver_id
-    if channel.kind == ChannelKind.WEIBO:
-        client = clients.WeiboClient(
-            channel.endpoint or "https://api.weibo.com",
-            channel.secret,
-            timeout=channel.timeout_seconds,
-        )
-        client.destroy(original.receiver_id)
-        return original.receiver_id
-    if channel.kind in OUTBOX_KINDS:
-        notice = (
-            f"撤稿通知\n\n稿件《{original.page_title}》(文件 {original.receiver_id})已撤回,"
-            "请勿播出或刊发;已排版的请撤下。\n"
-        )
-        path = outbox.write_atomic(
-            channel.outbox_path, _filename(delivery, ".txt"), notice.encode("utf-8")
-        )
-        return path.name
-    return _retract_webhook(delivery)
-
-
-_sessions = threading.local()
-
-
-def _session():
-    """One HTTP session per worker thread: connections to a receiver are kept and reused."""
-
-    session = getattr(_sessions, "session", None)
-    if session is None:
-        session = _sessions.session = requests.Session()
-        session.headers["User-Agent"] = clients.USER_AGENT
-    return session
-
-
-def _retract_webhook(delivery):
-
-    channel = delivery.channel
-    payload = renderers.render_json(
-        delivery.page or _GonePage(delivery),
-        channel,
-        DeliveryEvent.UNPUBLISHED,
-        delivery.idempotency_key,
-        channel.secret,
-    )
-    client = clients.WebhookClient(
-        channel.endpoint, channel.secret, timeout=channel.timeout_seconds
-    )
-    return client.send(
-        payload.body, DeliveryEvent.UNPUBLISHED, delivery.idempotency_key, payload.signature
-    )
-
-
-class _GonePage:
-    """What a retraction needs of a page that has been deleted."""
-
-    live = False
-
-    def __init__(self, delivery):
-        self.pk = self.id = delivery.page_ref
-        self.title = delivery.page_title
-        self.specific_class = None
+    return channels.adapter_for(delivery.channel.kind).retract(delivery)

@@ -3,6 +3,8 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from jingjian.syndication import channels
+
 # The largest page id every database stores (PositiveIntegerField: 2147483647).
 PAGE_REF_MAX = 2**31 - 1
 
@@ -27,7 +29,10 @@ class PageRetryForm(forms.Form):
 
 
 class ChannelForm(WagtailAdminModelForm):
-    """The secret is write-only: never rendered back, and a blank field keeps the stored one."""
+    """The secret is write-only: never rendered back, and a blank field keeps the stored one.
+    Each kind's adapter checks the settings it needs (``validate``)."""
+
+    SETTINGS = ("endpoint", "app_id", "secret", "outbox_folder")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,18 +50,13 @@ class ChannelForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        from jingjian.syndication.models import OUTBOX_KINDS, ChannelKind
-
         kind = cleaned_data.get("kind")
-        if kind in (ChannelKind.WECHAT, ChannelKind.WEIBO, ChannelKind.APP, ChannelKind.WEBHOOK):
-            if kind in (ChannelKind.APP, ChannelKind.WEBHOOK) and not cleaned_data.get("endpoint"):
-                self.add_error("endpoint", "客户端和通用接口必须填写接收地址。")
-            if not cleaned_data.get("secret"):
-                self.add_error(
-                    "secret", "请填写密钥(微信 AppSecret、微博 access_token 或签名密钥)。"
-                )
-        if kind == ChannelKind.WECHAT and not cleaned_data.get("app_id"):
-            self.add_error("app_id", "微信公众号必须填写 AppID。")
-        if kind in OUTBOX_KINDS and cleaned_data.get("outbox_folder", "").startswith("~"):
-            self.add_error("outbox_folder", "请填写绝对路径,如 /mnt/share/tv。")
+        if kind:
+            # What was typed, as an unsaved channel: the kind's adapter says what is missing.
+            typed = type(self.instance)(
+                kind=kind,
+                **{name: cleaned_data.get(name) or "" for name in self.SETTINGS},
+            )
+            for name, message in channels.adapter_for(kind).validate(typed).items():
+                self.add_error(name, message)
         return cleaned_data

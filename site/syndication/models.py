@@ -5,6 +5,7 @@ retraction) sent to one channel, with its idempotency key, status, attempts and 
 """
 
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,22 +13,8 @@ from django.db import models
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from jingjian.syndication.choices import ChannelKind, DeliveryEvent, DeliveryStatus
 from jingjian.syndication.forms import ChannelForm
-
-
-class ChannelKind(models.TextChoices):
-    TV = "tv", "电视台(口播稿)"
-    RADIO = "radio", "广播电台(口播稿)"
-    NEWSPAPER = "newspaper", "报社(见报稿)"
-    WECHAT = "wechat", "微信公众号"
-    WEIBO = "weibo", "微博"
-    APP = "app", "新闻客户端"
-    WEBHOOK = "webhook", "通用接口(Webhook)"
-
-
-OUTBOX_KINDS = {ChannelKind.TV, ChannelKind.RADIO, ChannelKind.NEWSPAPER}
-RETRACTABLE_KINDS = {ChannelKind.WECHAT, ChannelKind.WEIBO, ChannelKind.APP, ChannelKind.WEBHOOK}
-RETRACTABLE_KINDS |= OUTBOX_KINDS  # a retraction notice is dropped in the outbox
 
 
 class Channel(models.Model):
@@ -111,26 +98,9 @@ class Channel(models.Model):
 
     @property
     def outbox_path(self):
-        from pathlib import Path
-
         if self.outbox_folder:
             return Path(self.outbox_folder)
         return Path(settings.SYNDICATION_OUTBOX) / self.slug
-
-
-class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    SENDING = "sending", "发送中"
-    RETRYING = "retrying", "等待重试"
-    SENT = "sent", "已送达"
-    FAILED = "failed", "失败"
-    RETRACTED = "retracted", "已撤回"
-
-
-class DeliveryEvent(models.TextChoices):
-    PUBLISHED = "published", "首次发布"
-    UPDATED = "updated", "更新"
-    UNPUBLISHED = "unpublished", "撤回"
 
 
 class Delivery(models.Model):

@@ -7,6 +7,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from jingjian.core.admin_access import AccessControlledPage, AccessControlledPageForm
+from jingjian.core.visibility import Visibility, visibility_of
+from jingjian.syndication import renderers
+from jingjian.syndication.models import Channel
 
 CHANNEL_PREVIEW_PREFIX = "channel-"
 
@@ -16,15 +19,11 @@ class SyndicatedPageForm(AccessControlledPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from jingjian.syndication.models import Channel
-
         if "channels" in self.fields:
             self.fields["channels"].queryset = Channel.objects.filter(active=True)
 
     def clean(self):
         cleaned_data = super().clean()
-        from jingjian.core.visibility import Visibility, visibility_of
-
         channels = cleaned_data.get("channels")
         where = self.instance if self.instance.pk else self.parent_page
         if channels and where is not None and visibility_of(where) != Visibility.PUBLIC:
@@ -64,9 +63,6 @@ class SyndicatedPageMixin(AccessControlledPage, Page):
 
     def serve_preview(self, request, mode_name):
         if mode_name.startswith(CHANNEL_PREVIEW_PREFIX):
-            from jingjian.syndication import renderers
-            from jingjian.syndication.models import Channel
-
             channel_id = mode_name[len(CHANNEL_PREVIEW_PREFIX) :]
             channel = Channel.objects.filter(pk=channel_id if channel_id.isdigit() else 0).first()
             if channel is not None:

@@ -17,6 +17,7 @@ from jingjian.importing import rows as parse
 from jingjian.importing.writer import RowValues
 from jingjian.search import reader
 from jingjian.syndication import delivery, feeds, renderers
+from jingjian.syndication.channels import broadcast, weibo
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 from tests.films.models import FilmPage
@@ -174,14 +175,14 @@ def test_a_registered_type_gives_the_channels_what_they_render():
     )
     content_types.register(content_type)
     try:
-        script = renderers.render_broadcast(index, Channel(name="区电视台", kind=ChannelKind.TV))
-        post = renderers.render_weibo(index, Channel(name="区政务微博", kind=ChannelKind.WEIBO))
+        script = broadcast.render(index, Channel(name="区电视台", kind=ChannelKind.TV))
+        post = weibo.render(index, Channel(name="区政务微博", kind=ChannelKind.WEIBO))
     finally:
         content_types.unregister(content_type.model)
     assert "第一段：见贤思齐。" in script.text and "向榜样学习。" in script.text
     assert "本栏目收录全区先进典型。" in post.text
     # Without the registration the page degrades to its title and search description.
-    bare = renderers.render_broadcast(index, Channel(name="区电视台", kind=ChannelKind.TV))
+    bare = broadcast.render(index, Channel(name="区电视台", kind=ChannelKind.TV))
     assert "见贤思齐" not in bare.text
 
 

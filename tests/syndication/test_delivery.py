@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from jingjian.syndication.channels import webhook as webhook_adapter
 from jingjian.syndication.clients import verify
 from jingjian.syndication.delivery import send_due
 from jingjian.syndication.models import Channel, Delivery
@@ -452,11 +453,9 @@ def test_each_chosen_channel_has_a_preview(rf, webhook):
 
 
 def test_the_signature_verifies(webhook, receiver, django_capture_on_commit_callbacks):
-    from jingjian.syndication import renderers
-
     page = exemplar_with([webhook])
     publish(page, django_capture_on_commit_callbacks)
-    payload = renderers.render_json(page, webhook, "published", "k-1", SECRET)
+    payload = webhook_adapter.render(page, webhook, "published", "k-1", SECRET)
     assert verify(payload.body, SECRET, payload.signature)
     assert not verify(payload.body + b" ", SECRET, payload.signature)
 
@@ -521,7 +520,7 @@ def test_a_page_made_private_while_its_delivery_was_on_the_way_is_taken_back(
     # The worker has checked the page and is sending when an editor restricts it.
     from jingjian.syndication import delivery as engine
 
-    original = engine._to_webhook
+    original = webhook_adapter.deliver
 
     def restrict_then_send(*args, **kwargs):
         # The editor's change commits while the worker is sending: the signal's work runs now.
@@ -533,22 +532,20 @@ def test_a_page_made_private_while_its_delivery_was_on_the_way_is_taken_back(
         assert engine.send(retraction.pk) == "retrying"  # waits for the delivery on its way
         return original(*args, **kwargs)
 
-    engine._to_webhook = restrict_then_send
+    webhook_adapter.deliver = restrict_then_send
     try:
         engine.send(delivery.pk)
     finally:
-        engine._to_webhook = original
+        webhook_adapter.deliver = original
     send_due()
     assert [e for _k, e, _b in receiver.received] == ["published", "unpublished"]
     assert Delivery.objects.get(pk=delivery.pk).status == "retracted"
 
 
 def test_previews_are_never_signed_with_the_channel_secret(rf, webhook):
-    from jingjian.syndication import renderers
-
     page = exemplar_with([webhook])
     html = page.serve_preview(rf.get("/"), f"channel-{webhook.pk}").content.decode()
-    real = renderers.render_json(page, webhook, "published", f"preview-{page.pk}", SECRET)
+    real = webhook_adapter.render(page, webhook, "published", f"preview-{page.pk}", SECRET)
     assert real.signature not in html and "预览不签名" in html
 
 

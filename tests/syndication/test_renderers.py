@@ -20,7 +20,7 @@ import wagtail_factories
 from docx import Document
 from wagtail.models import Collection
 
-from jingjian.syndication import clients, renderers
+from jingjian.syndication import channels, clients, reading, renderers
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import (
     CaseStudyPageFactory,
@@ -198,23 +198,25 @@ def normalized_json(body):
 @pytest.mark.parametrize("kind", ["exemplar", "case"])
 def test_broadcast_script_matches_golden(kind, request):
     page = request.getfixturevalue(kind)
-    script = renderers.render_broadcast(page, channel(ChannelKind.TV))
-    assert_golden(f"{kind}.broadcast.txt", renderers.broadcast_txt(script).decode("utf-8"))
-    assert_golden(f"{kind}.broadcast.docx.txt", docx_text(renderers.broadcast_docx(script)))
+    script = channels.broadcast.render(page, channel(ChannelKind.TV))
+    assert_golden(f"{kind}.broadcast.txt", channels.broadcast.text_file(script).decode("utf-8"))
+    assert_golden(f"{kind}.broadcast.docx.txt", docx_text(channels.broadcast.word_file(script)))
 
 
 @pytest.mark.parametrize("kind", ["exemplar", "case"])
 def test_manuscript_matches_golden(kind, request):
     page = request.getfixturevalue(kind)
-    manuscript = renderers.render_manuscript(page, channel(ChannelKind.NEWSPAPER))
+    manuscript = channels.manuscript.render(page, channel(ChannelKind.NEWSPAPER))
     assert manuscript.problems == []
-    assert_golden(f"{kind}.manuscript.docx.txt", docx_text(renderers.manuscript_docx(manuscript)))
+    assert_golden(
+        f"{kind}.manuscript.docx.txt", docx_text(channels.manuscript.word_file(manuscript))
+    )
 
 
 @pytest.mark.parametrize("kind", ["exemplar", "case"])
 def test_wechat_article_matches_golden(kind, request):
     page = request.getfixturevalue(kind)
-    article = renderers.render_wechat(page, channel(ChannelKind.WECHAT), upload=fake_upload)
+    article = channels.wechat.render(page, channel(ChannelKind.WECHAT), upload=fake_upload)
     assert_golden(f"{kind}.wechat.html", article.content + "\n")
     assert article.content_source_url == f"{PUBLIC}{page.url}"
     assert article.author == "鉴湖区融媒体中心"
@@ -224,7 +226,7 @@ def test_wechat_article_matches_golden(kind, request):
 @pytest.mark.parametrize("kind", ["exemplar", "case"])
 def test_weibo_post_matches_golden(kind, request):
     page = request.getfixturevalue(kind)
-    post = renderers.render_weibo(page, channel(ChannelKind.WEIBO))
+    post = channels.weibo.render(page, channel(ChannelKind.WEIBO))
     assert post.problems == []
     assert_golden(f"{kind}.weibo.txt", post.text + "\n")
 
@@ -232,14 +234,14 @@ def test_weibo_post_matches_golden(kind, request):
 @pytest.mark.parametrize("kind", ["exemplar", "case"])
 def test_json_payload_matches_golden(kind, request):
     page = request.getfixturevalue(kind)
-    payload = renderers.render_json(
+    payload = channels.webhook.render(
         page, channel(ChannelKind.WEBHOOK), "published", "golden-key", "s3cret"
     )
     assert_golden(f"{kind}.published.json", normalized_json(payload.body))
 
 
 def test_unpublished_json_carries_only_the_identity(exemplar):
-    payload = renderers.render_json(
+    payload = channels.webhook.render(
         exemplar, channel(ChannelKind.APP), "unpublished", "golden-key", "s3cret"
     )
     assert json.loads(payload.body) == {
@@ -254,7 +256,7 @@ def test_unpublished_json_carries_only_the_identity(exemplar):
 
 
 def test_broadcast_is_plain_speakable_text(exemplar):
-    script = renderers.render_broadcast(exemplar, channel(ChannelKind.RADIO))
+    script = channels.broadcast.render(exemplar, channel(ChannelKind.RADIO))
     assert script.text.startswith("扎根山村二十年的“泥腿子书记”，记石桥镇")
     for absent in ["<", "http", "example.com", "PPP", "周立军工作照", "一本“民情账”"]:
         assert absent not in script.text
@@ -270,14 +272,14 @@ def test_broadcast_duration_at_250_characters_a_minute():
         citation="",
         deeds=[paragraph("<p>" + "丙" * 400 + "</p>")],
     )
-    script = renderers.render_broadcast(page, channel(ChannelKind.TV, max_duration_seconds=180))
+    script = channels.broadcast.render(page, channel(ChannelKind.TV, max_duration_seconds=180))
     assert script.characters == 500
     assert script.seconds == 120  # 500 characters at 250 a minute
     assert script.problems == []
-    assert "时长：约 2 分 0 秒" in renderers.broadcast_txt(script).decode()
+    assert "时长：约 2 分 0 秒" in channels.broadcast.text_file(script).decode()
 
     page.deeds = [paragraph("<p>" + "丙" * 401 + "</p>")]
-    assert renderers.render_broadcast(page, channel(ChannelKind.TV)).seconds == 121  # rounds up
+    assert channels.broadcast.render(page, channel(ChannelKind.TV)).seconds == 121  # rounds up
 
 
 def test_broadcast_over_the_channel_limit_is_a_problem():
@@ -287,10 +289,10 @@ def test_broadcast_over_the_channel_limit_is_a_problem():
         citation="",
         deeds=[paragraph("<p>" + "丙" * 650 + "</p>")],
     )
-    script = renderers.render_broadcast(page, channel(ChannelKind.TV, max_duration_seconds=180))
+    script = channels.broadcast.render(page, channel(ChannelKind.TV, max_duration_seconds=180))
     assert script.seconds == 180 and script.problems == []
     page.deeds = [paragraph("<p>" + "丙" * 700 + "</p>")]
-    script = renderers.render_broadcast(page, channel(ChannelKind.TV, max_duration_seconds=180))
+    script = channels.broadcast.render(page, channel(ChannelKind.TV, max_duration_seconds=180))
     assert script.seconds == 192 and script.limit_seconds == 180
     assert script.problems == [
         "口播时长约 3 分 12 秒(800 字),超过本渠道上限 3 分钟:"
@@ -302,16 +304,16 @@ def test_broadcast_over_the_channel_limit_is_a_problem():
 
 
 def test_manuscript_parts_and_embedded_pictures(exemplar):
-    manuscript = renderers.render_manuscript(exemplar, channel(ChannelKind.NEWSPAPER))
+    manuscript = channels.manuscript.render(exemplar, channel(ChannelKind.NEWSPAPER))
     assert manuscript.kicker == "担当作为·先进典型"
     assert manuscript.headline == "扎根山村二十年的“泥腿子书记”"
     assert manuscript.subheadline == "——记石桥镇上坝村党支部书记周立军"
     assert manuscript.byline == "本报讯（通讯员 鉴湖区融媒体中心）"
-    assert [renderers.image_caption(i) for i in manuscript.images] == [
+    assert [reading.image_caption(i) for i in manuscript.images] == [
         "周立军",
         "周立军在茶园查看春茶长势",
     ]
-    document = Document(io.BytesIO(renderers.manuscript_docx(manuscript)))
+    document = Document(io.BytesIO(channels.manuscript.word_file(manuscript)))
     assert len(document.inline_shapes) == 2
     texts = [p.text for p in document.paragraphs]
     assert texts.index("图2：周立军在茶园查看春茶长势") > texts.index("配图")
@@ -332,7 +334,7 @@ class AttributeCollector(HTMLParser):
 
 def test_wechat_html_has_only_inline_styles(exemplar, case):
     for page in (exemplar, case):
-        article = renderers.render_wechat(page, channel(ChannelKind.WECHAT), upload=fake_upload)
+        article = channels.wechat.render(page, channel(ChannelKind.WECHAT), upload=fake_upload)
         collector = AttributeCollector()
         collector.feed(article.content)
         assert not {"style", "script", "link", "iframe"} & set(collector.tags)
@@ -350,7 +352,7 @@ def test_wechat_uploads_every_body_image_and_takes_the_portrait_as_cover(exempla
         uploaded.append(image.title)
         return fake_upload(image)
 
-    article = renderers.render_wechat(exemplar, channel(ChannelKind.WECHAT), upload=upload)
+    article = channels.wechat.render(exemplar, channel(ChannelKind.WECHAT), upload=upload)
     assert uploaded == ["周立军照片", "周立军工作照"]
     assert article.cover_image.pk == exemplar.portrait.pk
     assert [i.title for i in article.images] == uploaded
@@ -359,52 +361,50 @@ def test_wechat_uploads_every_body_image_and_takes_the_portrait_as_cover(exempla
 
 
 def test_wechat_preview_images_point_at_public_renditions(case):
-    article = renderers.render_wechat(case, channel(ChannelKind.WECHAT))
+    article = channels.wechat.render(case, channel(ChannelKind.WECHAT))
     assert re.search(rf'src="{PUBLIC}/media/images/[^"]+\.(png|jpg)"', article.content)
 
 
 def test_wechat_title_over_32_characters_is_a_problem():
     page = ExemplarPageFactory(title="题" * 33)
-    problems = renderers.render_wechat(page, channel(ChannelKind.WECHAT)).problems
+    problems = channels.wechat.render(page, channel(ChannelKind.WECHAT)).problems
     assert (
         "标题超过 32 字(现 33 字),请在“推广”中填写不超过 32 字的“标题标签”作为短标题。" in problems
     )
     page.seo_title = "题" * 32
     assert not [
-        p
-        for p in renderers.render_wechat(page, channel(ChannelKind.WECHAT)).problems
-        if "标题" in p
+        p for p in channels.wechat.render(page, channel(ChannelKind.WECHAT)).problems if "标题" in p
     ]
 
 
 def test_wechat_author_over_16_characters_is_a_problem():
     page = ExemplarPageFactory()
-    problems = renderers.render_wechat(page, channel(ChannelKind.WECHAT, author="作" * 17)).problems
+    problems = channels.wechat.render(page, channel(ChannelKind.WECHAT, author="作" * 17)).problems
     assert any(p.startswith("署名超过 16 字(现 17 字)") for p in problems)
 
 
 def test_wechat_content_of_20000_characters_is_a_problem():
     text = "段" * 2000
     page = ExemplarPageFactory(deeds=[paragraph(f"<p>{text}</p>")] * 9, portrait=ImageFactory())
-    article = renderers.render_wechat(page, channel(ChannelKind.WECHAT), upload=fake_upload)
+    article = channels.wechat.render(page, channel(ChannelKind.WECHAT), upload=fake_upload)
     assert len(article.content) < 20_000 and article.problems == []
     page.deeds = [paragraph(f"<p>{text}</p>")] * 10
-    article = renderers.render_wechat(page, channel(ChannelKind.WECHAT), upload=fake_upload)
+    article = channels.wechat.render(page, channel(ChannelKind.WECHAT), upload=fake_upload)
     assert len(article.content) >= 20_000
     assert [p for p in article.problems if p.startswith("正文过长")]
 
 
 def test_wechat_without_any_image_has_no_cover():
-    problems = renderers.render_wechat(CaseStudyPageFactory(), channel(ChannelKind.WECHAT)).problems
+    problems = channels.wechat.render(CaseStudyPageFactory(), channel(ChannelKind.WECHAT)).problems
     assert problems == ["没有封面图片:请在正文中加入至少一张图片。"]
-    problems = renderers.render_wechat(ExemplarPageFactory(), channel(ChannelKind.WECHAT)).problems
+    problems = channels.wechat.render(ExemplarPageFactory(), channel(ChannelKind.WECHAT)).problems
     assert problems == ["没有封面图片:请上传照片,或在正文中加入至少一张图片。"]
 
 
 def test_wechat_digest_is_at_most_128_characters():
     page = ExemplarPageFactory(portrait=ImageFactory())
     page.summary = "这是一句很长的简介。" * 14
-    digest = renderers.render_wechat(page, channel(ChannelKind.WECHAT)).digest
+    digest = channels.wechat.render(page, channel(ChannelKind.WECHAT)).digest
     assert len(digest) <= 128 and digest.endswith("。")
 
 
@@ -419,7 +419,7 @@ def test_weibo_length_counts_two_ascii_characters_as_one():
 
 
 def test_weibo_lead_stands_on_its_own(exemplar):
-    post = renderers.render_weibo(exemplar, channel(ChannelKind.WEIBO))
+    post = channels.weibo.render(exemplar, channel(ChannelKind.WEIBO))
     assert post.text.startswith(post.lead)
     assert clients.weibo_length(post.lead) <= 140
     assert post.lead == f"【{exemplar.title}】{exemplar.summary}"
@@ -430,14 +430,14 @@ def test_weibo_lead_keeps_whole_sentences_within_140():
     page = ExemplarPageFactory(
         title="标" * 30, summary="第一句话说清楚是谁做了什么。" + "第二句" * 35 + "。"
     )
-    post = renderers.render_weibo(page, channel(ChannelKind.WEIBO))
+    post = channels.weibo.render(page, channel(ChannelKind.WEIBO))
     assert post.lead == f"【{'标' * 30}】第一句话说清楚是谁做了什么。"
     assert clients.weibo_length(post.lead) <= 140
 
 
 def test_weibo_post_is_cut_at_2000_with_the_link_kept():
     page = ExemplarPageFactory(deeds=[paragraph("<p>" + "很长的事迹。" * 100 + "</p>")] * 6)
-    post = renderers.render_weibo(page, channel(ChannelKind.WEIBO))
+    post = channels.weibo.render(page, channel(ChannelKind.WEIBO))
     assert 1900 < clients.weibo_length(post.text) <= 2000
     assert post.text.endswith(f"……\n阅读全文：{post.link}")
     assert post.problems == []
@@ -446,7 +446,7 @@ def test_weibo_post_is_cut_at_2000_with_the_link_kept():
 def test_weibo_takes_at_most_9_images():
     images = [ImageFactory(title=f"图{n}") for n in range(12)]
     page = CaseStudyPageFactory(facts=[image_block(i, f"图{n}") for n, i in enumerate(images)])
-    post = renderers.render_weibo(page, channel(ChannelKind.WEIBO))
+    post = channels.weibo.render(page, channel(ChannelKind.WEIBO))
     assert [i.title for i in post.images] == [f"图{n}" for n in range(9)]
 
 
@@ -454,7 +454,9 @@ def test_weibo_takes_at_most_9_images():
 
 
 def test_json_is_the_api_detail_shape_signed_over_the_body(client, exemplar):
-    payload = renderers.render_json(exemplar, channel(ChannelKind.APP), "updated", "k-1", "s3cret")
+    payload = channels.webhook.render(
+        exemplar, channel(ChannelKind.APP), "updated", "k-1", "s3cret"
+    )
     expected = hmac.new(b"s3cret", payload.body, hashlib.sha256).hexdigest()
     assert payload.signature == f"sha256={expected}"
     assert hmac.compare_digest(clients.sign(payload.body, "s3cret"), payload.signature)
@@ -472,8 +474,8 @@ def test_json_is_the_api_detail_shape_signed_over_the_body(client, exemplar):
 
 
 def test_json_body_is_deterministic_utf8_with_sorted_keys(exemplar):
-    first = renderers.render_json(exemplar, channel(ChannelKind.APP), "published", "k", "s")
-    second = renderers.render_json(exemplar, channel(ChannelKind.APP), "published", "k", "s")
+    first = channels.webhook.render(exemplar, channel(ChannelKind.APP), "published", "k", "s")
+    second = channels.webhook.render(exemplar, channel(ChannelKind.APP), "published", "k", "s")
     assert first.body == second.body and first.signature == second.signature
     assert "周立军".encode() in first.body
     keys = list(json.loads(first.body))
@@ -481,7 +483,7 @@ def test_json_body_is_deterministic_utf8_with_sorted_keys(exemplar):
 
 
 def test_json_without_a_secret_is_a_problem(exemplar):
-    payload = renderers.render_json(exemplar, channel(ChannelKind.WEBHOOK), "published", "k", "")
+    payload = channels.webhook.render(exemplar, channel(ChannelKind.WEBHOOK), "published", "k", "")
     assert payload.problems == ["没有签名密钥:请在发布渠道设置中填写“密钥”,接收方用它核对签名。"]
 
 
@@ -491,13 +493,13 @@ def test_json_without_a_secret_is_a_problem(exemplar):
 @pytest.mark.parametrize(
     "kind, rendition",
     [
-        (ChannelKind.TV, renderers.BroadcastScript),
-        (ChannelKind.RADIO, renderers.BroadcastScript),
-        (ChannelKind.NEWSPAPER, renderers.Manuscript),
-        (ChannelKind.WECHAT, renderers.WeChatArticle),
-        (ChannelKind.WEIBO, renderers.WeiboPost),
-        (ChannelKind.APP, renderers.JsonPayload),
-        (ChannelKind.WEBHOOK, renderers.JsonPayload),
+        (ChannelKind.TV, channels.broadcast.BroadcastScript),
+        (ChannelKind.RADIO, channels.broadcast.BroadcastScript),
+        (ChannelKind.NEWSPAPER, channels.manuscript.Manuscript),
+        (ChannelKind.WECHAT, channels.wechat.WeChatArticle),
+        (ChannelKind.WEIBO, channels.weibo.WeiboPost),
+        (ChannelKind.APP, channels.webhook.JsonPayload),
+        (ChannelKind.WEBHOOK, channels.webhook.JsonPayload),
     ],
 )
 def test_render_dispatches_on_the_channel_kind(kind, rendition, case):
@@ -523,7 +525,7 @@ def test_unsaved_pages_render_from_the_object(exemplar):
     )
     for kind in ChannelKind.values:
         assert renderers.render(page, channel(kind)) is not None
-    assert "预览正文" in renderers.render_broadcast(page, channel(ChannelKind.TV)).text
+    assert "预览正文" in channels.broadcast.render(page, channel(ChannelKind.TV)).text
 
 
 def test_other_pages_degrade_to_title_and_search_description():
@@ -531,13 +533,13 @@ def test_other_pages_degrade_to_title_and_search_description():
 
     home = Page.objects.get(depth=2).specific
     home.search_description = "镜鉴:先进典型与警示案例。"
-    script = renderers.render_broadcast(home, channel(ChannelKind.TV))
+    script = channels.broadcast.render(home, channel(ChannelKind.TV))
     assert script.text == f"{home.title}\n\n镜鉴:先进典型与警示案例。"
-    post = renderers.render_weibo(home, channel(ChannelKind.WEIBO))
+    post = channels.weibo.render(home, channel(ChannelKind.WEIBO))
     assert post.lead == f"【{home.title}】镜鉴:先进典型与警示案例。"
-    assert renderers.render_manuscript(home, channel(ChannelKind.NEWSPAPER)).problems == []
+    assert channels.manuscript.render(home, channel(ChannelKind.NEWSPAPER)).problems == []
     assert json.loads(
-        renderers.render_json(home, channel(ChannelKind.APP), "published", "k", "s").body
+        channels.webhook.render(home, channel(ChannelKind.APP), "published", "k", "s").body
     )
 
 
@@ -556,19 +558,19 @@ def test_channels_never_carry_restricted_pictures(db):
         uploaded.append(image.pk)
         return f"https://mmbiz.qpic.cn/{image.pk}/0"
 
-    wechat = renderers.render_wechat(page, ChannelFactory(kind=ChannelKind.WECHAT), upload=upload)
+    wechat = channels.wechat.render(page, ChannelFactory(kind=ChannelKind.WECHAT), upload=upload)
     assert uploaded == [] and wechat.cover_image is None
     assert "谈话现场" not in wechat.content
-    manuscript = renderers.render_manuscript(page, ChannelFactory(kind=ChannelKind.NEWSPAPER))
+    manuscript = channels.manuscript.render(page, ChannelFactory(kind=ChannelKind.NEWSPAPER))
     assert manuscript.images == []
-    weibo = renderers.render_weibo(page, ChannelFactory(kind=ChannelKind.WEIBO))
+    weibo = channels.weibo.render(page, ChannelFactory(kind=ChannelKind.WEIBO))
     assert weibo.images == []
     # Moved to a public collection, the same pictures go out.
     for image in (portrait, figure):
         image.collection = Collection.get_first_root_node()
         image.save()
     page = type(page).objects.get(pk=page.pk)  # its body holds the images it first read
-    wechat = renderers.render_wechat(page, ChannelFactory(kind=ChannelKind.WECHAT), upload=upload)
+    wechat = channels.wechat.render(page, ChannelFactory(kind=ChannelKind.WECHAT), upload=upload)
     assert uploaded == [portrait.pk, figure.pk]
-    manuscript = renderers.render_manuscript(page, ChannelFactory(kind=ChannelKind.NEWSPAPER))
+    manuscript = channels.manuscript.render(page, ChannelFactory(kind=ChannelKind.NEWSPAPER))
     assert len(manuscript.images) == 2
