@@ -6,6 +6,9 @@ class ExemplarsConfig(AppConfig):
     verbose_name = "先进典型"
 
     def ready(self):
+        # In ready(): channels, home, importing and search import exemplars.models, and
+        # content_types imports wagtail.models (through visibility); models raise
+        # AppRegistryNotReady while the app registry is still loading.
         from exemplars import channels, home, importing, search
         from jingjian.core import content_types
 

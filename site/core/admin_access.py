@@ -31,11 +31,16 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.http import Http404
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.blocks import RichTextBlock, StreamValue
 from wagtail.documents import get_document_model
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, WorkflowState
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.rich_text import RichText
+from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
 from jingjian.core import visibility
 
@@ -230,8 +235,6 @@ def _hidden_references(references, user):
 
 def _without_references(text, unseen):
     """Rich text with the links to, and embeds of, ``unseen`` taken out (link text kept)."""
-    from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
-
     kinds = {"page": Page, "document": get_document_model(), "image": get_image_model()}
 
     def names_unseen(attrs, type_key):
@@ -252,12 +255,7 @@ def _without_references(text, unseen):
 def _scrubbed(model_field, value, initial, unseen):
     """``value`` as the form shows it again, without what names ``unseen``: a chosen item goes
     back to what the field held; a block naming it is left out, rich text loses the link."""
-    from wagtail.fields import RichTextField, StreamField
-    from wagtail.rich_text import RichText
-
     if isinstance(model_field, StreamField) and value is not None:
-        from wagtail.blocks import RichTextBlock, StreamValue
-
         children = []
         for child in value:
             named = {
@@ -509,8 +507,6 @@ class AdminGuardMiddleware:
 
     def _narrow_bulk_action(self, request, kwargs, user):
         """Leave out of a bulk action's ids those naming something hidden from ``user``."""
-        from wagtail.admin.views.bulk_action.registry import bulk_action_registry
-
         try:
             model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
         except LookupError:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from taggit.managers import TaggableManager
 from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, get_page_models
 
 MAX_OFFSET = 10_000_000
 RICH_TEXT_FORMATS = ("html", "markdown", "db_html", "db_markdown")
@@ -57,14 +57,8 @@ def _id(name, value):
 
 def page_type_names():
     """``app_label.ModelName`` of every page type, for ``?type=``."""
-    names = [f"{m._meta.app_label}.{m.__name__}" for m in _page_models() if m is not Page]
+    names = [f"{m._meta.app_label}.{m.__name__}" for m in get_page_models() if m is not Page]
     return sorted(names)
-
-
-def _page_models():
-    from wagtail.models import get_page_models
-
-    return get_page_models()
 
 
 def _check_field(name, field, value):

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from jingjian.core import review
+
 
 class CoreConfig(AppConfig):
     name = "jingjian.core"
@@ -7,11 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = "站点基础"
 
     def ready(self):
-        # Imported here: these modules use the models, which are ready only now.
+        # In ready(): each of these imports wagtail.models (content_types through visibility),
+        # which raises AppRegistryNotReady while the app registry is still loading.
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
-        from jingjian.core import admin_access, content_types, review
+        from jingjian.core import admin_access, content_types
 
         # Before Wagtail's admin asks for a page policy (it would make a fallback one).
         register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))

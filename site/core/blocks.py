@@ -1,6 +1,7 @@
 """StreamField blocks shared by exemplar deeds and case-study facts."""
 
 from django.core.exceptions import ValidationError
+from django.utils.html import escape, linebreaks
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
@@ -107,8 +108,6 @@ def plain_text_to_stream(text):
     Paragraphs are separated by blank lines; a paragraph starting with "## " becomes a heading
     and one starting with "> " a quote.
     """
-    from django.utils.html import escape, linebreaks
-
     stream = []
     for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
         chunk = chunk.strip()

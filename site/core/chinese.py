@@ -24,6 +24,7 @@ highlighting relies on.
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import product
 
 import opencc
 
@@ -573,6 +574,8 @@ def unusual_name(ch):
 @lru_cache(maxsize=4096)
 def _readings(ch):
     """The toneless pinyin readings of one Han character, lower case (ü written v and u)."""
+    # Lazy: pypinyin takes ~0.3 s to import (its phrase dictionary) and only the publication
+    # gate's check for names written in pinyin (casestudies.gate) needs it.
     from pypinyin import Style, pinyin
 
     readings = []
@@ -590,8 +593,6 @@ def pinyin_forms(name, surname="", limit=48):
     zhenhuawang, when ``surname`` says where it ends), and each mix of characters and pinyin
     (汪zhenhua, wang振华, 汪zhen华). A character with several readings gives each (曾: zeng and
     ceng). At most ``limit`` forms; ``name`` itself is not one of them."""
-    from itertools import product
-
     name = "".join(ch for ch in str(name or "") if _HAN_CHAR.match(ch))
     if not 2 <= len(name) <= 6:
         return []

@@ -67,6 +67,7 @@ def _read_jsonl(path):
 
 
 def _read_xlsx(path):
+    # Lazy: openpyxl takes ~0.1 s to import and only .xlsx import files need it.
     from openpyxl import load_workbook
 
     try:

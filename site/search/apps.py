@@ -12,7 +12,8 @@ class SearchConfig(AppConfig):
     verbose_name = "站内搜索"
 
     def ready(self):
-        # Imported here: the signal handlers use the models, which are ready only now.
+        # In ready(): signals imports wagtail.models, which raises AppRegistryNotReady while
+        # the app registry is still loading.
         from jingjian.search import signals
 
         signals.connect()

@@ -23,7 +23,7 @@ import logging
 import re
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +152,6 @@ class TableRebuild:
             alias = self.connection.alias
 
             def build_others():
-                from django.db import connections
-
                 run_on(connections[alias], others)
 
             beside(build_others)

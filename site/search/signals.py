@@ -14,6 +14,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from jingjian.core import content_types, visibility
 from jingjian.search import engine as search_engine
+from jingjian.search.tasks import remove_from_reader_index, update_reader_index
 
 
 def _elasticsearch_on():
@@ -22,8 +23,6 @@ def _elasticsearch_on():
 
 def _reindex(page_ids):
     if _elasticsearch_on() and page_ids:
-        from jingjian.search.tasks import update_reader_index
-
         update_reader_index.enqueue(list(page_ids))
 
 
@@ -49,8 +48,6 @@ def page_unpublished_handler(sender, instance, **kwargs):
 
 def page_deleted_handler(sender, instance, **kwargs):
     if _elasticsearch_on() and isinstance(instance, Page):
-        from jingjian.search.tasks import remove_from_reader_index
-
         remove_from_reader_index.enqueue([instance.pk])
 
 

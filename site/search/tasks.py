@@ -3,12 +3,12 @@
 from django_tasks import task
 from wagtail.models import Page
 
+from jingjian.search import elastic as search_elasticsearch
+
 
 @task()
 def update_reader_index(page_ids):
     """Re-index these pages (removing those that are no longer live)."""
-    from jingjian.search import elastic as search_elasticsearch
-
     pages = Page.objects.filter(pk__in=page_ids).specific()
     found = {page.pk for page in pages}
     search_elasticsearch.index_pages(pages)
@@ -19,6 +19,4 @@ def update_reader_index(page_ids):
 
 @task()
 def remove_from_reader_index(page_ids):
-    from jingjian.search import elastic as search_elasticsearch
-
     search_elasticsearch.remove_pages(page_ids)

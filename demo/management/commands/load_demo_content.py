@@ -1,5 +1,6 @@
 """manage.py load_demo_content: demo users, pictures, exemplars and case studies. Idempotent."""
 
+import json
 from io import BytesIO, StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,11 +15,14 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
+from casestudies.drafts import generate_draft
+from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, UnitType
 from demo import images
 from jingjian.core import groups, review, visibility
-from jingjian.core.models import ImportedPage
+from jingjian.core.models import ImportedPage, WorkArea
 from jingjian.importing.rows import ImportFileError, read_rows
 from jingjian.importing.writer import DEMO_ACTION, ImportResult, Origin, import_rows
+from jingjian.syndication.models import Channel
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "content"
 DEMO_FILES = ["exemplars.jsonl", "cases-a.jsonl", "cases-b.jsonl"]
@@ -113,8 +117,6 @@ class Command(BaseCommand):
     def create_channels(self):
         """The district's outlets. The stations and the paper collect from the outbox folder;
         WeChat, Weibo and the app stay inactive until someone enters their real credentials."""
-        from jingjian.syndication.models import Channel
-
         for name, slug, kind, active, author in [
             ("鉴湖电视台《鉴湖新闻》", "jianhu-tv", "tv", True, "鉴湖区融媒体中心"),
             ("鉴湖人民广播电台", "jianhu-radio", "radio", True, "鉴湖区融媒体中心"),
@@ -131,12 +133,6 @@ class Command(BaseCommand):
     @transaction.atomic
     def load_case_files(self):
         """Named case files (invented people) for 纪检监察; one gets its draft case study."""
-        import json
-
-        from casestudies.drafts import generate_draft
-        from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, UnitType
-        from jingjian.core.models import WorkArea
-
         records = json.loads((DEMO_DIR / "casefiles.json").read_text(encoding="utf-8"))
         for record in records:
             case_file, _ = CaseFile.objects.update_or_create(

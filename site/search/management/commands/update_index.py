@@ -3,22 +3,27 @@ Elasticsearch (built into a new index, then swapped in atomically), with progres
 
 import sys
 
+from django.utils import timezone
 from tqdm import tqdm
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.search.backends import get_search_backend
 from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
 
 from jingjian.core import content_types
+from jingjian.search import elastic as search_elasticsearch
 from jingjian.search import engine as search_engine
+from jingjian.search.backends import bulk_indexing
+from jingjian.search.rows import PlainRows
 
 
 class Command(WagtailUpdateIndex):
     # Whether the backend being rebuilt takes batches of ids read as plain rows
-    # (``search_rows.PlainRows``) instead of loaded objects.
+    # (``PlainRows``) instead of loaded objects.
     plain_rows = False
 
     def update_backend(self, backend_name, **kwargs):
-        from wagtail.search.backends import get_search_backend
-
         self.plain_rows = getattr(get_search_backend(backend_name), "reads_plain_rows", False)
         try:
             super().update_backend(backend_name, **kwargs)
@@ -29,25 +34,17 @@ class Command(WagtailUpdateIndex):
         if not self.plain_rows:
             yield from super().queryset_chunks(qs, chunk_size)
             return
-        from jingjian.search.rows import PlainRows
-
         pks = list(qs.values_list("pk", flat=True))
         for start in range(0, len(pks), chunk_size):
             yield PlainRows(qs, pks[start : start + chunk_size])
 
     def handle(self, **options):
-        from django.utils import timezone
-
-        from jingjian.search.backends import bulk_indexing
-
         started = timezone.now()
         with bulk_indexing():
             super().handle(**options)
         reindex_published_since(started)
         if not search_engine.uses_elasticsearch():
             return
-        from jingjian.search import elastic as search_elasticsearch
-
         total = sum(model.objects.live().count() for model in content_types.page_models())
         quiet = options.get("verbosity", 1) == 0
         with tqdm(
@@ -61,8 +58,5 @@ class Command(WagtailUpdateIndex):
 def reindex_published_since(moment):
     """Index again the pages published while the rebuild ran: the rebuild writes in place, and a
     batch loaded before such a publish would have written over the newer entry."""
-    from wagtail.models import Page
-    from wagtail.search import index
-
     for page in Page.objects.live().filter(last_published_at__gte=moment).specific():
         index.insert_or_update_object(page)
