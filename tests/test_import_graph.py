@@ -163,3 +163,49 @@ def test_site_imports_no_feature_app():
             if any(name.split(".")[0] in FEATURE_APPS for name in names):
                 importing.add(path.relative_to(folder).as_posix())
     assert importing == set(), sorted(importing)
+
+
+def _imports_inside_functions(folder):
+    """(path, line, text, commented) of each import statement inside a function under
+    ``folder``; commented when a comment is on its line or directly above it or its block."""
+    found = {}
+    for path in folder.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for function in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Import | ast.ImportFrom):
+                    continue
+                above = node.lineno - 2
+                # Up through the block of imports it belongs to (and their continuation lines).
+                while above >= 0 and not lines[above].strip().startswith("#"):
+                    text = lines[above].strip()
+                    if not (
+                        text.startswith(("import ", "from "))
+                        or text.endswith(",")
+                        or text in (")", "")
+                    ):
+                        break
+                    above -= 1
+                commented = "#" in lines[node.lineno - 1] or (
+                    above >= 0 and lines[above].strip().startswith("#")
+                )
+                found[(path, node.lineno)] = (lines[node.lineno - 1].strip(), commented)
+    return found
+
+
+def test_each_import_inside_a_function_says_why():
+    """An import inside a function is there for a reason (a cycle, an optional library's cost,
+    the app registry not being ready): the comment above it says which."""
+    imports = {}
+    for folder in PACKAGES.values():
+        imports |= _imports_inside_functions(folder)
+    silent = [
+        f"{path.relative_to(ROOT)}:{line}: {text}"
+        for (path, line), (text, commented) in sorted(imports.items())
+        if not commented
+    ]
+    assert silent == []

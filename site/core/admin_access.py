@@ -212,6 +212,8 @@ def _chosen_references(form):
     chosen = set(_references(form._meta.model, form.cleaned_data))
     for formset in getattr(form, "formsets", {}).values():
         for child in formset.forms:
+            # Private API: Django 5.2's BaseFormSet._should_delete_form
+            # (pinned: tests/search/test_library_overrides.py).
             if not (formset.can_delete and formset._should_delete_form(child)):
                 chosen |= _chosen_references(child)
     return chosen
@@ -281,6 +283,8 @@ def _scrub(form, unseen):
                 model_field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
+            # Private API: Django 5.2's BaseForm._widget_data_value
+            # (pinned: tests/search/test_library_overrides.py).
             value = form._widget_data_value(field.widget, form.add_prefix(name))
             try:
                 named = set(_references(model, {name: field.clean(value)}))

@@ -308,6 +308,8 @@ def media_in_use(queryset, user=None):
     pages = visible_pages(Page.objects.live(), user).annotate(
         key=Cast("pk", output_field=models.CharField())
     )
+    # Private API: Wagtail 8.0's ReferenceIndex._get_base_content_type
+    # (pinned: tests/search/test_library_overrides.py).
     used = ReferenceIndex.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
         object_id__in=pages.values("key"),

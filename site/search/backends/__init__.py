@@ -63,13 +63,14 @@ __all__ = [
 
 
 def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backend module
-    # Each variant's module imports its database's modelsearch backend (the PostgreSQL one needs
-    # psycopg): only the one this database uses is imported.
     if connection.vendor == "postgresql":
+        # Lazy: each variant's module imports its database's modelsearch backend (the
+        # PostgreSQL one needs psycopg); only the one this database uses is imported.
         from jingjian.search.backends import postgres
 
         return postgres.Backend(params)
     if connection.vendor == "sqlite":
+        # Lazy, as above.
         from jingjian.search.backends import sqlite
 
         return sqlite.Backend(params)
@@ -80,11 +81,12 @@ def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backen
 
 def full_text_tiers(phrases):
     """The rank tiers of a query's phrases on this database's full-text index."""
-    # As in SearchBackend: only this database's variant is imported.
     if connection.vendor == "postgresql":
+        # Lazy, as in SearchBackend: only this database's variant is imported.
         from jingjian.search.backends import postgres
 
         return postgres.PostgresTiers(phrases)
+    # Lazy, as in SearchBackend.
     from jingjian.search.backends import sqlite
 
     return sqlite.SQLiteTiers(phrases)
