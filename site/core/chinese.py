@@ -506,20 +506,33 @@ INVISIBLE_NAMES = {
 def invisible_characters(text):
     """``(index, character)`` for each character in ``text`` a reader cannot see and that has no
     business in Chinese prose: format characters (Cf), variation selectors and other
-    default-ignorable fillers, and combining marks not attached to a letter of an alphabet
-    (a mark on 孙 or on a digit; é stays)."""
+    default-ignorable fillers, and combining marks that do not make, with the letter of an
+    alphabet before them, one letter of their own (e and U+0301 are é, e and U+0323 U+0302 are
+    ệ; a mark on 孙, on a digit or on a full-width letter, an enclosing circle, a mark on a mark
+    that composes nothing: refused)."""
     found = []
-    base = None  # the last character that is not a mark
+    cluster = ""  # the last character that is not a mark, with the marks it took
     for index, ch in enumerate(str(text or "")):
         category = unicodedata.category(ch)
         if ch in _IGNORABLE or category == "Cf":
             found.append((index, ch))
         elif category in _MARKS:
-            if base is None or not base.isalpha() or _HAN_CHAR.match(base):
+            if _composes(cluster, ch):
+                cluster += ch
+            else:
                 found.append((index, ch))
         else:
-            base = ch
+            cluster = ch
     return found
+
+
+def _composes(cluster, mark):
+    """Whether ``mark`` after ``cluster`` (a letter of an alphabet and the marks it took) gives
+    one precomposed letter, as NFC writes it."""
+    base = cluster[:1]
+    if not base.isalpha() or _HAN_CHAR.match(base):
+        return False
+    return len(unicodedata.normalize("NFC", cluster + mark)) == 1
 
 
 def invisible_name(ch):

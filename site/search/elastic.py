@@ -399,7 +399,7 @@ FACET_SIZE = 60
 def with_facets(search, text):
     """``search`` asking also for the total, the facet counts and highlighted ``text``: the
     search page's one request."""
-    # Private API: elasticsearch-dsl 8.18's Search._clone (aggs.bucket changes the search in
+    # Private API: elasticsearch 8.19's dsl SearchBase._clone (aggs.bucket changes the search in
     # place) (pinned: tests/search/test_library_overrides.py).
     search = search._clone()
     for name, _label, _multiple in results.group_headings():

@@ -230,3 +230,25 @@ def test_a_name_of_the_case_file_in_pinyin_is_refused(case_file, data):
     page = CaseStudyPage(title="某局原副局长王某推诿扯皮问题", slug="x", summary=text)
     problems = check_page(page, case_file)
     assert any(name in p.reason or p.text == name for p in problems), (text, problems)
+
+
+# Examples the properties found (kept as plain tests, so they run every time).
+
+
+def test_a_pinyin_name_ending_in_an_enclosing_mark_is_refused(case_file):
+    page = CaseStudyPage(
+        title="某局原副局长王某推诿扯皮问题", slug="x", summary="j i a n guo\u20dd"
+    )
+    problems = check_page(page, case_file)
+    assert any(fold(p.text) == "jianguo" for p in problems if p.kind != INVISIBLE), problems
+    assert any(p.kind == INVISIBLE for p in problems)  # an enclosing circle composes no letter
+
+
+def test_an_accent_on_a_full_width_letter_is_refused_for_itself(case_file):
+    text = "在 “Ｓｍａｒｔ Ｃｉｔｙ”项 目 中，"
+    middle = len(text) // 2
+    page = CaseStudyPage(title="某局原副局长王某推诿扯皮问题", slug="x")
+    page.summary = text[:middle] + "\u0301" + text[middle:]
+    assert [p.kind for p in check_page(page, case_file)] == [INVISIBLE]
+    page.summary = "José Martí 与 Nguyễn 的 guó 字"  # accents that make letters stay
+    assert check_page(page, case_file) == []

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from jingjian.core import api_parameters
 from tests.core.test_media_access import png
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
@@ -49,7 +50,9 @@ def assert_chinese_refusal(response, status=400, echoed=()):
     message = response.json()["message"]
     assert CHINESE.search(message), message
     ours = message
-    for text in sorted({str(t) for t in echoed if t}, key=len, reverse=True):
+    # As the message quotes them: without control characters, cut at 30 (api_parameters.shown).
+    quoted = {str(t) for t in echoed if t} | {api_parameters.shown(t) for t in echoed if t}
+    for text in sorted(quoted, key=len, reverse=True):
         ours = ours.replace(text, "")
     assert not HALF_WIDTH.search(ours), message
     return message
@@ -202,3 +205,11 @@ def test_searching_images_answers_with_what_live_pages_use(client):
     assert titles == ["窗口现场照片"]
     response = client.get("/api/v2/documents/", {"search": "0"})
     assert response.status_code == 200, response.content[:300]
+
+
+def test_a_parameter_name_with_a_control_character_is_refused_in_chinese(client):
+    """Found by the property above: the message quotes the name without its control
+    characters."""
+    response = client.get(PAGES, {"?\x1f一": ""})
+    message = assert_chinese_refusal(response, echoed=["?\x1f一"])
+    assert message == "参数“?一”含有控制字符，请去掉后再试。"
