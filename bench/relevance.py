@@ -37,8 +37,8 @@ def main():
     database = relevance.evaluate()
     reports["database"] = {k: v for k, v in database.items() if k != "rows"}
     if es_url:
-        from jingjian.search import elastic as search_elasticsearch
         from jingjian.settings.base import elasticsearch_search_backends
+        from tests.support import elasticsearch as support_elasticsearch
 
         settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(
             es_url, settings.ELASTICSEARCH_INDEX_PREFIX
@@ -48,7 +48,7 @@ def main():
             report = relevance.evaluate()
             reports["elasticsearch"] = {k: v for k, v in report.items() if k != "rows"}
         finally:
-            search_elasticsearch.delete_indices(f"{settings.ELASTICSEARCH_INDEX_PREFIX}_*")
+            support_elasticsearch.delete_indices(f"{settings.ELASTICSEARCH_INDEX_PREFIX}_*")
     sizes = [row["expected"] for row in database["rows"]]
     print(
         json.dumps(

@@ -311,6 +311,7 @@ def run_size(n, args, es_url):
     if es_url:
         from jingjian.search import elastic as search_elasticsearch
         from jingjian.settings.base import elasticsearch_search_backends
+        from tests.support import elasticsearch as support_elasticsearch
 
         database_backends = settings.WAGTAILSEARCH_BACKENDS
         settings.ELASTICSEARCH_INDEX_PREFIX = f"jingjian_bench_{os.getpid()}_{n}"
@@ -350,7 +351,7 @@ def run_size(n, args, es_url):
                 "search_page_with_facets": latency(es_full),
             }
         finally:
-            search_elasticsearch.delete_indices(f"{settings.ELASTICSEARCH_INDEX_PREFIX}_*")
+            support_elasticsearch.delete_indices(f"{settings.ELASTICSEARCH_INDEX_PREFIX}_*")
             settings.WAGTAILSEARCH_BACKENDS = database_backends
     if not args.database_url:
         connection.close()

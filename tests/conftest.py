@@ -113,22 +113,23 @@ def _use_elasticsearch(request, settings):
     from django.core.management import call_command
 
     from jingjian.search import elastic as search_elasticsearch
+    from tests.support import elasticsearch as support_elasticsearch
 
     prefix = f"jingjian_test_{os.getpid()}"
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
     settings.ELASTICSEARCH_REFRESH_ON_WRITE = True
     settings.WAGTAILSEARCH_BACKENDS = elasticsearch_search_backends(url, prefix)
     if not _ELASTICSEARCH_READY:
-        search_elasticsearch.wait_for_cluster()
+        support_elasticsearch.wait_for_cluster()
         call_command("update_index", verbosity=0)  # creates both indexes with their mappings
         _ELASTICSEARCH_READY.append(prefix)
         es = search_elasticsearch.client()
         request.session.addfinalizer(
-            lambda: search_elasticsearch.delete_indices(f"{prefix}_*", es=es)
+            lambda: support_elasticsearch.delete_indices(f"{prefix}_*", es=es)
         )
     else:
         # Same indexes, emptied: much faster than rebuilding them for every test.
-        search_elasticsearch.delete_all_documents(f"{prefix}_*")
+        support_elasticsearch.delete_all_documents(f"{prefix}_*")
 
 
 _ELASTICSEARCH_READY = []

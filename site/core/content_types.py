@@ -107,11 +107,6 @@ def register(content_type):
     _registered[content_type.model] = content_type
 
 
-def unregister(model):
-    """Remove a registration (for test apps that add a type for one test)."""
-    _registered.pop(model, None)
-
-
 def registered():
     """Every registered content type, in registration order."""
     return tuple(_registered.values())

@@ -21,6 +21,7 @@ from jingjian.syndication.channels import broadcast, weibo
 from jingjian.syndication.models import Channel, ChannelKind
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 from tests.films.models import FilmPage
+from tests.support.content_types import forget
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def index_as_content_type():
     try:
         yield held
     finally:
-        content_types.unregister(content_type.model)
+        forget(content_type)
 
 
 def test_both_feature_apps_registered_their_page_types():
@@ -140,7 +141,7 @@ def test_a_registered_type_adds_its_section_and_figures_to_the_home_page(client)
     try:
         response = client.get("/")
     finally:
-        content_types.unregister(content_type.model)
+        forget(content_type)
     assert response.status_code == 200
     assert response.context["counts"]["indexes"] == int(index.live)
     figures = [count.key for count in response.context["count_items"]]
@@ -178,7 +179,7 @@ def test_a_registered_type_gives_the_channels_what_they_render():
         script = broadcast.render(index, Channel(name="区电视台", kind=ChannelKind.TV))
         post = weibo.render(index, Channel(name="区政务微博", kind=ChannelKind.WEIBO))
     finally:
-        content_types.unregister(content_type.model)
+        forget(content_type)
     assert "第一段：见贤思齐。" in script.text and "向榜样学习。" in script.text
     assert "本栏目收录全区先进典型。" in post.text
     # Without the registration the page degrades to its title and search description.
@@ -212,7 +213,7 @@ def test_a_registered_type_is_imported_by_the_import_command(tmp_path):
         with pytest.raises(SystemExit):
             call_command("import_content", str(rows), "--no-progress", stderr=errors)
     finally:
-        content_types.unregister(content_type.model)
+        forget(content_type)
     page = ExemplarIndexPage.objects.get(title="清廉鉴湖专栏")
     assert page.seo_title == "清廉鉴湖" and not page.live
     assert page.get_parent().specific_class.__name__ == "HomePage"
@@ -231,5 +232,5 @@ def test_the_search_type_filter_takes_the_registered_types():
         assert reader.clean_filters(QueryDict("type=index&type=case"))["type"] == ["index", "case"]
         assert reader.facet_labels()["type"]["index"] == "栏目"
     finally:
-        content_types.unregister(content_type.model)
+        forget(content_type)
     assert reader.clean_filters(QueryDict("type=index")) == {}

@@ -286,9 +286,10 @@ def test_elasticsearch_documents_agree_with_the_rule(elasticsearch, operations, 
     """The reader index's visibility fields and scope filter, queried on a real Elasticsearch,
     give exactly the pages the rule lets each reader see (before any re-check in Python)."""
     from jingjian.search import elastic as search_elasticsearch
+    from tests.support import elasticsearch as support_elasticsearch
 
     with transaction.atomic():
-        search_elasticsearch.delete_all_documents(f"{search_elasticsearch.alias_name()}*")
+        support_elasticsearch.delete_all_documents(f"{search_elasticsearch.alias_name()}*")
         pages = build_tree(operations)
         search_elasticsearch.index_pages(pages)
         for reader in readers:
