@@ -17,7 +17,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django import forms
@@ -276,8 +276,10 @@ def filter_queryset(queryset, facets, data):
     return queryset
 
 
+@cache
 def taxonomy_choices(model):
-    """``choices`` for a taxonomy model: its terms' (slug, name), in the taxonomy's order."""
+    """``choices`` for a taxonomy model: its terms' (slug, name), in the taxonomy's order (one
+    function per model, so facets of several types over one taxonomy ask it once)."""
 
     def choices():
         return list(model.objects.values_list("slug", "name"))

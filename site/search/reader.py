@@ -20,7 +20,7 @@ from operator import or_
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -313,16 +313,24 @@ def facet_labels():
 
 
 def _facets(matched, filters):
-    """Facet counts over the matched pages: per content type one count and, when it has
+    """Facet counts over the matched pages: one grouped count by type and, for each type with
     matches, one grouped query per part of each shown facet (``Facet.counts``)."""
     ids = matched.values("pk")
+    by_type = dict(
+        Page.objects.filter(pk__in=ids)
+        .order_by()
+        .values("content_type")
+        .annotate(n=Count("pk"))
+        .values_list("content_type", "n")
+    )
     counts = {results.TYPE: Counter()}
     for content_type in content_types.registered():
-        pages = content_type.page_model().objects.filter(pk__in=ids)
-        found = pages.count()
+        model = content_type.page_model()
+        found = by_type.get(ContentType.objects.get_for_model(model).pk, 0)
         if not found:
             continue
         counts[results.TYPE][content_type.name] = found
+        pages = model.objects.filter(pk__in=ids)
         for facet in content_type.facets:
             if facet.shown:
                 counts.setdefault(facet.name, Counter()).update(facet.counts(pages))

@@ -60,8 +60,8 @@ class SearchFacet:
 
     def labels(self):
         labels = {}
-        for _type, facet in self.declarations:
-            for value, label in facet.choices():
+        for choices in dict.fromkeys(facet.choices for _type, facet in self.declarations):
+            for value, label in choices():
                 labels.setdefault(value, label)
         return labels
 
@@ -92,9 +92,10 @@ def clean_filters(params):
     if chosen:
         data[TYPE] = chosen
     for search_facet in search_facets():
-        values, _ignored = search_facet.first.clean(
-            getlist(search_facet.name), search_facet.labels()
-        )
+        given = getlist(search_facet.name)
+        if not given:  # the labels may cost a query: asked only for a filter that was given
+            continue
+        values, _ignored = search_facet.first.clean(given, search_facet.labels())
         if values:
             data[search_facet.name] = values
     return data

@@ -291,10 +291,17 @@ def refresh_stale_title_norms(db_connection, table):
 WALK_ABOVE = 5000
 
 
+# The FTS table's name once it is known to exist: migrations create it and nothing drops it
+# while the site runs, so it is looked up once rather than before every full-text statement.
+_FTS_TABLE = []
+
+
 def _fts_table():
-    if not fts_table_exists():
-        return None
-    return get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table
+    if not _FTS_TABLE:
+        if not fts_table_exists():
+            return None
+        _FTS_TABLE.append(get_app_config().get_model("SQLiteFTSIndexEntry")._meta.db_table)
+    return _FTS_TABLE[0]
 
 
 def _entries_table():
