@@ -1,14 +1,17 @@
 """In a real browser (Debian's Chromium driven by Playwright) over real HTTP: the phone layout's
-menu, searching from the home page, and the filters of the case list."""
+menu, searching from the home page, the filters of the case list, and where things stand on a
+desktop (1280 px) and a phone (390 px) screen."""
 
 import os
 import shutil
 
 import pytest
 
-from tests.factories import CaseStudyPageFactory
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -97,3 +100,19 @@ def test_a_reader_in_a_real_browser(browser, live_server, cases):
     check_phone_menu(browser, live_server.url)
     check_search_from_the_home_page(browser, live_server.url)
     check_case_filters_submit_on_change(browser, live_server.url)
+
+
+def check_a_search_without_results_uses_the_whole_width(browser, url):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(url + "/search/?q=量子纠缠")
+    message = page.locator(".search-empty")
+    assert "没有找到同时包含这些关键词的内容" in message.inner_text()
+    # Not squeezed into the filter column (256 px) nor numbered as a result.
+    assert message.bounding_box()["width"] >= 900
+    assert page.locator(".search-results li").count() == 0
+    page.close()
+
+
+def test_the_layout_at_desktop_and_phone_widths(browser, live_server):
+    """What an outsider saw squeezed or buried, measured (one committed data set)."""
+    check_a_search_without_results_uses_the_whole_width(browser, live_server.url)
