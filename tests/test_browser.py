@@ -50,9 +50,10 @@ def browser():
 
 
 @pytest.fixture
-def cases():
+def reader_pages():
     CaseStudyPageFactory(title="某街道12345热线工单虚假办结问题", problem_types=["纸上整改"])
     CaseStudyPageFactory(title="区某局审批推诿扯皮问题", problem_types=["推诿扯皮"])
+    return {"exemplar without a photo": ExemplarPageFactory(name="陈晓梅", portrait=None)}
 
 
 def check_phone_menu(browser, url):
@@ -94,14 +95,6 @@ def check_case_filters_submit_on_change(browser, url):
     page.close()
 
 
-def test_a_reader_in_a_real_browser(browser, live_server, cases):
-    """One committed data set, three things a reader does (a transactional test flushes the
-    database afterwards, so they share one test)."""
-    check_phone_menu(browser, live_server.url)
-    check_search_from_the_home_page(browser, live_server.url)
-    check_case_filters_submit_on_change(browser, live_server.url)
-
-
 def check_a_search_without_results_uses_the_whole_width(browser, url):
     page = browser.new_page(viewport=DESKTOP)
     page.goto(url + "/search/?q=量子纠缠")
@@ -113,6 +106,25 @@ def check_a_search_without_results_uses_the_whole_width(browser, url):
     page.close()
 
 
-def test_the_layout_at_desktop_and_phone_widths(browser, live_server):
-    """What an outsider saw squeezed or buried, measured (one committed data set)."""
-    check_a_search_without_results_uses_the_whole_width(browser, live_server.url)
+def check_a_profile_without_a_photo_gives_its_facts_the_width(browser, url, exemplar):
+    for viewport in (DESKTOP, PHONE):
+        page = browser.new_page(viewport=viewport)
+        page.goto(url + exemplar.url)
+        assert page.locator(".profile__portrait").count() == 0
+        facts = page.locator(".profile__identity").bounding_box()
+        # Not squeezed into the 12rem column a portrait would take (about 180 px).
+        assert facts["width"] >= min(600, viewport["width"] - 80), viewport
+        page.close()
+
+
+def test_a_reader_in_a_real_browser(browser, live_server, reader_pages):
+    """One committed data set, what a reader does and sees at desktop and phone widths (a
+    transactional test flushes the database afterwards, so they share one test)."""
+    url = live_server.url
+    check_phone_menu(browser, url)
+    check_search_from_the_home_page(browser, url)
+    check_case_filters_submit_on_change(browser, url)
+    check_a_search_without_results_uses_the_whole_width(browser, url)
+    check_a_profile_without_a_photo_gives_its_facts_the_width(
+        browser, url, reader_pages["exemplar without a photo"]
+    )
