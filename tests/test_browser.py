@@ -117,6 +117,37 @@ def check_a_profile_without_a_photo_gives_its_facts_the_width(browser, url, exem
         page.close()
 
 
+def check_filters_fold_on_a_phone_and_stand_beside_results_on_a_desktop(browser, url):
+    listings = [
+        ("/cases/", ".case-list > li"),
+        ("/exemplars/", ".card-grid > li"),
+        ("/search/?q=推诿扯皮", ".search-results > li"),
+    ]
+    for address, first_result in listings:
+        page = browser.new_page(viewport=PHONE)
+        page.goto(url + address)
+        # The results come first: the filters (about 1,150 px of the cases' page) are folded
+        # under one button, one tap away.
+        assert page.locator(first_result).first.bounding_box()["y"] < 800, address
+        assert not page.locator(".filters").is_visible(), address
+        page.locator(".filters-panel__toggle").click()
+        assert page.locator(".filters button[type=submit]").is_visible(), address
+        page.close()
+        for javascript in (True, False):
+            page = browser.new_page(viewport=DESKTOP, java_script_enabled=javascript)
+            page.goto(url + address)
+            assert not page.locator(".filters-panel__toggle").is_visible(), address
+            filters = page.locator(".filters").bounding_box()
+            result = page.locator(first_result).first.bounding_box()
+            assert result["x"] >= filters["x"] + filters["width"], (address, javascript)
+            assert result["y"] < 400, (address, javascript)
+            page.close()
+    page = browser.new_page(viewport=PHONE)
+    page.goto(url + "/cases/?problem_type=推诿扯皮")
+    assert page.locator(".filters-panel__toggle").inner_text() == "筛选（已选 1 项）"
+    page.close()
+
+
 def test_a_reader_in_a_real_browser(browser, live_server, reader_pages):
     """One committed data set, what a reader does and sees at desktop and phone widths (a
     transactional test flushes the database afterwards, so they share one test)."""
@@ -128,3 +159,4 @@ def test_a_reader_in_a_real_browser(browser, live_server, reader_pages):
     check_a_profile_without_a_photo_gives_its_facts_the_width(
         browser, url, reader_pages["exemplar without a photo"]
     )
+    check_filters_fold_on_a_phone_and_stand_beside_results_on_a_desktop(browser, url)
