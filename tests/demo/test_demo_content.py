@@ -22,6 +22,8 @@ from exemplars.models import ExemplarCategory, ExemplarPage
 from jingjian.core import visibility
 from jingjian.core.models import WorkArea
 from jingjian.core.storage import is_token_name
+from jingjian.syndication.channels import manuscript
+from jingjian.syndication.models import Channel
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +213,10 @@ def test_a_bad_site_address_is_refused_before_anything_is_written(db_with_demo, 
     assert "http://主机名:端口" in str(raised.value)
     assert not User.objects.filter(username="duzhe").exists()
     assert Site.objects.get(is_default_site=True).root_url == root_url
+
+
+def test_the_demo_newspaper_names_its_correspondent_once(db_with_demo):
+    """《鉴湖日报》's 署名 is “通讯员 鉴宣”: its manuscripts read 本报讯（通讯员 鉴宣）."""
+    newspaper = Channel.objects.get(slug="jianhu-daily")
+    page = ExemplarPage.objects.live().order_by("pk").first()
+    assert manuscript.render(page, newspaper).byline == "本报讯（通讯员 鉴宣）"
