@@ -172,6 +172,23 @@ def test_demo_accounts(db_with_demo, client):
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.parametrize(
+    "username, shown",
+    [
+        ("bianji", "陶思雨 区委宣传部"),
+        ("shenhe", "冯建平 区委宣传部"),
+        ("jijian", "严立华 区纪委监委"),
+        ("duzhe", "苏婉清 区发展和改革局"),
+    ],
+)
+def test_demo_accounts_are_people_with_a_name_and_a_unit(db_with_demo, client, username, shown):
+    """The header names who is logged in (it read “干部 区直机关”)."""
+    assert client.login(username=username, password="jingjian-demo")
+    body = client.get("/").content.decode()
+    assert f'<span class="site-nav__user">{shown}</span>' in body
+    assert "干部 区直机关" not in body
+
+
 def test_anonymous_reader_sees_only_public_demo_pages(db_with_demo, client):
     response = client.get("/cases/")
     listed = response.context["result_count"]
