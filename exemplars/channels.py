@@ -12,7 +12,7 @@ from jingjian.syndication.renderers import Block, Reading, Section, stream_block
 def channel_reading(page, subheadline, media_roots):
     category = page.category.name if page.category_id else ""
     if not subheadline and page.name:
-        subheadline = f"——记{join_unit_and_post(page.unit or '', page.post or '')}{page.name}"
+        subheadline = f"——记{join_unit_and_post(page.unit, page.post)}{page.name}"
     elif subheadline:
         subheadline = f"——{subheadline}"
     sections = []

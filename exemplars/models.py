@@ -47,13 +47,27 @@ class ExemplarCategory(Taxonomy):
         verbose_name_plural = "典型类别"
 
 
+# How the name of a place or a body ends: where a post may start again with what its unit names
+# further in (鉴湖区白沙镇人民政府 + 白沙镇应急管理办公室副主任).
+PLACE_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "街道", "社区", "局", "所", "院", "中心")
+
+
 def join_unit_and_post(unit, post):
-    """“单位+职务” without repeating what both say (上坝村党支部 + 上坝村党支部书记)."""
-    if unit and unit in post:
-        return post
+    """“单位+职务” without repeating what both say: 上坝村党支部 + 上坝村党支部书记 is
+    上坝村党支部书记, 鉴湖区白沙镇人民政府 + 白沙镇应急管理办公室副主任 is
+    鉴湖区白沙镇应急管理办公室副主任."""
+    unit, post = (unit or "").strip(), (post or "").strip()
+    if not unit or unit in post:
+        return post or unit
     for size in range(min(len(unit), len(post)), 1, -1):
         if unit.endswith(post[:size]):
             return unit + post[size:]
+    # The post opens with a place the unit names (three characters at least, ending as a place
+    # name does, so that 农业农村局 + 农村工作科科长 stays whole): the unit up to it, then the post.
+    for size in range(min(len(unit), len(post)), 2, -1):
+        head = post[:size]
+        if head.endswith(PLACE_ENDINGS) and head in unit:
+            return unit[: unit.rfind(head)] + post
     return unit + post
 
 
@@ -201,6 +215,10 @@ class ExemplarPage(SyndicatedPageMixin):
         verbose_name = "先进典型"
         verbose_name_plural = "先进典型"
 
+    def unit_and_post(self):
+        """单位和职务, each said once (“鉴湖区临江镇江湾村党总支书记”)."""
+        return join_unit_and_post(self.unit, self.post)
+
     def identity_line(self):
         """The one-line identity of a profile release: 姓名,性别,民族,党派,出生年月,单位职务."""
         parts = [self.name, self.get_gender_display(), self.ethnicity]
@@ -212,7 +230,7 @@ class ExemplarPage(SyndicatedPageMixin):
             else f"{self.birth_year}年生"
         )
         parts.append(born)
-        role = join_unit_and_post(self.unit, self.post)
+        role = self.unit_and_post()
         parts.append(f"生前系{role}" if self.posthumous else f"现任{role}")
         return ",".join(parts)
 

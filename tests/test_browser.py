@@ -1,14 +1,17 @@
 """In a real browser (Debian's Chromium driven by Playwright) over real HTTP: the phone layout's
-menu, searching from the home page, and the filters of the case list."""
+menu, searching from the home page, the filters of the case list, and where things stand on a
+desktop (1280 px) and a phone (390 px) screen."""
 
 import os
 import shutil
 
 import pytest
 
-from tests.factories import CaseStudyPageFactory
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -47,9 +50,10 @@ def browser():
 
 
 @pytest.fixture
-def cases():
+def reader_pages():
     CaseStudyPageFactory(title="某街道12345热线工单虚假办结问题", problem_types=["纸上整改"])
     CaseStudyPageFactory(title="区某局审批推诿扯皮问题", problem_types=["推诿扯皮"])
+    return {"exemplar without a photo": ExemplarPageFactory(name="陈晓梅", portrait=None)}
 
 
 def check_phone_menu(browser, url):
@@ -91,9 +95,68 @@ def check_case_filters_submit_on_change(browser, url):
     page.close()
 
 
-def test_a_reader_in_a_real_browser(browser, live_server, cases):
-    """One committed data set, three things a reader does (a transactional test flushes the
-    database afterwards, so they share one test)."""
-    check_phone_menu(browser, live_server.url)
-    check_search_from_the_home_page(browser, live_server.url)
-    check_case_filters_submit_on_change(browser, live_server.url)
+def check_a_search_without_results_uses_the_whole_width(browser, url):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(url + "/search/?q=量子纠缠")
+    message = page.locator(".search-empty")
+    assert "没有找到同时包含这些关键词的内容" in message.inner_text()
+    # Not squeezed into the filter column (256 px) nor numbered as a result.
+    assert message.bounding_box()["width"] >= 900
+    assert page.locator(".search-results li").count() == 0
+    page.close()
+
+
+def check_a_profile_without_a_photo_gives_its_facts_the_width(browser, url, exemplar):
+    for viewport in (DESKTOP, PHONE):
+        page = browser.new_page(viewport=viewport)
+        page.goto(url + exemplar.url)
+        assert page.locator(".profile__portrait").count() == 0
+        facts = page.locator(".profile__identity").bounding_box()
+        # Not squeezed into the 12rem column a portrait would take (about 180 px).
+        assert facts["width"] >= min(600, viewport["width"] - 80), viewport
+        page.close()
+
+
+def check_filters_fold_on_a_phone_and_stand_beside_results_on_a_desktop(browser, url):
+    listings = [
+        ("/cases/", ".case-list > li"),
+        ("/exemplars/", ".card-grid > li"),
+        ("/search/?q=推诿扯皮", ".search-results > li"),
+    ]
+    for address, first_result in listings:
+        page = browser.new_page(viewport=PHONE)
+        page.goto(url + address)
+        # The results come first: the filters (about 1,150 px of the cases' page) are folded
+        # under one button, one tap away.
+        assert page.locator(first_result).first.bounding_box()["y"] < 800, address
+        assert not page.locator(".filters").is_visible(), address
+        page.locator(".filters-panel__toggle").click()
+        assert page.locator(".filters button[type=submit]").is_visible(), address
+        page.close()
+        for javascript in (True, False):
+            page = browser.new_page(viewport=DESKTOP, java_script_enabled=javascript)
+            page.goto(url + address)
+            assert not page.locator(".filters-panel__toggle").is_visible(), address
+            filters = page.locator(".filters").bounding_box()
+            result = page.locator(first_result).first.bounding_box()
+            assert result["x"] >= filters["x"] + filters["width"], (address, javascript)
+            assert result["y"] < 400, (address, javascript)
+            page.close()
+    page = browser.new_page(viewport=PHONE)
+    page.goto(url + "/cases/?problem_type=推诿扯皮")
+    assert page.locator(".filters-panel__toggle").inner_text() == "筛选（已选 1 项）"
+    page.close()
+
+
+def test_a_reader_in_a_real_browser(browser, live_server, reader_pages):
+    """One committed data set, what a reader does and sees at desktop and phone widths (a
+    transactional test flushes the database afterwards, so they share one test)."""
+    url = live_server.url
+    check_phone_menu(browser, url)
+    check_search_from_the_home_page(browser, url)
+    check_case_filters_submit_on_change(browser, url)
+    check_a_search_without_results_uses_the_whole_width(browser, url)
+    check_a_profile_without_a_photo_gives_its_facts_the_width(
+        browser, url, reader_pages["exemplar without a photo"]
+    )
+    check_filters_fold_on_a_phone_and_stand_beside_results_on_a_desktop(browser, url)

@@ -97,12 +97,17 @@ class FilterableListMixin(RoutablePageMixin):
         page_obj = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
+        active = form.active_filters()
         context = {
             "filter_form": form,
+            # How many values are chosen, said on the folded filters' 筛选 button (on a phone).
+            "filter_count": sum(
+                len(v) if isinstance(v, list | tuple) else 1 for v in active.values()
+            ),
             "page_obj": page_obj,
             "items": page_obj.object_list,
             "result_count": paginator.count,
-            "is_filtered": bool(form.active_filters()),
+            "is_filtered": bool(active),
             "ignored_values": form.ignored_values(),
             "query_without_page": query.urlencode(),
             "feed_url": self.get_url(request)

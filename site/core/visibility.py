@@ -191,10 +191,11 @@ def public_pages(queryset):
     return visible_pages(queryset, None)
 
 
-def visibility_of(page):
+def visibility_of(page, roots=None):
     """The visibility level of ``page``, taking its ancestors' restrictions into account (and
-    those of the page an alias among them stands for, with that page's ancestors)."""
-    return _level_of(restrictions_covering(page))
+    those of the page an alias among them stands for, with that page's ancestors). Pass the
+    ``roots`` of ``restriction_roots()`` to ask about many pages with the same few queries."""
+    return _level_of(restrictions_covering(page, roots))
 
 
 def can_see_page(page, user=None, roots=None):

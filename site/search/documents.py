@@ -9,6 +9,7 @@ the database and on the listing. Documents are read from the database in batches
 the same way, so a rebuilt index equals one kept up to date page by page.
 """
 
+import re
 from types import SimpleNamespace
 
 from jingjian.core import chinese, content_types, visibility
@@ -61,6 +62,45 @@ def page_text(page):
     return body_text(getattr(page, content_type.summary_field, ""), streams)
 
 
+def _searched_label(model, lookup):
+    """What readers call the field a ``searched`` lookup reads (以案说法, 类别), without the note
+    for editors a label may carry in brackets (当事人(脱敏))."""
+    label = str(model._meta.get_field(lookup.split("__")[0]).verbose_name)
+    return re.sub(r"\s*[(（][^()（）]*[)）]$", "", label)
+
+
+def searched_passages(pages):
+    """{pk: [(label, text), …]}: what search reads of each page but does not show under its
+    title (the ``searched`` lookups of its type, in their order, empty ones left out), for a
+    snippet when a term is found only there. A query per related lookup and type, whatever the
+    number of pages (``pages`` are specific instances)."""
+    by_type = {}
+    for page in pages:
+        content_type = content_types.of(page)
+        if content_type is not None:
+            by_type.setdefault(content_type, []).append(page)
+    passages = {}
+    for content_type, typed in by_type.items():
+        model = content_type.page_model()
+        queryset = model.objects.filter(pk__in=[page.pk for page in typed])
+        related = {
+            lookup: _related_texts(queryset, lookup, separator="、")
+            for lookup in content_type.searched
+            if "__" in lookup
+        }
+        for page in typed:
+            found = []
+            for lookup in content_type.searched:
+                if lookup in related:
+                    text = related[lookup].get(page.pk, "")
+                else:
+                    text = str(getattr(page, lookup, "") or "")
+                if text.strip():
+                    found.append((_searched_label(model, lookup), text))
+            passages[page.pk] = found
+    return passages
+
+
 def _shared_fields(values, body, extra_text, access):
     """The fields every document has, from a page's plain ``values`` (pk, title, summary, live,
     first_published_at), its ``body``, the text searched but not shown, and ``access``
@@ -91,13 +131,13 @@ def _shared_fields(values, body, extra_text, access):
     }
 
 
-def _related_texts(queryset, lookup):
+def _related_texts(queryset, lookup, separator=" "):
     """{pk: "value value"} of a lookup across a relation (one query, values in their order)."""
     found = {}
     for pk, value in queryset.values_list("pk", lookup).order_by("pk", lookup):
         if value not in (None, ""):
             found.setdefault(pk, []).append(str(value))
-    return {pk: " ".join(values) for pk, values in found.items()}
+    return {pk: separator.join(values) for pk, values in found.items()}
 
 
 def sources(content_type, ids):

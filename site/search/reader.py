@@ -22,7 +22,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils.functional import cached_property
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from modelsearch.query import And, Phrase
 from wagtail.models import Page
@@ -32,7 +32,7 @@ from jingjian.search import backends as search_backends
 from jingjian.search import elastic as search_elasticsearch
 from jingjian.search import engine as search_engine
 from jingjian.search import results
-from jingjian.search.documents import body_text, page_text
+from jingjian.search.documents import body_text, page_text, searched_passages
 from jingjian.search.query import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
@@ -289,7 +289,10 @@ def highlight(text, spans, length=SNIPPET_LENGTH):
 
 def _with_snippets(pages, terms):
     """Highlighted title and snippet on each page: from the engine's spans if it gave any
-    (over ``title + "\n" + page_text``), else found here."""
+    (over ``title + "\n" + page_text``), else found here. When a term is in neither the title
+    nor the text shown under it, the snippet is the passage of the first field search read it
+    in (以案说法, 颁奖词, 类别…), named, and highlighted."""
+    elsewhere = []
     for page in pages:
         body = page_text(page)
         spans = getattr(page, "search_spans", None)
@@ -299,8 +302,20 @@ def _with_snippets(pages, terms):
             cut = len(page.title) + 1
             title_spans = [(s, min(e, len(page.title))) for s, e in spans if s < len(page.title)]
             body_spans = [(s - cut, e - cut) for s, e in spans if s >= cut]
+            # The engine's highlighter may miss what the terms find here (its own analysis).
+            title_spans = title_spans or find_spans(page.title, terms)
+            body_spans = body_spans or find_spans(body, terms)
         page.search_title = highlight(page.title, title_spans, length=200)
         page.search_snippet = highlight(body, body_spans)
+        if not title_spans and not body_spans and terms:
+            elsewhere.append(page)
+    passages = searched_passages(elsewhere) if elsewhere else {}
+    for page in elsewhere:
+        for label, text in passages.get(page.pk, ()):
+            spans = find_spans(text, terms)
+            if spans:
+                page.search_snippet = format_html("{}：{}", label, highlight(text, spans))
+                break
     return pages
 
 

@@ -29,6 +29,11 @@ def search(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    facet_groups = [
+        (name, label, multiple, outcome.facets[name])
+        for name, label, multiple in site_results.group_headings()
+        if outcome.facets.get(name)
+    ]
     return render(
         request,
         "search/search.html",
@@ -38,11 +43,8 @@ def search(request):
             "outcome": outcome,
             "page_obj": page_obj,
             "results": outcome.results,
-            "facet_groups": [
-                (name, label, multiple, outcome.facets[name])
-                for name, label, multiple in site_results.group_headings()
-                if outcome.facets.get(name)
-            ],
+            "facet_groups": facet_groups,
+            "filter_count": sum(v.selected for *_, values in facet_groups for v in values),
             "query_without_page": query.urlencode(),
             "browse": browse_links(request.user) if outcome.query and not outcome.total else [],
         },

@@ -10,6 +10,15 @@
             toggle.setAttribute("aria-expanded", open ? "true" : "false");
         });
     }
+    // The filters fold under 筛选 on a phone, so the results come first (one tap opens them);
+    // on a wide screen they sit open beside the results.
+    var wide = window.matchMedia("(min-width: 64rem)");
+    var panels = document.querySelectorAll("details.filters-panel");
+    var place = function () {
+        for (var i = 0; i < panels.length; i++) { panels[i].open = wide.matches; }
+    };
+    place();
+    if (wide.addEventListener) { wide.addEventListener("change", place); }
     // Filter checkboxes submit the form at once on wide screens, where results sit beside them.
     var filters = document.querySelector(".filters");
     if (filters && window.matchMedia("(min-width: 64rem)").matches) {

@@ -22,6 +22,8 @@ from exemplars.models import ExemplarCategory, ExemplarPage
 from jingjian.core import visibility
 from jingjian.core.models import WorkArea
 from jingjian.core.storage import is_token_name
+from jingjian.syndication.channels import manuscript
+from jingjian.syndication.models import Channel
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +172,23 @@ def test_demo_accounts(db_with_demo, client):
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.parametrize(
+    "username, shown",
+    [
+        ("bianji", "陶思雨 区委宣传部"),
+        ("shenhe", "冯建平 区委宣传部"),
+        ("jijian", "严立华 区纪委监委"),
+        ("duzhe", "苏婉清 区发展和改革局"),
+    ],
+)
+def test_demo_accounts_are_people_with_a_name_and_a_unit(db_with_demo, client, username, shown):
+    """The header names who is logged in (it read “干部 区直机关”)."""
+    assert client.login(username=username, password="jingjian-demo")
+    body = client.get("/").content.decode()
+    assert f'<span class="site-nav__user">{shown}</span>' in body
+    assert "干部 区直机关" not in body
+
+
 def test_anonymous_reader_sees_only_public_demo_pages(db_with_demo, client):
     response = client.get("/cases/")
     listed = response.context["result_count"]
@@ -211,3 +230,10 @@ def test_a_bad_site_address_is_refused_before_anything_is_written(db_with_demo, 
     assert "http://主机名:端口" in str(raised.value)
     assert not User.objects.filter(username="duzhe").exists()
     assert Site.objects.get(is_default_site=True).root_url == root_url
+
+
+def test_the_demo_newspaper_names_its_correspondent_once(db_with_demo):
+    """《鉴湖日报》's 署名 is “通讯员 鉴宣”: its manuscripts read 本报讯（通讯员 鉴宣）."""
+    newspaper = Channel.objects.get(slug="jianhu-daily")
+    page = ExemplarPage.objects.live().order_by("pk").first()
+    assert manuscript.render(page, newspaper).byline == "本报讯（通讯员 鉴宣）"

@@ -85,9 +85,33 @@ def test_listing_query_count_is_bounded(client, django_assert_max_num_queries):
         ("临江镇上坝村", "党支部书记", "临江镇上坝村党支部书记"),
         ("鉴湖区石桥镇上坝村党支部", "石桥镇上坝村党支部书记", "鉴湖区石桥镇上坝村党支部书记"),
         ("鉴湖区税务局", "鉴湖区税务局第一税务所所长", "鉴湖区税务局第一税务所所长"),
+        ("鉴湖区临江镇江湾村党总支", "临江镇江湾村党总支书记", "鉴湖区临江镇江湾村党总支书记"),
+        # The post restates a place the unit names further in.
+        ("鉴湖区白沙镇人民政府", "白沙镇应急管理办公室副主任", "鉴湖区白沙镇应急管理办公室副主任"),
+        (
+            "鉴湖区城关街道南门社区居民委员会",
+            "城关街道南门社区专职网格员",
+            "鉴湖区城关街道南门社区专职网格员",
+        ),
+        ("鉴湖区政务服务中心", "鉴湖区12345热线督办科科长", "鉴湖区12345热线督办科科长"),
+        # Two characters that happen to recur are no place name: both kept whole.
+        ("鉴湖区农业农村局", "农村工作科科长", "鉴湖区农业农村局农村工作科科长"),
+        ("", "镇长", "镇长"),
+        ("临江镇", "", "临江镇"),
     ],
 )
 def test_unit_and_post_are_joined_without_repetition(unit, post, expected):
     from exemplars.models import join_unit_and_post
 
     assert join_unit_and_post(unit, post) == expected
+
+
+def test_cards_say_the_unit_and_the_post_once(client):
+    """On the index and the home page (“…江湾村党总支临江镇江湾村党总支书记” was printed)."""
+    ExemplarPageFactory(
+        name="周立军", unit="鉴湖区临江镇江湾村党总支", post="临江镇江湾村党总支书记", featured=True
+    )
+    for address in ("/exemplars/", "/"):
+        body = client.get(address).content.decode()
+        assert '<p class="card__subtitle">鉴湖区临江镇江湾村党总支书记</p>' in body, address
+        assert "党总支临江镇" not in body, address

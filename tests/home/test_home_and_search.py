@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,3 +183,67 @@ def test_bold_inside_a_word_leaves_the_word_whole(search_engine, client):
     )
     snippet, _body = _snippet(client, "群众敷衍塞责")
     assert "<mark>群众敷衍塞责</mark>" in snippet
+
+
+def test_a_term_only_in_a_searched_field_is_shown_there(search_engine, client):
+    """A snippet is the passage around the first match, named after the field it is in, when
+    the text under the title does not hold it (以案说法, 颁奖词, 类别, 当事人)."""
+    CaseStudyPageFactory(
+        title="协议兑现案例",
+        summary="协议事项拖延未兑现。",
+        lessons="政府诚信是最好的营商环境。“新官不理旧账”，是典型的不作为不担当。",
+    )
+    snippet, body = _snippet(client, "擔當")  # traditional, as readers may type it
+    assert (
+        snippet
+        == "以案说法：政府诚信是最好的营商环境。“新官不理旧账”，是典型的不作为不<mark>担当</mark>。"
+    )
+    assert snippet in body
+    ExemplarPageFactory(
+        title="危急关头冲在前",
+        summary="他勇斗持刀歹徒。",
+        citation="面对利刃，他挺身而出；他用热血和忠诚诠释了誓言。",
+    )
+    assert _snippet(client, "热血和忠诚")[0] == (
+        "颁奖词：面对利刃，他挺身而出；他用<mark>热血和忠诚</mark>诠释了誓言。"
+    )
+    CaseStudyPageFactory(title="窗口案例", summary="窗口问题。", subject="鉴湖区某街道原主任徐某")
+    assert _snippet(client, "徐某")[0] == "当事人：鉴湖区某街道原主任<mark>徐某</mark>"
+
+
+def test_every_result_holding_the_term_shows_it_marked(search_engine, client):
+    """The six results of 担当 in the demo: in the deeds, in 以案说法, in 颁奖词, or only in
+    the category's name (担当作为); each shows the word marked, in its title or its snippet."""
+    deeds = [{"type": "paragraph", "value": "<p>推诿扯皮、不作为不担当问题时有发生。</p>"}]
+    ExemplarPageFactory(title="热线连着民心", deeds=deeds)
+    ExemplarPageFactory(title="危急关头冲在前", citation="他用热血和担当诠释了誓言。")
+    ExemplarPageFactory(title="扎根山村二十年")  # the factory's category: 担当作为
+    for title in ("协议兑现案例", "项目审批案例"):
+        CaseStudyPageFactory(title=title, lessons="怕担责、不想干，是不作为不担当。")
+    CaseStudyPageFactory(title="担当作为的反面", summary="一心为民。")
+    response = client.get("/search/", {"q": "担当"})
+    results = response.context["results"]
+    assert len(results) == 6
+    for result in results:
+        shown = f"{result.search_title} {result.search_snippet}"
+        assert "<mark>担当</mark>" in shown, result.title
+    marked = {r.title: str(r.search_snippet) for r in results}
+    assert marked["扎根山村二十年"] == "类别：<mark>担当</mark>作为"
+    assert marked["危急关头冲在前"] == "颁奖词：他用热血和<mark>担当</mark>诠释了誓言。"
+    assert response.content.decode().count("<mark>担当</mark>") >= 6
+
+
+def test_snippets_from_searched_fields_cost_no_query_per_result(client):
+    def queries_for_snippets():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/search/", {"q": "担当"})
+        assert all("<mark>" in str(r.search_snippet) for r in response.context["results"])
+        return len(captured), len(response.context["results"])
+
+    for n in range(2):
+        CaseStudyPageFactory(title=f"案例甲{n}", lessons="不作为不担当。")
+    few, found = queries_for_snippets()
+    assert found == 2
+    for n in range(6):
+        CaseStudyPageFactory(title=f"案例乙{n}", lessons="不作为不担当。")
+    assert queries_for_snippets() == (few, 8)

@@ -319,6 +319,27 @@ def test_manuscript_parts_and_embedded_pictures(exemplar):
     assert texts.index("图2：周立军在茶园查看春茶长势") > texts.index("配图")
 
 
+@pytest.mark.parametrize(
+    "author, expected",
+    [
+        ("通讯员 鉴宣", "本报讯（通讯员 鉴宣）"),  # the demo's 《鉴湖日报》 read 通讯员 通讯员 鉴宣
+        ("  通讯员   鉴宣 ", "本报讯（通讯员 鉴宣）"),
+        ("记者 林芳 通讯员 鉴宣", "本报讯（记者 林芳 通讯员 鉴宣）"),
+        ("鉴湖区融媒体中心", "本报讯（通讯员 鉴湖区融媒体中心）"),
+        ("", "本报讯"),
+    ],
+)
+def test_manuscript_byline_names_the_role_once(exemplar, author, expected):
+    newspaper = channel(ChannelKind.NEWSPAPER, author=author)
+    manuscript = channels.manuscript.render(exemplar, newspaper)
+    assert manuscript.byline == expected
+    texts = [
+        p.text for p in Document(io.BytesIO(channels.manuscript.word_file(manuscript))).paragraphs
+    ]
+    assert expected in texts
+    assert "通讯员 通讯员" not in channels.manuscript.preview(exemplar, newspaper)[1]
+
+
 # --- WeChat -------------------------------------------------------------------------------
 
 

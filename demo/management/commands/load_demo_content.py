@@ -28,11 +28,14 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "content"
 DEMO_FILES = ["exemplars.jsonl", "cases-a.jsonl", "cases-b.jsonl"]
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "jingjian-admin"
 DEMO_PASSWORD = "jingjian-demo"
+# (username, name, unit, group): invented people. Django's User has no unit, and its
+# get_full_name() (which the site's header and Wagtail's admin print) is "first last": the name
+# goes in first_name whole, Chinese order, and the unit in last_name, so it reads 陶思雨 区委宣传部.
 DEMO_USERS = [
-    ("bianji", "宣传部", "编辑", groups.EDITORS),
-    ("shenhe", "宣传部", "审核", groups.REVIEWERS),
-    ("jijian", "纪委监委", "纪检", groups.DISCIPLINE),
-    ("duzhe", "区直机关", "干部", groups.READERS),
+    ("bianji", "陶思雨", "区委宣传部", groups.EDITORS),
+    ("shenhe", "冯建平", "区委宣传部", groups.REVIEWERS),
+    ("jijian", "严立华", "区纪委监委", groups.DISCIPLINE),
+    ("duzhe", "苏婉清", "区发展和改革局", groups.READERS),
 ]
 COLLECTION_FOR = {
     visibility.Visibility.INTRANET: "内部资料",
@@ -166,11 +169,10 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.set_password(ADMIN_PASSWORD)
         admin.save()
-        for username, last_name, first_name, group_name in DEMO_USERS:
-            user, _ = User.objects.get_or_create(
-                username=username,
-                defaults={"last_name": last_name, "first_name": first_name},
-            )
+        for username, name, unit, group_name in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            # Set on every run, so an older demo database loses its 干部 区直机关 too.
+            user.first_name, user.last_name = name, unit
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=group_name)])

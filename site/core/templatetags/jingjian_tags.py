@@ -1,14 +1,46 @@
 from django import template
+from django.utils.html import format_html
 
 from jingjian.core import visibility
 
 register = template.Library()
 
 
-@register.simple_tag
-def visibility_label(page):
+# The marks listings and search results put on what not everyone may read: (text, who may).
+BADGES = {
+    visibility.Visibility.INTRANET: ("内部", "内部资料：仅供登录的党员干部学习使用"),
+    visibility.Visibility.RESTRICTED: ("限定", "限定范围：仅供指定人员阅读"),
+}
+
+
+def _restriction_roots(context):
+    """The page restrictions resolved once per request (``visibility.restriction_roots``), so
+    that a listing asks the same few queries whatever its length."""
+    request = context.get("request")
+    roots = getattr(request, "_jingjian_restriction_roots", None)
+    if roots is None:
+        roots = visibility.restriction_roots()
+        if request is not None:
+            request._jingjian_restriction_roots = roots
+    return roots
+
+
+@register.simple_tag(takes_context=True)
+def visibility_label(context, page):
     """The Chinese visibility label of a page (公开/内部/限定范围)."""
-    return visibility.Visibility(visibility.visibility_of(page)).label
+    level = visibility.visibility_of(page, _restriction_roots(context))
+    return visibility.Visibility(level).label
+
+
+@register.simple_tag(takes_context=True)
+def visibility_badge(context, page):
+    """A 内部 or 限定 mark for a page in a listing or a search result; nothing for a public one
+    (the level is the visibility module's, read off the request's one resolution)."""
+    level = visibility.visibility_of(page, _restriction_roots(context))
+    if level not in BADGES:
+        return ""
+    text, title = BADGES[level]
+    return format_html('<span class="badge badge--{}" title="{}">{}</span>', level, title, text)
 
 
 @register.simple_tag(takes_context=True)

@@ -25,10 +25,26 @@ class Manuscript:
     problems: list[str] = field(default_factory=list)
 
 
+# What a byline may already open with: the channel's 署名 then names its role itself.
+BYLINE_ROLES = ("通讯员", "记者", "本报记者", "特约记者", "见习记者", "实习生")
+
+
+def byline(author):
+    """电头/署名: 本报讯（通讯员 鉴宣）. A 署名 that names its role (通讯员 鉴宣, 记者 张三
+    通讯员 李四) is kept as written, a bare one is a 通讯员's, and none leaves 本报讯 alone."""
+    author = " ".join((author or "").split())
+    if author.startswith("本报讯"):
+        return author
+    if not author:
+        return "本报讯"
+    if author.startswith(BYLINE_ROLES):
+        return f"本报讯（{author}）"
+    return f"本报讯（通讯员 {author}）"
+
+
 def render(page, channel):
     """见报稿: 引题, 主题, 副题, 电头/署名, 导语 and body, sections, and the pictures."""
     content = reading.read(page)
-    author = (channel.author or "").strip()
     paragraphs = [complete(content.summary)] if content.summary else []
     for block in content.blocks:
         if block.kind in ("paragraph", "heading"):
@@ -49,7 +65,7 @@ def render(page, channel):
         kicker=content.kicker,
         headline=content.headline,
         subheadline=content.subheadline,
-        byline=f"本报讯（通讯员 {author}）" if author else "本报讯",
+        byline=byline(channel.author),
         paragraphs=paragraphs,
         images=list(content.images),
         problems=problems,
