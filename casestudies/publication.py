@@ -15,6 +15,7 @@ person and unit: the gate must see them all).
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -37,7 +38,7 @@ from casestudies.models import (
     UnitType,
 )
 from casestudies.page_texts import TAXONOMY_FIELDS, page_texts
-from casestudies.review import case_file_of, forbidden_strings
+from casestudies.review import case_file_of, case_files_of, forbidden_strings
 from jingjian.core import groups
 from jingjian.core.models import WorkArea
 
@@ -47,9 +48,8 @@ TAXONOMY_MODELS = (ProblemType, UnitType, GovernancePriority, WorkArea)
 def check_page(page, case_file=None):
     """Every problem the gate finds in ``page`` (a CaseStudyPage, saved or not) against
     ``case_file`` (default: the one the page records), in page order."""
-    if case_file is None:
-        case_file = case_file_of(page)
-    forbidden = forbidden_strings(case_file) if case_file else []
+    case_files = [case_file] if case_file is not None else case_files_of(page)
+    forbidden = list(dict.fromkeys(f for c in case_files for f in forbidden_strings(c)))
     return find_problems(page_texts(page), forbidden)
 
 
@@ -242,8 +242,9 @@ def _case_file_changed(sender, instance, raw=False, **kwargs):
 
 
 def _link_changed(sender, instance, raw=False, **kwargs):
-    """The case file a study records is an input of the gate too: when code links a saved
-    study to another case file (or to one for the first time), the gate is asked again once
+    """The case file a study records is an input of the gate too. A study linked once stays
+    linked to that file (changing or clearing the link is refused: it would take the file's
+    names out of the check); linking a saved study for the first time asks the gate again once
     that commits."""
     if raw or instance.pk is None:
         return
@@ -252,6 +253,11 @@ def _link_changed(sender, instance, raw=False, **kwargs):
         .values_list("source_case_file_id", flat=True)
         .first()
     )
+    if stored and stored != instance.source_case_file_id:
+        raise ValidationError(
+            "该警示案例已关联来源案卷，不能更改或取消关联：发布前须按原案卷检查。"
+            "如确需更换，请由纪检监察室据新案卷重新生成脱敏稿。"
+        )
     if stored != instance.source_case_file_id:
         pk = instance.pk
         transaction.on_commit(lambda: recheck_pages(CaseStudyPage.objects.filter(pk=pk)))

@@ -26,6 +26,7 @@ from casestudies.gate import (
     PINYIN,
 )
 from casestudies.models import CandidateDecision, CaseFile
+from casestudies.models import CaseStudyPage as CaseStudyPageRow
 from jingjian.core.chinese import fold, pinyin_forms, skeleton
 
 
@@ -119,10 +120,24 @@ def _pinyin(name, reason, surname=True):
 
 
 def case_file_of(page):
-    """The case file a case study was made from, as the page records it (copies keep it)."""
-    if getattr(page, "source_case_file_id", None):
-        return CaseFile.objects.filter(pk=page.source_case_file_id).first()
-    return None
+    """The case file a case study was made from: the one its database row records (copies
+    keep it), else the one the page in hand names."""
+    found = case_files_of(page)
+    return found[0] if found else None
+
+
+def case_files_of(page):
+    """Every case file the gate checks ``page`` against: the one its database row records and
+    the one the page in hand (a revision, an unsaved copy) names, when they differ."""
+    ids = []
+    if page.pk:
+        ids += CaseStudyPageRow.objects.filter(pk=page.pk).values_list(
+            "source_case_file_id", flat=True
+        )
+    ids.append(getattr(page, "source_case_file_id", None))
+    ids = [pk for pk in dict.fromkeys(ids) if pk]
+    by_id = CaseFile.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 DRAFT_OPTIONS = Options(replace_unlisted=False)

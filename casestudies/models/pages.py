@@ -255,6 +255,15 @@ class CaseStudyPage(SyndicatedPageMixin):
         if self.period_end and self.date_handled and self.period_end > self.date_handled:
             raise ValidationError({"date_handled": "处理日期不能早于问题发生的截止时间。"})
 
+    def with_content_json(self, content):
+        """A revision as a page, with the case file this page records in the database: a
+        revision never changes which case file the gate checks (one saved before the study was
+        linked, or naming another file, is checked against this page's own)."""
+        page = super().with_content_json(content)
+        if self.source_case_file_id:
+            page.source_case_file_id = self.source_case_file_id
+        return page
+
     def publish(self, revision, *args, **kwargs):
         """The gate before anything of the publish is written (``save`` is the backstop for
         paths that bypass this method, e.g. Wagtail's admin API).
