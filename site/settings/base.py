@@ -206,6 +206,13 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# Nothing in the admin reaches outside the machine (the intranet has no internet, and an outside
+# service would learn who works here): no check for new Wagtail releases on every dashboard load,
+# no Gravatar pictures (avatars are the uploaded picture or Wagtail's own default), no banner
+# pointing at Wagtail's online guide.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The database index is rebuilt in place, batch by batch (ATOMIC_REBUILD off): every page keeps
 # its old entry until its new one is written, so readers always find it, and publishing is not
 # held up for the whole rebuild by one long transaction; the batches are written from a second
