@@ -206,6 +206,10 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# One time zone, the district's: the account page then offers no list of English zone names.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# The admin's login form labels its password field in Chinese (Wagtail's has no label at all).
+WAGTAILADMIN_USER_LOGIN_FORM = "jingjian.core.admin_forms.LoginForm"
 # Nothing in the admin reaches outside the machine (the intranet has no internet, and an outside
 # service would learn who works here): no check for new Wagtail releases on every dashboard load,
 # no Gravatar pictures (avatars are the uploaded picture or Wagtail's own default), no banner
