@@ -1,8 +1,15 @@
 from django import template
+from django.conf import settings
 
 from jingjian.core import visibility
 
 register = template.Library()
+
+
+@register.simple_tag
+def wagtail_site_name():
+    """The site's name (镜鉴), whatever a view put in its templates' ``site_name``."""
+    return settings.WAGTAIL_SITE_NAME
 
 
 @register.simple_tag
