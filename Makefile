@@ -20,7 +20,14 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+# The project's own translations (site/locale): compiled by a small pure-Python msgfmt
+# (jingjian.core.translations), so no GNU gettext is needed; the .mo files are committed too.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard site/locale/*/LC_MESSAGES/*.po))
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/python -m jingjian.core.translations $<
+
+install: $(VENV)/.installed $(MESSAGES)
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: install

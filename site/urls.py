@@ -28,7 +28,12 @@ urlpatterns = [
     path("syndication/<str:slug>/feed.json", feeds.channel_json_feed, name="syndication_json_feed"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        # Django's login view puts the host (no django.contrib.sites) in ``site_name``, over
+        # the site's name the base template's title reads.
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            extra_context={"site_name": settings.WAGTAIL_SITE_NAME},
+        ),
         name="login",
     ),
     # POST only (Django's LogoutView answers GET with 405, so a link or an image elsewhere

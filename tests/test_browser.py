@@ -1,13 +1,16 @@
 """In a real browser (Debian's Chromium driven by Playwright) over real HTTP: the phone layout's
-menu, searching from the home page, the filters of the case list, and where things stand on a
-desktop (1280 px) and a phone (390 px) screen."""
+menu, searching from the home page, the filters of the case list, where things stand on a
+desktop (1280 px) and a phone (390 px) screen, and an editor in the admin."""
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 
-from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
+from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, UserFactory
+from tests.support.admin_text import LEFT_FOR_THE_DASHBOARD, english, shown_in_the_browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}
@@ -148,6 +151,47 @@ def check_filters_fold_on_a_phone_and_stand_beside_results_on_a_desktop(browser,
     page.close()
 
 
+def check_an_editor_in_the_admin(browser, url):
+    """Much of the admin is drawn by its scripts (the sidebar, the editor's toolbars and block
+    menus, the autosave indicator). After they ran, an editor who signs in on the login form
+    reads no English, and the browser asked nothing of any host but this one."""
+    UserFactory(username="bianji", last_name="宣传部", first_name="编辑", groups=["编辑"])
+    exemplar = ExemplarPageFactory(title="扎根社区的好干部")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    asked = []
+    context.on("request", lambda request: asked.append(request.url))
+    page = context.new_page()
+    found = {}
+
+    page.goto(url + reverse("wagtailadmin_home"))
+    page.wait_for_url("**/admin/login/**")
+    assert page.title() == "登录 - 镜鉴"
+    found["login"] = english(shown_in_the_browser(page))
+    page.get_by_label("用户名").fill("bianji")
+    page.get_by_label("密码").fill("pw-for-tests")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(url + reverse("wagtailadmin_home"))
+    page.locator(".sidebar-main-menu").wait_for()
+    found["dashboard"] = [
+        text for text in english(shown_in_the_browser(page)) if text not in LEFT_FOR_THE_DASHBOARD
+    ]
+    page.goto(url + reverse("wagtailadmin_pages:edit", args=[exemplar.pk]))
+    page.locator(".sidebar-main-menu").wait_for()
+    page.locator(".Draftail-Editor").first.wait_for()
+    found["editor"] = english(shown_in_the_browser(page))
+    page.get_by_role("button", name="插入块").first.click()
+    found["block menu"] = english(shown_in_the_browser(page))
+    page.goto(url + reverse("wagtailsnippets_syndication_channel:list"))
+    page.locator(".sidebar-main-menu").wait_for()
+    found["channels"] = english(shown_in_the_browser(page))
+    context.close()
+
+    assert {where: texts for where, texts in found.items() if texts} == {}
+    here = urlsplit(url).netloc
+    elsewhere = [address for address in asked if urlsplit(address).scheme in ("http", "https")]
+    assert [address for address in elsewhere if urlsplit(address).netloc != here] == []
+
+
 def test_a_reader_in_a_real_browser(browser, live_server, reader_pages):
     """One committed data set, what a reader does and sees at desktop and phone widths (a
     transactional test flushes the database afterwards, so they share one test)."""
@@ -160,3 +204,4 @@ def test_a_reader_in_a_real_browser(browser, live_server, reader_pages):
         browser, url, reader_pages["exemplar without a photo"]
     )
     check_filters_fold_on_a_phone_and_stand_beside_results_on_a_desktop(browser, url)
+    check_an_editor_in_the_admin(browser, url)

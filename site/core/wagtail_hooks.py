@@ -1,6 +1,7 @@
 """Admin registration: the taxonomies the apps registered (``content_types``) as one snippet
 group and the history entry of direct publishes; page and document serving and the admin's page
-listings guarded by the visibility rules."""
+listings guarded by the visibility rules; the help menu without Wagtail's links to its online
+guide."""
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -16,6 +17,16 @@ hooks.register("before_serve_document", media.document_refusal, order=-1)
 hooks.register("construct_page_chooser_queryset", admin_access.chooser_queryset)
 hooks.register("construct_explorer_page_queryset", admin_access.explorer_queryset)
 hooks.register("construct_homepage_panels", admin_home.homepage_panels)
+
+
+# Help-menu items that link to guide.wagtail.org (Wagtail 8.0's "What's new in Wagtail 8.0" and
+# "Editor Guide"): the intranet cannot reach them. The keyboard shortcuts stay.
+ONLINE_HELP_ITEMS = ("whats-new-in-wagtail-", "editor-guide")
+
+
+@hooks.register("construct_help_menu")
+def help_menu_without_online_guide(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(ONLINE_HELP_ITEMS)]
 
 
 @hooks.register("register_rich_text_features", order=100)

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Wagtail's admin says "3 hours ago" with humanize's naturaltime; installed, its Chinese
+    # catalogue is read too.
+    "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
 ]
@@ -144,6 +147,9 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The project's own Chinese for the libraries' admin text (site/locale: what Wagtail's zh_Hans
+# catalogue lacks or says with half-width punctuation), read before every app's catalogue.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -200,6 +206,17 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# One time zone, the district's: the account page then offers no list of English zone names.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# The admin's login form labels its password field in Chinese (Wagtail's has no label at all).
+WAGTAILADMIN_USER_LOGIN_FORM = "jingjian.core.admin_forms.LoginForm"
+# Nothing in the admin reaches outside the machine (the intranet has no internet, and an outside
+# service would learn who works here): no check for new Wagtail releases on every dashboard load,
+# no Gravatar pictures (avatars are the uploaded picture or Wagtail's own default), no banner
+# pointing at Wagtail's online guide.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The database index is rebuilt in place, batch by batch (ATOMIC_REBUILD off): every page keeps
 # its old entry until its new one is written, so readers always find it, and publishing is not
 # held up for the whole rebuild by one long transaction; the batches are written from a second

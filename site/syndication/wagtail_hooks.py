@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -23,7 +24,19 @@ class ChannelViewSet(SnippetViewSet):
     menu_label = "发布渠道"
     menu_order = 255
     add_to_admin_menu = True
-    list_display = ["name", "kind", "active", "endpoint", "outbox_folder"]
+    # 是/否 in words: Wagtail shows a model's boolean as True/False (an icon titled so).
+    list_display = [
+        "name",
+        "kind",
+        Column(
+            "active",
+            label="启用",
+            accessor=lambda channel: "是" if channel.active else "否",
+            sort_key="active",
+        ),
+        "endpoint",
+        "outbox_folder",
+    ]
     list_filter = ["kind", "active"]
     inspect_view_enabled = False
 

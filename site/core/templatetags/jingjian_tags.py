@@ -1,9 +1,16 @@
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 
 from jingjian.core import visibility
 
 register = template.Library()
+
+
+@register.simple_tag
+def wagtail_site_name():
+    """The site's name (镜鉴), whatever a view put in its templates' ``site_name``."""
+    return settings.WAGTAIL_SITE_NAME
 
 
 # The marks listings and search results put on what not everyone may read: (text, who may).
