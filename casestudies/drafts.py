@@ -7,6 +7,8 @@ for replacement, every identifier and every address below county level
 is. Names the tagger finds that nobody listed stay in the draft as *candidates* until a reviewer
 decides: "是人名" replaces them the next time the draft is generated, "不是人名" keeps the word.
 The gate refuses a case study while a candidate is unreviewed and still in its text.
+
+The draft carries the case file's classifications (单位类型, 重点工作, 线索来源, 问题类型).
 """
 
 from django.db import transaction
@@ -84,6 +86,7 @@ def draft_fields(case_file):
         "date_handled": case_file.date_handled,
         "source_case_file_id": case_file.pk,
         "handlings": handlings,
+        "problem_types": list(case_file.problem_types.all()),
     }
 
 
@@ -97,6 +100,7 @@ def generate_draft(case_file, user=None):
 
     fields = draft_fields(case_file)
     handlings = fields.pop("handlings")
+    problem_types = fields.pop("problem_types")
     draft = case_file.draft_study()
     created = draft is None
     if created:
@@ -105,6 +109,7 @@ def generate_draft(case_file, user=None):
             raise DraftError("站点中没有“警示案例”栏目,无法创建脱敏稿。请先建立栏目。")
         page = CaseStudyPage(live=False, **fields)
         page.handlings = [Handling(**h) for h in handlings]
+        page.problem_types = problem_types
         index.add_child(instance=page)
         case_file.save(update_fields=["updated_at"])
     else:
@@ -112,6 +117,7 @@ def generate_draft(case_file, user=None):
         for name, value in fields.items():
             setattr(page, name, value)
         page.handlings = [Handling(**h) for h in handlings]
+        page.problem_types = problem_types
     page.save_revision(user=user, log_action=True)
     case_file.updated_at = timezone.now()
     return page, created

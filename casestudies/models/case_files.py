@@ -1,14 +1,16 @@
 """案卷: what a case study is made from, restricted to 纪检监察 (persons, units, documents, reviewers' decisions on candidate names)."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
+    MultiFieldPanel,
 )
 from wagtail.models import Orderable
 
@@ -18,7 +20,7 @@ from casestudies.choices import (
     DisciplineForm,
     PartySanction,
 )
-from casestudies.models.taxonomies import UnitType
+from casestudies.models.taxonomies import ProblemType, UnitType
 from casestudies.storage import private_storage
 from jingjian.core.models import WorkArea
 
@@ -53,18 +55,30 @@ class CaseFile(ClusterableModel):
         WorkArea, verbose_name="重点工作", null=True, blank=True, on_delete=models.SET_NULL
     )
     source = models.CharField("线索来源", max_length=30, choices=CaseSource.choices, blank=True)
+    problem_types = ParentalManyToManyField(
+        ProblemType,
+        verbose_name="问题类型",
+        blank=True,
+        related_name="case_files",
+        help_text="生成脱敏稿时带入警示案例。",
+    )
     date_handled = models.DateField("处理日期", null=True, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     panels = [
         FieldRowPanel([FieldPanel("number"), FieldPanel("title")]),
-        FieldRowPanel(
+        MultiFieldPanel(
             [
-                FieldPanel("unit_type"),
-                FieldPanel("work_area"),
-                FieldPanel("source"),
-                FieldPanel("date_handled"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("unit_type"),
+                        FieldPanel("work_area"),
+                        FieldPanel("source"),
+                        FieldPanel("date_handled"),
+                    ]
+                ),
+                FieldPanel("problem_types", widget=forms.CheckboxSelectMultiple),
             ],
             heading="分类",
         ),
