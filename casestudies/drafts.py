@@ -8,12 +8,15 @@ is. Names the tagger finds that nobody listed stay in the draft as *candidates* 
 decides: "是人名" replaces them the next time the draft is generated, "不是人名" keeps the word.
 The gate refuses a case study while a candidate is unreviewed and still in its text.
 
-The draft carries the case file's classifications (单位类型, 重点工作, 线索来源, 问题类型).
+The draft carries the case file's classifications (单位类型, 重点工作, 线索来源, 问题类型) and
+starts its 以案说法 with a prompt staff replace (``casestudies.lessons``); generating again keeps
+a 以案说法 someone has written.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
+from casestudies.lessons import LESSONS_PROMPT
 from casestudies.models import CaseIndexPage, CaseStudyPage, Handling
 from casestudies.review import DraftError, anonymize_text, pseudonyms_of
 from jingjian.core.blocks import plain_text_to_stream
@@ -107,7 +110,7 @@ def generate_draft(case_file, user=None):
         index = CaseIndexPage.objects.first()
         if index is None:
             raise DraftError("站点中没有“警示案例”栏目,无法创建脱敏稿。请先建立栏目。")
-        page = CaseStudyPage(live=False, **fields)
+        page = CaseStudyPage(live=False, lessons=LESSONS_PROMPT, **fields)
         page.handlings = [Handling(**h) for h in handlings]
         page.problem_types = problem_types
         index.add_child(instance=page)
@@ -118,6 +121,8 @@ def generate_draft(case_file, user=None):
             setattr(page, name, value)
         page.handlings = [Handling(**h) for h in handlings]
         page.problem_types = problem_types
+        if not page.lessons.strip():
+            page.lessons = LESSONS_PROMPT
     page.save_revision(user=user, log_action=True)
     case_file.updated_at = timezone.now()
     return page, created
