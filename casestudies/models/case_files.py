@@ -63,6 +63,16 @@ class CaseFile(ClusterableModel):
         help_text="生成脱敏稿时带入警示案例。",
     )
     date_handled = models.DateField("处理日期", null=True, blank=True)
+    draft_inputs = models.JSONField(
+        "生成脱敏稿时的依据",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="生成脱敏稿时案卷各部分的摘要值（不含原文），用于判断脱敏稿是否需要重新生成。",
+    )
+    draft_generated_at = models.DateTimeField(
+        "脱敏稿生成时间", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -98,7 +108,11 @@ class CaseFile(ClusterableModel):
 
     def draft_study(self):
         """The case study generated from this case file (its first; copies and aliases of it
-        record the case file too, ``CaseStudyPage.source_case_file``), or None."""
+        record the case file too, ``CaseStudyPage.source_case_file``), or None. A listing that
+        prefetched ``case_studies`` asks nothing more."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("case_studies")
+        if prefetched is not None:
+            return min(prefetched, key=lambda study: study.pk, default=None)
         return self.case_studies.order_by("pk").first()
 
     @admin.display(description="脱敏稿(警示案例)")
