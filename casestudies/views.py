@@ -143,9 +143,11 @@ class CaseFileEditView(EditView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["draft_state"] = draft_state(self.object)
-        context["case_study"] = self.object.draft_study()
-        context["review_url"] = review_url(self.object)
+        # As stored: a form shown again with errors has put its unsaved values on self.object.
+        stored = CaseFile.objects.get(pk=self.object.pk)
+        context["draft_state"] = draft_state(stored)
+        context["case_study"] = stored.draft_study()
+        context["review_url"] = review_url(stored)
         return context
 
     def form_valid(self, form):

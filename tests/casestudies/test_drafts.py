@@ -317,3 +317,15 @@ def test_what_is_recorded_holds_no_text_of_the_case_file(discipline_user, case_f
     for value in stored.draft_inputs.values():
         assert re.fullmatch(r"[0-9a-f]{32}", value)
     assert "王建国" not in str(stored.draft_inputs)
+
+
+def test_a_form_shown_again_with_errors_shows_the_state_as_stored(
+    client, discipline_user, case_file
+):
+    """Nothing was saved, so nothing changed: the draft is still up to date."""
+    generate_draft(case_file, user=discipline_user)
+    client.force_login(discipline_user)
+    data = form_data(case_file, title="", raw_account="另一段案情")
+    response = client.post(edit_url(case_file), data)
+    assert response.status_code == 200 and "必需字段" in response.content.decode()
+    assert state_shown(response.content.decode())[0] == "current"
