@@ -25,6 +25,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from casestudies.lessons import LESSONS_PROMPT
@@ -41,6 +42,7 @@ __all__ = [
     "draft_inputs",
     "draft_state",
     "generate_draft",
+    "with_draft_inputs",
 ]
 
 
@@ -207,6 +209,22 @@ def draft_inputs(case_file):
         "decisions": _digest(accepted),
         "classification": _digest(classification),
     }
+
+
+def with_draft_inputs(queryset):
+    """``queryset`` of case files with what ``draft_inputs`` and ``draft_state`` read (and the
+    candidates of ``review.pending_candidates``) prefetched: a fixed number of queries however
+    many files it holds."""
+    studies = CaseStudyPage.objects.only(
+        "pk", "title", "draft_title", "live", "has_unpublished_changes", "source_case_file_id"
+    )
+    return queryset.prefetch_related(
+        "persons",
+        "units",
+        "candidate_decisions",
+        "problem_types",
+        Prefetch("case_studies", queryset=studies),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from functools import wraps
 from pathlib import PurePosixPath
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -29,8 +28,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from casestudies import publication
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS
-from casestudies.drafts import draft_state, generate_draft
-from casestudies.models import CaseFile, CaseFileDocument, CaseStudyPage, GateStatus
+from casestudies.drafts import draft_state, generate_draft, with_draft_inputs
+from casestudies.models import CaseFile, CaseFileDocument, GateStatus
 from casestudies.review import DraftError, anonymize_text, record_decisions
 from jingjian.core import groups
 from jingjian.core.groups import in_discipline_group
@@ -96,21 +95,6 @@ def tell_withdrawn(request, withdrawn):
 
 def review_url(case_file):
     return reverse("casefiles:review", args=[case_file.pk])
-
-
-def with_draft_inputs(queryset):
-    """``queryset`` of case files with what ``draft_state`` reads prefetched: a fixed number of
-    queries however many files it holds."""
-    studies = CaseStudyPage.objects.only(
-        "pk", "title", "draft_title", "live", "has_unpublished_changes", "source_case_file_id"
-    )
-    return queryset.prefetch_related(
-        "persons",
-        "units",
-        "candidate_decisions",
-        "problem_types",
-        Prefetch("case_studies", queryset=studies),
-    )
 
 
 class CaseFileIndexView(IndexView):
