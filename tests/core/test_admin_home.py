@@ -216,3 +216,35 @@ def test_each_panel_asks_a_fixed_number_of_queries(editor, reviewer, django_asse
         html = render_panel(MyDraftsPanel(), fresh_editor)
     assert "共 12 篇草稿" in html
     assert one["review"] <= 8 and one["drafts"] <= 6, one
+
+
+PANELS = {
+    "jingjian-pages-to-review": "待我审核",
+    "jingjian-case-file-tasks": "案卷待办",
+    "jingjian-my-drafts": "我的草稿",
+    "jingjian-failed-deliveries": "投递失败",
+}
+SEES = {
+    "editor": ["待我审核", "我的草稿", "投递失败"],
+    "reviewer": ["待我审核", "我的草稿", "投递失败"],
+    "discipline_user": ["待我审核", "案卷待办", "我的草稿", "投递失败"],
+    "superuser": ["待我审核", "案卷待办", "我的草稿", "投递失败"],
+}
+
+
+@pytest.mark.parametrize("who", list(SEES))
+def test_each_group_lands_on_its_own_panels_first(client, request, who):
+    html = dashboard(client, request.getfixturevalue(who))
+    shown = sorted(
+        (html.index(f'id="{panel_id}-section"'), heading)
+        for panel_id, heading in PANELS.items()
+        if f'id="{panel_id}-section"' in html
+    )
+    assert [heading for _, heading in shown] == SEES[who]
+
+
+def test_readers_have_no_dashboard(client, reader):
+    client.force_login(reader)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert not any(heading in response.content.decode() for heading in PANELS.values())
