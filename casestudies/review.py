@@ -7,7 +7,8 @@ the names reviewers confirmed, the names the tagger found that nobody has decide
 (``pending_candidates``), and the identifiers and addresses in the raw account.
 
 ``anonymize_text`` is a text as the case file's people, pseudonyms and units make it (the drafts
-use it, ``casestudies.drafts``); ``record_decisions`` stores a reviewer's answers on candidates.
+use it, ``casestudies.drafts``); ``record_decisions`` stores a reviewer's answers on candidates;
+``pending_counts`` says how many wait, file by file, for the dashboard.
 """
 
 import hashlib
@@ -194,9 +195,9 @@ def pending_candidates(case_file):
     return list(seen.values())
 
 
-# How long a count of pending candidates is kept (``pending_counts``): it is keyed by what the
-# count is computed from, so an edit is seen at once; a change to the tagger after an upgrade
-# within a day.
+# How long a count of pending candidates is kept (``pending_counts``). It is keyed by what it is
+# counted from, so an edit to the case file shows at once; a new version of the tagger (an
+# upgrade) shows within this time.
 PENDING_CACHE_SECONDS = 24 * 60 * 60
 
 

@@ -147,9 +147,8 @@ class CaseFileEditView(EditView):
 
     @property
     def header_buttons(self):
-        """脱敏审核 beside the title, the next step after entering a case file (not in the “…”
-        menu beside 删除)."""
-        # A filled button, not Wagtail's outlined header button: the obvious next step.
+        """脱敏审核 beside the title, the next step after entering a case file: a filled button,
+        not Wagtail's outlined header button, and not in the “…” menu beside 删除."""
         review = BaseButton(
             "脱敏审核",
             url=review_url(self.object),
