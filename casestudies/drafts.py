@@ -7,17 +7,43 @@ for replacement, every identifier and every address below county level
 is. Names the tagger finds that nobody listed stay in the draft as *candidates* until a reviewer
 decides: "是人名" replaces them the next time the draft is generated, "不是人名" keeps the word.
 The gate refuses a case study while a candidate is unreviewed and still in its text.
+
+The draft carries the case file's classifications (单位类型, 重点工作, 线索来源, 问题类型) and
+starts its 以案说法 with a prompt staff replace (``casestudies.lessons``); generating again keeps
+a 以案说法 someone has written.
+
+**Is the draft up to date?** Generating records what the draft was made from
+(``CaseFile.draft_inputs``: one digest per part the draft reads, never the text itself).
+``draft_state`` compares it with the case file as it is now: 已是最新, 需要重新生成 (and which
+parts changed: a new person, a confirmed name, an edited account, …) or 已发布. A candidate
+marked 不是人名 changes nothing in the draft (it was kept as written before) and does not make
+it stale; one marked 是人名 does.
 """
 
+import hashlib
+import json
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from casestudies.models import CaseIndexPage, CaseStudyPage, Handling
+from casestudies.lessons import LESSONS_PROMPT
+from casestudies.models import CandidateDecision, CaseFile, CaseIndexPage, CaseStudyPage, Handling
 from casestudies.review import DraftError, anonymize_text, pseudonyms_of
 from jingjian.core.blocks import plain_text_to_stream
 from jingjian.core.validators import SUMMARY_MAX_LENGTH
 
-__all__ = ["DraftError", "draft_fields", "generate_draft"]
+__all__ = [
+    "INPUT_PARTS",
+    "DraftError",
+    "DraftState",
+    "draft_fields",
+    "draft_inputs",
+    "draft_state",
+    "generate_draft",
+    "with_draft_inputs",
+]
 
 
 def _paragraphs(text):
@@ -84,6 +110,7 @@ def draft_fields(case_file):
         "date_handled": case_file.date_handled,
         "source_case_file_id": case_file.pk,
         "handlings": handlings,
+        "problem_types": list(case_file.problem_types.all()),
     }
 
 
@@ -97,14 +124,17 @@ def generate_draft(case_file, user=None):
 
     fields = draft_fields(case_file)
     handlings = fields.pop("handlings")
+    problem_types = fields.pop("problem_types")
+    inputs = draft_inputs(case_file)
     draft = case_file.draft_study()
     created = draft is None
     if created:
         index = CaseIndexPage.objects.first()
         if index is None:
             raise DraftError("站点中没有“警示案例”栏目,无法创建脱敏稿。请先建立栏目。")
-        page = CaseStudyPage(live=False, **fields)
+        page = CaseStudyPage(live=False, lessons=LESSONS_PROMPT, **fields)
         page.handlings = [Handling(**h) for h in handlings]
+        page.problem_types = problem_types
         index.add_child(instance=page)
         case_file.save(update_fields=["updated_at"])
     else:
@@ -112,6 +142,136 @@ def generate_draft(case_file, user=None):
         for name, value in fields.items():
             setattr(page, name, value)
         page.handlings = [Handling(**h) for h in handlings]
+        page.problem_types = problem_types
+        if not page.lessons.strip():
+            page.lessons = LESSONS_PROMPT
     page.save_revision(user=user, log_action=True)
-    case_file.updated_at = timezone.now()
+    now = timezone.now()
+    # Not save(): what the draft was made from is no input of the gate, and must not count as
+    # a change of the case file (its 更新时间, the gate's recheck).
+    CaseFile.objects.filter(pk=case_file.pk).update(draft_inputs=inputs, draft_generated_at=now)
+    case_file.draft_inputs, case_file.draft_generated_at = inputs, now
+    case_file.updated_at = now
     return page, created
+
+
+def _digest(value):
+    raw = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+# What the draft reads of a case file, part by part, in the words the case file's form uses.
+INPUT_PARTS = {
+    "account": "案卷名称或原始案情",
+    "persons": "涉案人员",
+    "units": "涉案单位",
+    "decisions": "疑似姓名的审核结论",
+    "classification": "分类或处理日期",
+}
+
+
+def draft_inputs(case_file):
+    """{part: digest} of everything ``draft_fields`` reads from ``case_file`` (``INPUT_PARTS``).
+
+    Reads the case file's persons, units, candidate decisions and problem types through
+    ``.all()``, so a listing that prefetched them asks nothing more."""
+    persons = [
+        [
+            p.name.strip(),
+            p.name_kind,
+            p.role,
+            p.unit,
+            p.post,
+            p.discipline_form,
+            p.party_sanction,
+            p.administrative_sanction,
+        ]
+        for p in case_file.persons.all()
+    ]
+    units = [[u.name.strip(), u.kind.strip(), u.replace] for u in case_file.units.all()]
+    # 不是人名 keeps the word as the draft had it: only confirmed names change the draft.
+    accepted = sorted(
+        d.text
+        for d in case_file.candidate_decisions.all()
+        if d.decision == CandidateDecision.ACCEPTED
+    )
+    classification = [
+        case_file.unit_type_id,
+        case_file.work_area_id,
+        case_file.source,
+        case_file.date_handled,
+        sorted(problem_type.pk for problem_type in case_file.problem_types.all()),
+    ]
+    return {
+        "account": _digest([case_file.title, case_file.raw_account]),
+        "persons": _digest(persons),
+        "units": _digest(units),
+        "decisions": _digest(accepted),
+        "classification": _digest(classification),
+    }
+
+
+def with_draft_inputs(queryset):
+    """``queryset`` of case files with what ``draft_inputs`` and ``draft_state`` read (and the
+    candidates of ``review.pending_candidates``) prefetched: a fixed number of queries however
+    many files it holds."""
+    studies = CaseStudyPage.objects.only(
+        "pk", "title", "draft_title", "live", "has_unpublished_changes", "source_case_file_id"
+    )
+    return queryset.prefetch_related(
+        "persons",
+        "units",
+        "candidate_decisions",
+        "problem_types",
+        Prefetch("case_studies", queryset=studies),
+    )
+
+
+@dataclass(frozen=True)
+class DraftState:
+    """Where a case file's draft stands (``draft_state``)."""
+
+    code: str  # "missing", "stale", "current" or "published"
+    label: str  # 尚未生成, 需要重新生成, 已是最新, 已发布
+    detail: str = ""  # what changed, in Chinese, for "stale"
+    changed: tuple = ()  # the parts that changed (``INPUT_PARTS`` keys)
+
+    @property
+    def needs_generating(self):
+        return self.code in ("missing", "stale")
+
+
+MISSING = DraftState("missing", "尚未生成", "还没有脱敏稿。请在“脱敏审核”页确认疑似姓名后生成。")
+
+
+def draft_state(case_file, study=None):
+    """The state of ``case_file``'s draft (``study``: its ``draft_study()``, when the caller has
+    it): 尚未生成 without a draft; 需要重新生成 when the case file changed since the draft was
+    generated (or the generation recorded nothing, before this was kept); otherwise 已发布 when
+    the case study is live with nothing unpublished, else 已是最新."""
+    if study is None:
+        study = case_file.draft_study()
+    if study is None:
+        return MISSING
+    recorded = case_file.draft_inputs or {}
+    if not recorded:
+        return DraftState(
+            "stale",
+            "需要重新生成",
+            "生成这份脱敏稿时没有记录依据，无法确认是否反映案卷现状。请重新生成。",
+            tuple(INPUT_PARTS),
+        )
+    now = draft_inputs(case_file)
+    changed = tuple(part for part in INPUT_PARTS if recorded.get(part) != now[part])
+    if changed:
+        parts = "、".join(INPUT_PARTS[part] for part in changed)
+        also = "已发布的版本不受影响，重新生成后需再次送审。" if study.live else ""
+        return DraftState(
+            "stale",
+            "需要重新生成",
+            f"生成脱敏稿后，案卷的{parts}有变更。请重新生成脱敏稿。{also}",
+            changed,
+        )
+    if study.live and not study.has_unpublished_changes:
+        return DraftState("published", "已发布")
+    return DraftState("current", "已是最新")

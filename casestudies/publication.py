@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex, Revision
 
 from casestudies.gate import AnonymizationGateError, find_problems, message
+from casestudies.lessons import LessonsPromptError, holds_prompt
 from casestudies.models import (
     CandidateDecision,
     CaseFile,
@@ -54,9 +55,13 @@ def check_page(page, case_file=None):
 
 
 def enforce(page, case_file=None):
+    """Refuse to publish ``page`` (or move it into its final step): the gate's problems first,
+    then a 以案说法 still holding the generated draft's prompt (``casestudies.lessons``)."""
     problems = check_page(page, case_file)
     if problems:
         raise AnonymizationGateError(page, problems)
+    if holds_prompt(page.lessons):
+        raise LessonsPromptError(page)
 
 
 def approval_is_gated(page):

@@ -7,12 +7,16 @@ the names reviewers confirmed, the names the tagger found that nobody has decide
 (``pending_candidates``), and the identifiers and addresses in the raw account.
 
 ``anonymize_text`` is a text as the case file's people, pseudonyms and units make it (the drafts
-use it, ``casestudies.drafts``); ``record_decisions`` stores a reviewer's answers on candidates.
+use it, ``casestudies.drafts``); ``record_decisions`` stores a reviewer's answers on candidates;
+``pending_counts`` says how many wait, file by file, for the dashboard.
 """
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import transaction
 
 from casestudies.anonymization import Options, Person, Unit, anonymize, number_pseudonyms
@@ -204,6 +208,43 @@ def pending_candidates(case_file):
         for candidate in anonymize_text(case_file, text).candidates:
             seen.setdefault(candidate.text, candidate)
     return list(seen.values())
+
+
+# How long a count of pending candidates is kept (``pending_counts``). It is keyed by what it is
+# counted from, so an edit to the case file shows at once; a new version of the tagger (an
+# upgrade) shows within this time.
+PENDING_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _pending_key(case_file):
+    """A cache key of everything ``pending_candidates`` reads (a digest: no text of the file)."""
+    inputs = [
+        case_file.title,
+        case_file.raw_account,
+        [[p.name.strip(), p.name_kind] for p in case_file.persons.all()],
+        [[u.name.strip(), u.kind.strip(), u.replace] for u in case_file.units.all()],
+        sorted([d.text, d.decision] for d in case_file.candidate_decisions.all()),
+    ]
+    raw = json.dumps(inputs, ensure_ascii=False, sort_keys=True)
+    return "jingjian:pending-candidates:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def pending_counts(case_files):
+    """{case file id: how many candidates wait for a decision}, for a list of case files with
+    their persons, units and decisions prefetched (``drafts.with_draft_inputs``): the tagger
+    runs only for files whose text, people, units or decisions changed since it last counted
+    them (the counts are kept in Django's cache, a number under a digest)."""
+    keys = {case_file.pk: _pending_key(case_file) for case_file in case_files}
+    known = cache.get_many(list(keys.values()))
+    counts, found = {}, {}
+    for case_file in case_files:
+        key = keys[case_file.pk]
+        if key not in known:
+            found[key] = len(pending_candidates(case_file))
+        counts[case_file.pk] = known.get(key, found.get(key))
+    if found:
+        cache.set_many(found, PENDING_CACHE_SECONDS)
+    return counts
 
 
 def record_decisions(case_file, decisions, user=None):

@@ -1,12 +1,14 @@
-"""Admin registration of case files (案卷) and their audit-log actions."""
+"""Admin registration of case files (案卷), their audit-log actions and their dashboard panel."""
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from casestudies import admin_home
 from casestudies.models import CaseFile
 from casestudies.views import CaseFilePermissionPolicy, CaseFileViewSet
 
 register_permission_policy(CaseFile, CaseFilePermissionPolicy(CaseFile))
+hooks.register("construct_homepage_panels", admin_home.homepage_panels)
 
 
 @hooks.register("register_admin_viewset")

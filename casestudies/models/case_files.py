@@ -1,14 +1,16 @@
 """案卷: what a case study is made from, restricted to 纪检监察 (persons, units, documents, reviewers' decisions on candidate names)."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
+    MultiFieldPanel,
 )
 from wagtail.models import Orderable
 
@@ -18,7 +20,7 @@ from casestudies.choices import (
     DisciplineForm,
     PartySanction,
 )
-from casestudies.models.taxonomies import UnitType
+from casestudies.models.taxonomies import ProblemType, UnitType
 from casestudies.storage import private_storage
 from jingjian.core.models import WorkArea
 
@@ -53,18 +55,40 @@ class CaseFile(ClusterableModel):
         WorkArea, verbose_name="重点工作", null=True, blank=True, on_delete=models.SET_NULL
     )
     source = models.CharField("线索来源", max_length=30, choices=CaseSource.choices, blank=True)
+    problem_types = ParentalManyToManyField(
+        ProblemType,
+        verbose_name="问题类型",
+        blank=True,
+        related_name="case_files",
+        help_text="生成脱敏稿时带入警示案例。",
+    )
     date_handled = models.DateField("处理日期", null=True, blank=True)
+    draft_inputs = models.JSONField(
+        "生成脱敏稿时的依据",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="生成脱敏稿时案卷各部分的摘要值（不含原文），用于判断脱敏稿是否需要重新生成。",
+    )
+    draft_generated_at = models.DateTimeField(
+        "脱敏稿生成时间", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     panels = [
         FieldRowPanel([FieldPanel("number"), FieldPanel("title")]),
-        FieldRowPanel(
+        MultiFieldPanel(
             [
-                FieldPanel("unit_type"),
-                FieldPanel("work_area"),
-                FieldPanel("source"),
-                FieldPanel("date_handled"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("unit_type"),
+                        FieldPanel("work_area"),
+                        FieldPanel("source"),
+                        FieldPanel("date_handled"),
+                    ]
+                ),
+                FieldPanel("problem_types", widget=forms.CheckboxSelectMultiple),
             ],
             heading="分类",
         ),
@@ -84,7 +108,11 @@ class CaseFile(ClusterableModel):
 
     def draft_study(self):
         """The case study generated from this case file (its first; copies and aliases of it
-        record the case file too, ``CaseStudyPage.source_case_file``), or None."""
+        record the case file too, ``CaseStudyPage.source_case_file``), or None. A listing that
+        prefetched ``case_studies`` asks nothing more."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("case_studies")
+        if prefetched is not None:
+            return min(prefetched, key=lambda study: study.pk, default=None)
         return self.case_studies.order_by("pk").first()
 
     @admin.display(description="脱敏稿(警示案例)")

@@ -32,6 +32,8 @@ from casestudies.choices import (
     sanction_labels,
 )
 from casestudies.gate import AnonymizationGateError, message_for
+from casestudies.lessons import REFUSAL as LESSONS_REFUSAL
+from casestudies.lessons import holds_prompt
 from casestudies.models.taxonomies import GovernancePriority, ProblemType, UnitType
 from jingjian.core.admin_access import AccessControlledPage
 from jingjian.core.blocks import StoryBlock
@@ -77,6 +79,9 @@ class CaseStudyPageForm(SyndicatedPageForm):
             return cleaned_data
         # Here, not at the top: casestudies.publication reads these models (cycle).
         from casestudies.publication import check_page
+
+        if holds_prompt(cleaned_data.get("lessons")):
+            self.add_error("lessons", LESSONS_REFUSAL)
 
         page = copy.copy(self.instance)
         for name in GATED_FIELDS:

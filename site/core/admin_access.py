@@ -36,7 +36,13 @@ from wagtail.blocks import RichTextBlock, StreamValue
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, WorkflowState
+from wagtail.models import (
+    GroupApprovalTask,
+    Page,
+    PagePermissionTester,
+    TaskState,
+    WorkflowState,
+)
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.rich_text import RichText
@@ -61,19 +67,31 @@ def _group_ids(user):
     return set(user.groups.values_list("pk", flat=True))
 
 
+def review_steps(user):
+    """The steps (``TaskState``s) of page workflows waiting for ``user`` to approve them: in
+    progress, at a step one of their groups approves (every step, for a superuser). One query,
+    whatever it is used for: the pages a reviewer may see while they wait, the dashboard."""
+    steps = TaskState.objects.filter(
+        status=TaskState.STATUS_IN_PROGRESS,
+        task__active=True,
+        workflow_state__status=WorkflowState.STATUS_IN_PROGRESS,
+        workflow_state__base_content_type__app_label="wagtailcore",
+        workflow_state__base_content_type__model="page",
+    )
+    if not user.is_active or user.pk is None:
+        return steps.none()
+    if user.is_superuser:
+        return steps
+    tasks = GroupApprovalTask.objects.filter(groups__user=user).values("pk")
+    return steps.filter(task__in=tasks)
+
+
 def pages_to_review(user):
     """Ids of pages waiting at a workflow step that ``user``'s groups approve."""
-    groups = _group_ids(user)
-    if not groups:
+    if user.is_superuser or not _group_ids(user):  # superusers see every page anyway
         return set()
-    tasks = GroupApprovalTask.objects.filter(groups__in=groups).values("pk")
-    states = WorkflowState.objects.filter(
-        status=WorkflowState.STATUS_IN_PROGRESS,
-        base_content_type__app_label="wagtailcore",
-        base_content_type__model="page",
-        current_task_state__task__in=tasks,
-    )
-    return {int(object_id) for object_id in states.values_list("object_id", flat=True)}
+    steps = review_steps(user).values_list("workflow_state__object_id", flat=True)
+    return {int(object_id) for object_id in steps}
 
 
 def hidden_q(user):

@@ -10,10 +10,20 @@ DISCIPLINE = "纪检监察"  # discipline inspection: case files, restricted pag
 ALL = (EDITORS, REVIEWERS, DISCIPLINE, READERS)
 
 
+_CACHE = "_jingjian_in_discipline_group"
+
+
 def in_discipline_group(user):
-    """Whether ``user`` may read case files (纪检监察, or a superuser)."""
+    """Whether ``user`` may read case files (纪检监察, or a superuser).
+
+    Asked once per user object, as Django caches a user's permissions: a listing asks it for
+    every row's buttons."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=DISCIPLINE).exists()
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = user.groups.filter(name=DISCIPLINE).exists()
+        setattr(user, _CACHE, cached)
+    return cached

@@ -1,4 +1,4 @@
-"""Admin: channels (snippets, managed by editors) and the delivery report."""
+"""Admin: channels (snippets, managed by editors), the delivery report and its dashboard panel."""
 
 from django.contrib import messages
 from django.urls import reverse
@@ -8,6 +8,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from jingjian.syndication import admin_home
 from jingjian.syndication.models import Channel, Delivery, DeliveryStatus
 from jingjian.syndication.views import (
     DeliveryViewSet,
@@ -42,6 +43,9 @@ class ChannelViewSet(SnippetViewSet):
 
 
 register_snippet(ChannelViewSet)
+
+
+hooks.register("construct_homepage_panels", admin_home.homepage_panels)
 
 
 @hooks.register("register_admin_viewset")

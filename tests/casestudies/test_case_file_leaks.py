@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from casestudies.drafts import generate_draft
 from casestudies.models import CandidateDecision, CaseFileDocument, CaseStudyPage
-from tests.casestudies.test_case_files import make_case_file
+from tests.casestudies.test_case_files import make_case_file, write_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def published_case(settings, tmp_path, discipline_user):
     document.file.save("tanhua.txt", ContentFile("王建国谈话笔录".encode()), save=True)
     CandidateDecision.objects.create(case_file=case_file, text="张志强", decision="accepted")
     page, _ = generate_draft(case_file, user=discipline_user)
+    page = write_lessons(page, discipline_user)
     page.get_latest_revision().publish()
     page = CaseStudyPage.objects.get(pk=page.pk)
     assert page.live

@@ -65,6 +65,18 @@ def make_case_file(**overrides):
     return case_file
 
 
+WRITTEN_LESSONS = "以案为鉴、举一反三：审批服务不能推诿扯皮，更不能借机收受礼品。"
+
+
+def write_lessons(page, user=None, lessons=WRITTEN_LESSONS):
+    """A new draft revision of ``page`` (a generated draft) with its 以案说法 written in place of
+    the prompt it was generated with; returns the page as that revision has it."""
+    draft = CaseStudyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.lessons = lessons
+    draft.save_revision(user=user)
+    return draft
+
+
 @pytest.fixture
 def case_file(db):
     return make_case_file()

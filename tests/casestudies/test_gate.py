@@ -11,7 +11,7 @@ from casestudies.drafts import generate_draft
 from casestudies.gate import AnonymizationGateError
 from casestudies.models import CandidateDecision, CaseStudyPage, Handling
 from casestudies.publication import check_page
-from tests.casestudies.test_case_files import make_case_file
+from tests.casestudies.test_case_files import make_case_file, write_lessons
 from tests.factories import CaseStudyPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,10 @@ def case_file(db):
 
 @pytest.fixture
 def draft(case_file, discipline_user):
-    """A generated draft whose only open point is the unreviewed candidate 张志强."""
+    """A generated draft whose only open point is the unreviewed candidate 张志强 (its 以案说法
+    written)."""
     page, _ = generate_draft(case_file, user=discipline_user)
+    write_lessons(page, discipline_user)
     return CaseStudyPage.objects.get(pk=page.pk)
 
 

@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from casestudies.drafts import generate_draft
 from casestudies.models import CandidateDecision, CaseStudyPage
-from tests.casestudies.test_case_files import make_case_file
+from tests.casestudies.test_case_files import make_case_file, write_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,9 @@ def case_file(db):
 
 @pytest.fixture
 def draft(case_file, discipline_user):
-    """A generated draft that passes the gate."""
+    """A generated draft that passes the gate, its 以案说法 written."""
     page, _ = generate_draft(case_file, user=discipline_user)
+    write_lessons(page, discipline_user)
     return CaseStudyPage.objects.get(pk=page.pk)
 
 

@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
 from casestudies.drafts import generate_draft
-from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, UnitType
+from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
 from demo import images
 from jingjian.core import groups, review, visibility
 from jingjian.core.models import ImportedPage, WorkArea
@@ -149,6 +149,10 @@ class Command(BaseCommand):
                     "date_handled": record["date_handled"],
                 },
             )
+            case_file.problem_types.set(
+                [ProblemType.objects.get(name=name) for name in record.get("problem_types", [])]
+            )
+            case_file.save(update_fields=["problem_types"])  # a cluster writes it on save
             # Through the models' managers: the cluster's own relations would stay in memory.
             CaseFilePerson.objects.filter(case_file=case_file).delete()
             for order, person in enumerate(record["persons"]):
