@@ -91,19 +91,26 @@ class Problem:
         return self.shown()
 
 
+# What a failing case study may not do: be published or enter its final step, or be handed to
+# reviewers outside 纪检监察 (who never see a draft the gate fails: they could not review it).
+PUBLISHING = "不能发布或进入终审"
+HANDING_OVER = "不能交给纪检监察以外的人员审核"
+
+
 class AnonymizationGateError(Exception):
     """Raised when a case study that fails the gate is about to be published or approved.
 
     ``str()`` is the message for anyone (no case-file contents); ``message_for(user)`` the one
     for the user who will read it."""
 
-    def __init__(self, page, problems):
+    def __init__(self, page, problems, refused=PUBLISHING):
         self.page = page
         self.problems = problems
-        super().__init__(message(problems))
+        self.refused = refused
+        super().__init__(message(problems, refused=refused))
 
     def message_for(self, user):
-        return message_for(self.problems, user)
+        return message_for(self.problems, user, refused=self.refused)
 
 
 def sees_case_files(user):
@@ -111,13 +118,14 @@ def sees_case_files(user):
     return in_discipline_group(user)
 
 
-def message_for(problems, user):
-    return message(problems, explain=sees_case_files(user))
+def message_for(problems, user, refused=None):
+    return message(problems, explain=sees_case_files(user), refused=refused or PUBLISHING)
 
 
-def message(problems, limit=8, explain=False):
+def message(problems, limit=8, explain=False, refused=None):
     """The refusal: with ``explain`` the full explanation (for 纪检监察), otherwise only what is
-    on the page and where."""
+    on the page and where. ``refused`` says what was refused (``PUBLISHING`` or
+    ``HANDING_OVER``)."""
     if explain:
         parts = [p.explained() for p in problems]
         hint = "疑似姓名请在案卷的“脱敏审核”页逐一确认后再提交。"
@@ -132,7 +140,7 @@ def message(problems, limit=8, explain=False):
         hint = "如有疑问，请联系纪检监察室。"
     shown = "；".join(dict.fromkeys(parts[:limit]))
     more = f"等 {len(parts)} 处" if len(parts) > limit else ""
-    return f"脱敏检查未通过，不能发布或进入终审：{shown}{more}。请修改上述内容；{hint}"
+    return f"脱敏检查未通过，{refused or PUBLISHING}：{shown}{more}。请修改上述内容；{hint}"
 
 
 # --- what may not appear -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex, Revision
 
-from casestudies.gate import AnonymizationGateError, find_problems, message
+from casestudies.gate import HANDING_OVER, AnonymizationGateError, find_problems, message
 from casestudies.lessons import LessonsPromptError, holds_prompt
 from casestudies.models import (
     CandidateDecision,
@@ -64,6 +64,14 @@ def enforce(page, case_file=None):
         raise LessonsPromptError(page)
 
 
+def enforce_hand_over(page, case_file=None):
+    """Refuse to hand ``page`` to reviewers outside 纪检监察 while the gate fails it (its
+    以案说法 prompt may stay until the final step, ``casestudies.lessons``)."""
+    problems = check_page(page, case_file)
+    if problems:
+        raise AnonymizationGateError(page, problems, refused=HANDING_OVER)
+
+
 def approval_is_gated(page):
     """Whether approving ``page``'s current workflow step moves it into the final step or
     publishes it (the steps the gate guards)."""
@@ -77,6 +85,31 @@ def approval_is_gated(page):
 def is_final_task(workflow_state, task):
     tasks = [t.pk for t in workflow_state.workflow.tasks]
     return bool(tasks) and tasks[-1] == task.pk
+
+
+def reviewed_outside_discipline(task):
+    """Whether anyone outside 纪检监察 reviews ``task``: they never see a draft the gate fails
+    (``hidden_drafts``), so such a draft may not be handed to them: it would wait where nobody
+    who can see it can act. A task without groups (an administrator's own kind) counts as
+    outside."""
+    specific = task.specific
+    reviewers = getattr(specific, "groups", None)
+    names = set(reviewers.values_list("name", flat=True)) if reviewers is not None else set()
+    return names != {groups.DISCIPLINE}
+
+
+def approval_hands_over(page):
+    """Whether approving ``page``'s current workflow step hands it to reviewers outside 纪检监察
+    (a step the gate guards too, see ``reviewed_outside_discipline``)."""
+    state = page.current_workflow_state
+    if state is None or state.current_task_state is None:
+        return False
+    tasks = list(state.workflow.tasks)
+    ids = [task.pk for task in tasks]
+    current = state.current_task_state.task_id
+    if current not in ids or ids.index(current) + 1 >= len(tasks):
+        return False
+    return reviewed_outside_discipline(tasks[ids.index(current) + 1])
 
 
 WITHDRAWN = "jingjian.gate.withdrawn"

@@ -31,7 +31,7 @@ from casestudies.choices import (
     PartySanction,
     sanction_labels,
 )
-from casestudies.gate import AnonymizationGateError, message_for
+from casestudies.gate import HANDING_OVER, PUBLISHING, AnonymizationGateError, message_for
 from casestudies.lessons import REFUSAL as LESSONS_REFUSAL
 from casestudies.lessons import holds_prompt
 from casestudies.models.taxonomies import GovernancePriority, ProblemType, UnitType
@@ -75,12 +75,13 @@ class CaseStudyPageForm(SyndicatedPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if not self._publishing():
+        guarded = self._publishing()
+        if not guarded:
             return cleaned_data
         # Here, not at the top: casestudies.publication reads these models (cycle).
         from casestudies.publication import check_page
 
-        if holds_prompt(cleaned_data.get("lessons")):
+        if guarded == PUBLISHING and holds_prompt(cleaned_data.get("lessons")):
             self.add_error("lessons", LESSONS_REFUSAL)
 
         page = copy.copy(self.instance)
@@ -99,36 +100,46 @@ class CaseStudyPageForm(SyndicatedPageForm):
             ]
         problems = check_page(page)
         if problems:
-            raise ValidationError(message_for(problems, self.for_user))
+            raise ValidationError(message_for(problems, self.for_user, refused=guarded))
         return cleaned_data
 
     def _publishing(self):
-        """Whether this POST publishes, or approves a step the gate guards, *and* the user may do
-        so. Anyone else's POST is not published by Wagtail anyway (it saves a draft), and must not
-        be able to ask the gate about the case file."""
+        """What this POST does that the gate guards, *if* the user may do it: ``PUBLISHING``
+        (publishing, or approving into the final step), ``HANDING_OVER`` (approving into a step
+        reviewed outside 纪检监察) or None. Anyone else's POST is not published by Wagtail anyway
+        (it saves a draft), and must not be able to ask the gate about the case file."""
         # Here, not at the top: casestudies.publication reads these models (cycle).
-        from casestudies.publication import approval_is_gated
+        from casestudies.publication import approval_hands_over, approval_is_gated
 
         user = self.for_user
         if user is None:
-            return False
+            return None
         if "action-publish" in self.data:
             if self.instance.pk:
-                return self.instance.permissions_for_user(user).can_publish()
-            parent = getattr(self, "parent_page", None)
-            return bool(parent) and parent.permissions_for_user(user).can_publish_subpage()
+                allowed = self.instance.permissions_for_user(user).can_publish()
+            else:
+                parent = getattr(self, "parent_page", None)
+                allowed = bool(parent) and parent.permissions_for_user(user).can_publish_subpage()
+            return PUBLISHING if allowed else None
         action = self.data.get("workflow-action-name")
         if "action-workflow-action" not in self.data or action not in (
             "approve",
             "approve-with-comment",
         ):
-            return False
-        if not self.instance.pk or not approval_is_gated(self.instance):
-            return False
+            return None
+        if not self.instance.pk:
+            return None
+        if approval_is_gated(self.instance):
+            guarded = PUBLISHING
+        elif approval_hands_over(self.instance):
+            guarded = HANDING_OVER
+        else:
+            return None
         task = self.instance.current_workflow_task
-        return task is not None and action in [
+        allowed = task is not None and action in [
             name for name, _label, _modal in task.get_actions(self.instance, user)
         ]
+        return guarded if allowed else None
 
 
 class CaseStudyPage(SyndicatedPageMixin):

@@ -310,30 +310,30 @@ def _approve(client, page, user):
     return client.post(url, {"comment": ""}, follow=True)
 
 
-def test_the_workflow_refuses_to_enter_its_final_step(
+def test_the_workflow_refuses_to_hand_a_failing_draft_over_or_enter_its_final_step(
     client, draft, case_file, discipline_user, reviewer
 ):
     draft.get_workflow().start(draft, discipline_user)
-    _approve(client, draft, discipline_user)  # 案例初审 → 案例复审: not yet guarded
+    # 案例初审 → 案例复审 hands the draft to 审核, who never see a draft the gate fails (it is
+    # hidden from them): refused, and 纪检监察 are told what the case file says about it.
+    response = _approve(client, draft, discipline_user)
+    shown = _shown(response)[0]
+    assert shown.startswith("脱敏检查未通过，不能交给纪检监察以外的人员审核：")
+    assert "张志强" in shown
     state = CaseStudyPage.objects.get(pk=draft.pk).current_workflow_state
-    assert state.current_task_state.task.name == "案例复审"
-
-    response = _approve(client, draft, reviewer)  # → 案例终审: refused, nothing written
-    # 审核 is told the string on the page and where, not what the case file says about it.
-    assert _shown(response)[0] == (
-        "脱敏检查未通过，不能发布或进入终审：“张志强”出现在“基本案情第2段”" + PUBLIC_HINT
-    )
-    state.refresh_from_db()
-    assert state.current_task_state.task.name == "案例复审"
+    assert state.current_task_state.task.name == "案例初审"
     assert state.current_task_state.status == "in_progress"
 
     decide(case_file, "张志强", "rejected")
+    _approve(client, draft, discipline_user)
+    state.refresh_from_db()
+    assert state.current_task_state.task.name == "案例复审"
     _approve(client, draft, reviewer)
     state.refresh_from_db()
     assert state.current_task_state.task.name == "案例终审"
 
     # Someone edits the name back in during the final step: the review starts again from its
-    # first step, and the approval that would enter the final step is refused.
+    # first step, and the approval that would hand it to 审核 is refused.
     page = latest(draft)
     page.summary = "王建国推诿扯皮。"
     page.save_revision(user=discipline_user)
@@ -343,14 +343,32 @@ def test_the_workflow_refuses_to_enter_its_final_step(
     assert not CaseStudyPage.objects.get(pk=draft.pk).live
     state.refresh_from_db()
     assert state.current_task_state.task.name == "案例初审"
+    response = _approve(client, draft, discipline_user)
+    assert "“王建国”" in _shown(response)[0]
+    state.refresh_from_db()
+    assert state.current_task_state.task.name == "案例初审"
+    assert not CaseStudyPage.objects.get(pk=draft.pk).live
+
+
+def test_the_final_step_is_refused_to_a_draft_that_fails(
+    client, draft, case_file, discipline_user, reviewer
+):
+    """A draft that reached 案例复审 before a name was added to its case file: 审核 are told the
+    string on the page and where, not what the case file says about it."""
+    decide(case_file, "张志强", "rejected")
+    draft.get_workflow().start(draft, discipline_user)
     _approve(client, draft, discipline_user)
-    response = _approve(client, draft, reviewer)
+    state = CaseStudyPage.objects.get(pk=draft.pk).current_workflow_state
+    assert state.current_task_state.task.name == "案例复审"
+    CandidateDecision.objects.filter(case_file=case_file, text="张志强").delete()
+
+    response = _approve(client, draft, reviewer)  # → 案例终审: refused, nothing written
     assert _shown(response)[0] == (
-        "脱敏检查未通过，不能发布或进入终审：“王建国”出现在“一句话简介”" + PUBLIC_HINT
+        "脱敏检查未通过，不能发布或进入终审：“张志强”出现在“基本案情第2段”" + PUBLIC_HINT
     )
     state.refresh_from_db()
     assert state.current_task_state.task.name == "案例复审"
-    assert not CaseStudyPage.objects.get(pk=draft.pk).live
+    assert state.current_task_state.status == "in_progress"
 
 
 # --- paths around the editor ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from casestudies.drafts import generate_draft
-from casestudies.models import CaseFile, UnitType
+from casestudies.models import CandidateDecision, CaseFile, UnitType
 from jingjian.core.admin_home import MyDraftsPanel, PagesToReviewPanel
 from jingjian.core.visibility import Visibility, set_visibility
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory
@@ -131,9 +131,9 @@ def test_each_group_finds_the_case_study_at_its_own_step(client, discipline_user
 def test_a_draft_hidden_from_the_reviewer_is_not_named_even_at_their_step(
     client, discipline_user, reviewer
 ):
-    """A draft that still names someone (an unreviewed candidate in its title) waits at 案例复审,
-    which 审核 approves; the admin hides it from 审核 until it passes the gate, and so does the
-    dashboard."""
+    """A draft that names someone again once it waits at 案例复审 (a decision on its candidate
+    withdrawn; it could not have been handed to 审核 so), which 审核 approves: the admin hides it
+    from 审核 until it passes the gate, and so does the dashboard."""
     case_file = CaseFile.objects.create(
         number="鉴纪案〔2025〕51号",
         title="孙立平推诿扯皮问题",
@@ -144,9 +144,13 @@ def test_a_draft_hidden_from_the_reviewer_is_not_named_even_at_their_step(
     )
     page, _ = generate_draft(case_file, user=discipline_user)
     assert "孙立平" in page.title  # the tagger's candidate stays until someone decides
+    decision = CandidateDecision.objects.create(
+        case_file=case_file, text="孙立平", decision="rejected"
+    )
     page.get_workflow().start(page, discipline_user)
     state = Page.objects.get(pk=page.pk).specific.current_workflow_state
     state.current_task_state.approve(user=discipline_user)  # → 案例复审 (审核)
+    decision.delete()
     html = dashboard(client, reviewer)
     assert "孙立平" not in html
     assert "没有等待您审核的页面。" in panel_html(html, REVIEW_PANEL)
