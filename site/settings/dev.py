@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 
-DEBUG = True
+DEBUG = env_bool("DEBUG", True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Serve static files straight from the source folders (no collectstatic needed).

@@ -2,8 +2,6 @@
 menu, searching from the home page, the filters of the case list, where things stand on a
 desktop (1280 px) and a phone (390 px) screen, and an editor in the admin."""
 
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,24 +9,7 @@ from django.urls import reverse
 
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, UserFactory
 from tests.support.admin_text import LEFT_FOR_THE_DASHBOARD, english, shown_in_the_browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-# Playwright's sync API runs an event loop in this thread; the test's own database calls are
-# still synchronous, so Django's async-safety guard is relaxed for this module.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.support.browser import DESKTOP, PHONE
 
 # The live server reads the database from another thread, so the test commits; serialized
 # rollback puts back the site tree, groups and taxonomies the migrations created.
@@ -36,20 +17,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but Chromium is not installed: browser tests cannot run.")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
