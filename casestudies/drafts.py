@@ -118,8 +118,9 @@ def draft_fields(case_file):
 def generate_draft(case_file, user=None):
     """Create or update the draft case study of ``case_file``; returns (page, created).
 
-    An existing case study gets a new draft revision (its live version is untouched); a new one
-    is created unpublished under the case index.
+    An existing case study gets a new draft revision (its live version is untouched), and its
+    review, if it is in one, starts again (``restart_review``); a new one is created
+    unpublished under the case index.
     """
 
     fields = draft_fields(case_file)
@@ -146,6 +147,7 @@ def generate_draft(case_file, user=None):
         if not page.lessons.strip():
             page.lessons = LESSONS_PROMPT
     page.save_revision(user=user, log_action=True)
+    restart_review(page, user)
     now = timezone.now()
     # Not save(): what the draft was made from is no input of the gate, and must not count as
     # a change of the case file (its 更新时间, the gate's recheck).
@@ -153,6 +155,18 @@ def generate_draft(case_file, user=None):
     case_file.draft_inputs, case_file.draft_generated_at = inputs, now
     case_file.updated_at = now
     return page, created
+
+
+def restart_review(page, user=None):
+    """A regenerated draft is new content: if the case study is in review, its review starts
+    again at the first step, on the new revision. (Wagtail counts approvals only on the latest
+    revision anyway; without this the step in progress would still show the old revision, and
+    approving it would only bring back the first step.)"""
+    state = page.current_workflow_state
+    task_state = state.current_task_state if state is not None else None
+    if task_state is None or task_state.status != task_state.STATUS_IN_PROGRESS:
+        return
+    task_state.cancel(user=user, comment="脱敏稿已重新生成，审核从第一步重新开始。")
 
 
 def _digest(value):
