@@ -92,3 +92,17 @@ def counts(texts):
     for text in texts:
         counter.update(mark.mark for mark in half_width_marks(text))
     return counter.most_common()
+
+
+def warning(fields, live=False):
+    """The editor's warning about ``fields`` (``{label: text}``, e.g. the title and summary),
+    or "" when they are clean: “标题和一句话简介中有半角标点：“,”（2处）、“:”（1处），发布前建议改为
+    全角（，：）。” Naming only the fields that have them; ``live``: the text is published as it is."""
+    labels = [label for label, text in fields.items() if half_width_marks(text)]
+    if not labels:
+        return ""
+    found = counts(fields.values())
+    listed = "、".join(f"“{mark}”（{count}处）" for mark, count in found)
+    advice = "".join(FULL_WIDTH_FORM[mark].replace(" ", "") for mark, _count in found)
+    when = "建议改为全角" if live else "发布前建议改为全角"
+    return f"{'和'.join(labels)}中有半角标点：{listed}，{when}（{advice}）。"
