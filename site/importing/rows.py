@@ -13,7 +13,7 @@ from pathlib import Path
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "真", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "假", "f", ""}
 # "、" is not a separator: several problem types contain it (门难进、脸难看、事难办).
-LIST_SEPARATORS = [";", ";", ",", ",", "\n"]
+LIST_SEPARATORS = ["；", ";", "，", ",", "\n"]
 
 
 class ImportFileError(Exception):

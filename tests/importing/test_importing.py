@@ -13,7 +13,7 @@ from casestudies.models import CaseStudyPage
 from exemplars.models import ExemplarPage
 from jingjian.core import visibility
 from jingjian.core.models import ImportedPage
-from jingjian.importing.rows import read_rows
+from jingjian.importing.rows import read_rows, text_list
 from jingjian.importing.writer import import_rows
 
 pytestmark = pytest.mark.django_db
@@ -375,3 +375,20 @@ def test_the_import_taking_a_page_down_does_not_hold_it_down(tmp_path):
     call_command("import_content", str(path), "--no-progress")
     assert ExemplarPage.objects.get().live
 
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "拖延应付、敷衍塞责；纸上整改",
+        "拖延应付、敷衍塞责;纸上整改",
+        "拖延应付、敷衍塞责，纸上整改",
+        "拖延应付、敷衍塞责, 纸上整改",
+        "拖延应付、敷衍塞责\n纸上整改",
+    ],
+)
+def test_a_list_is_separated_by_full_or_half_width_marks(written):
+    """A ledger typed in Chinese separates with ；and ，(the README says so)."""
+    assert text_list({"problem_types": written}, "problem_types") == [
+        "拖延应付、敷衍塞责",
+        "纸上整改",
+    ]
