@@ -42,9 +42,9 @@ collectstatic: install
 
 run: demo collectstatic
 	@echo ""
-	@echo "  镜鉴已启动: http://$(HOST):$(PORT)/"
-	@echo "  管理后台:   http://$(HOST):$(PORT)/admin/  用户名 admin  密码 jingjian-admin"
-	@echo "  其他演示账号(密码均为 jingjian-demo): bianji(编辑) shenhe(审核) jijian(纪检监察) duzhe(读者)"
+	@echo "  镜鉴已启动：http://$(HOST):$(PORT)/"
+	@echo "  管理后台：  http://$(HOST):$(PORT)/admin/  用户名 admin  密码 jingjian-admin"
+	@echo "  其他演示账号（密码均为 jingjian-demo）：bianji（编辑） shenhe（审核） jijian（纪检监察） duzhe（读者）"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 

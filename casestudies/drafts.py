@@ -73,9 +73,9 @@ def draft_fields(case_file):
         if not value
     ]
     if missing:
-        raise DraftError(f"生成脱敏稿前请先在案卷中填写:{'、'.join(missing)}。")
+        raise DraftError(f"生成脱敏稿前请先在案卷中填写：{'、'.join(missing)}。")
     if not case_file.raw_account.strip():
-        raise DraftError("原始案情为空,无法生成脱敏稿。请先填写原始案情。")
+        raise DraftError("原始案情为空，无法生成脱敏稿。请先填写原始案情。")
 
     account = anonymize_text(case_file, _paragraphs(case_file.raw_account)).text
     title = anonymize_text(case_file, case_file.title).text
@@ -132,7 +132,7 @@ def generate_draft(case_file, user=None):
     if created:
         index = CaseIndexPage.objects.first()
         if index is None:
-            raise DraftError("站点中没有“警示案例”栏目,无法创建脱敏稿。请先建立栏目。")
+            raise DraftError("站点中没有“警示案例”栏目，无法创建脱敏稿。请先建立栏目。")
         page = CaseStudyPage(live=False, lessons=LESSONS_PROMPT, **fields)
         page.handlings = [Handling(**h) for h in handlings]
         page.problem_types = problem_types

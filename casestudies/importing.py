@@ -55,13 +55,13 @@ def _handlings(row):
         where = f"第 {number} 条处理情况"
         pseudonym = str(item.get("pseudonym", "")).strip()
         if not pseudonym:
-            raise parse.RowError(f"{where}缺少化名(pseudonym),如“王某”。")
+            raise parse.RowError(f"{where}缺少化名（pseudonym），如“王某”。")
         try:
             form = int(item.get("discipline_form"))
             DisciplineForm(form)
         except (TypeError, ValueError) as exc:
             raise parse.RowError(
-                f"{where}的“四种形态”(discipline_form)应为 1、2、3 或 4。"
+                f"{where}的“四种形态”（discipline_form）应为 1、2、3 或 4。"
             ) from exc
         values = {}
         for key, choices in [
@@ -72,7 +72,7 @@ def _handlings(row):
             try:
                 values[key] = parse.choice(item, key, choices)
             except parse.RowError as exc:
-                raise parse.RowError(f"{where}:{exc}") from exc
+                raise parse.RowError(f"{where}：{exc}") from exc
         handlings.append(
             Handling(
                 pseudonym=pseudonym[:20],

@@ -86,7 +86,7 @@ def _stream_texts(label, stream):
         for image in get_image_model().objects.filter(pk__in=image_ids):
             where = image_ids[image.pk]
             yield f"{where}·图片标题", image.title
-            yield f"{where}·图片说明(替换文字)", image.description
+            yield f"{where}·图片说明（替换文字）", image.description
     if document_ids:
         for document in get_document_model().objects.filter(pk__in=document_ids):
             yield f"{document_ids[document.pk]}·链接文件标题", document.title
@@ -140,7 +140,7 @@ def page_texts(page):
     yield "网址别名", page.slug
     yield "SEO 标题", page.seo_title
     yield "搜索描述", page.search_description
-    yield "当事人(脱敏)", page.subject
+    yield "当事人（脱敏）", page.subject
     yield "一句话简介", page.summary
     yield from _stream_texts("基本案情", page.facts)
     for number, handling in enumerate(page.handlings.all(), start=1):

@@ -52,10 +52,10 @@ def forbidden_strings(case_file):
             found += [(part, f"案卷人员“{person.name}”的名字") for part in parts]
     for unit in case_file.units.all():
         if unit.replace:
-            found.append((unit.name, "案卷涉及单位(应替换)"))
+            found.append((unit.name, "案卷涉及单位（应替换）"))
             # 鉴湖区住房和城乡建设局 is still that bureau as 住房和城乡建设局 in a case of the district.
             found += [
-                (local, f"案卷涉及单位“{unit.name}”(去掉地名)")
+                (local, f"案卷涉及单位“{unit.name}”（去掉地名）")
                 for local in _without_region(unit.name)
             ]
     for decision in case_file.candidate_decisions.filter(decision="accepted"):
@@ -260,7 +260,7 @@ def record_decisions(case_file, decisions, user=None):
             CandidateDecision.REJECTED,
             "",
         ):
-            raise DraftError(f"“{text}”不是本案卷的疑似姓名,未保存。请刷新页面后重试。")
+            raise DraftError(f"“{text}”不是本案卷的疑似姓名，未保存。请刷新页面后重试。")
         if value:
             chosen[text] = value
     with transaction.atomic():

@@ -49,7 +49,7 @@ RULE_LABELS = {
 FORBIDDEN_PAGE = (
     '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>无权访问</title>'
     "<h1>无权访问</h1><p>案卷仅限纪检监察组成员和系统管理员查看。"
-    "如确需查阅,请联系区纪委监委案件管理部门。</p></html>"
+    "如确需查阅，请联系区纪委监委案件管理部门。</p></html>"
 )
 
 
@@ -195,7 +195,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, pk)
 
     def get_page_title(self):
-        return f"脱敏审核:{self.case_file}"
+        return f"脱敏审核：{self.case_file}"
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -247,7 +247,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             for r in result.replacements
         ]
         source_spans += [
-            (c.start, c.end, "anon-candidate", f"疑似姓名:{c.reason}") for c in result.candidates
+            (c.start, c.end, "anon-candidate", f"疑似姓名：{c.reason}") for c in result.candidates
         ]
         output_spans = _output_spans(result.replacements)
         pending = list({c.text: c for c in result.candidates}.values())
@@ -294,7 +294,7 @@ class GenerateDraftView(View):
         messages.success(
             request,
             format_html(
-                '{}脱敏稿“{}”(草稿)。<a href="{}">打开编辑</a>', verb, page.title, edit_url
+                '{}脱敏稿“{}”（草稿）。<a href="{}">打开编辑</a>', verb, page.title, edit_url
             ),
         )
         return redirect("casefiles:review", pk)
@@ -306,7 +306,7 @@ class DocumentDownloadView(View):
         try:
             handle = document.file.open("rb")
         except FileNotFoundError as error:
-            raise Http404("文件已不在存储中,请联系管理员。") from error
+            raise Http404("文件已不在存储中，请联系管理员。") from error
         log(
             instance=document.case_file,
             action="jingjian.casefile.view",

@@ -22,8 +22,8 @@ def case_file_log_actions(actions):
     actions.register_action("jingjian.casefile.review", "脱敏审核", "审核了疑似姓名")
     actions.register_action("jingjian.casefile.generate", "生成脱敏稿", "生成或更新了脱敏稿")
     actions.register_action(
-        "jingjian.gate.refused", "脱敏检查拒绝发布", "定时发布未通过脱敏检查,已取消"
+        "jingjian.gate.refused", "脱敏检查拒绝发布", "定时发布未通过脱敏检查，已取消"
     )
     actions.register_action(
-        "jingjian.gate.withdrawn", "脱敏检查撤下", "案卷变更后未通过脱敏检查,已自动撤下"
+        "jingjian.gate.withdrawn", "脱敏检查撤下", "案卷变更后未通过脱敏检查，已自动撤下"
     )

@@ -23,13 +23,13 @@ def import_values(row):
 
 
 def _fields(row):
-    birth = parse.text(row, "birth", required=True, label="出生年月,如 1975-08")
+    birth = parse.text(row, "birth", required=True, label="出生年月，如 1975-08")
     try:
         parts = birth.replace("年", "-").replace("月", "").split("-")
         birth_year = int(parts[0])
         birth_month = int(parts[1]) if len(parts) > 1 and parts[1] else None
     except ValueError as exc:
-        raise parse.RowError(f"“birth”的值“{birth}”无法识别,请写成 YYYY-MM,如 1975-08。") from exc
+        raise parse.RowError(f"“birth”的值“{birth}”无法识别，请写成 YYYY-MM，如 1975-08。") from exc
     return {
         "name": parse.text(row, "name", required=True, max_length=40, label="姓名"),
         "gender": parse.choice(row, "gender", Gender, required=True),
@@ -57,9 +57,9 @@ def _honours(row):
         try:
             year = int(item.get("year"))
         except (TypeError, ValueError) as exc:
-            raise parse.RowError(f"第 {number} 项荣誉缺少有效的年份(year),如 2021。") from exc
+            raise parse.RowError(f"第 {number} 项荣誉缺少有效的年份（year），如 2021。") from exc
         if not title:
-            raise parse.RowError(f"第 {number} 项荣誉缺少称号(title)。")
+            raise parse.RowError(f"第 {number} 项荣誉缺少称号（title）。")
         honours.append(
             Honour(title=title, awarding_body=str(item.get("awarding_body", "")).strip(), year=year)
         )

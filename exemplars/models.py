@@ -131,7 +131,7 @@ class ExemplarPage(SyndicatedPageMixin):
         "一句话简介",
         max_length=SUMMARY_MAX_LENGTH,
         validators=[validate_summary_length],
-        help_text=f"最多 {SUMMARY_MAX_LENGTH} 个字,用于列表、搜索结果和分发摘要。",
+        help_text=f"最多 {SUMMARY_MAX_LENGTH} 个字，用于列表、搜索结果和分发摘要。",
     )
     deeds = StreamField(StoryBlock(), verbose_name="先进事迹", blank=True)
     citation = models.TextField("颁奖词", blank=True)
@@ -232,7 +232,7 @@ class ExemplarPage(SyndicatedPageMixin):
         parts.append(born)
         role = self.unit_and_post()
         parts.append(f"生前系{role}" if self.posthumous else f"现任{role}")
-        return ",".join(parts)
+        return "，".join(parts)
 
 
 class Honour(Orderable):

@@ -46,7 +46,7 @@ class CaseFile(ClusterableModel):
     )
     title = models.CharField("案卷名称", max_length=200)
     raw_account = models.TextField(
-        "原始案情", help_text="可写真实姓名、单位和证件号码;生成脱敏稿时按规则替换。"
+        "原始案情", help_text="可写真实姓名、单位和证件号码；生成脱敏稿时按规则替换。"
     )
     unit_type = models.ForeignKey(
         UnitType, verbose_name="单位类型", null=True, blank=True, on_delete=models.SET_NULL
@@ -95,7 +95,7 @@ class CaseFile(ClusterableModel):
         InlinePanel("persons", label="涉案人员", heading="涉案人员"),
         InlinePanel("units", label="涉案单位", heading="涉案单位"),
         FieldPanel("raw_account"),
-        InlinePanel("documents", label="案卷材料", heading="案卷材料(仅纪检监察可下载)"),
+        InlinePanel("documents", label="案卷材料", heading="案卷材料（仅纪检监察可下载）"),
     ]
 
     class Meta:
@@ -115,7 +115,7 @@ class CaseFile(ClusterableModel):
             return min(prefetched, key=lambda study: study.pk, default=None)
         return self.case_studies.order_by("pk").first()
 
-    @admin.display(description="脱敏稿(警示案例)")
+    @admin.display(description="脱敏稿（警示案例）")
     def draft_title(self):
         study = self.draft_study()
         return study.title if study else "—"
@@ -154,7 +154,7 @@ class CaseFilePerson(Orderable):
                 FieldPanel("party_sanction"),
                 FieldPanel("administrative_sanction"),
             ],
-            heading="处理意见(被审查调查人填写,生成脱敏稿时成为处理情况)",
+            heading="处理意见（被审查调查人填写，生成脱敏稿时成为处理情况）",
         ),
     ]
 
@@ -163,7 +163,7 @@ class CaseFilePerson(Orderable):
         verbose_name_plural = "涉案人员"
 
     def __str__(self):
-        return f"{self.name}({self.get_role_display()})"
+        return f"{self.name}（{self.get_role_display()}）"
 
 
 class CaseFileUnit(Orderable):
@@ -173,7 +173,7 @@ class CaseFileUnit(Orderable):
         "替换为",
         max_length=30,
         blank=True,
-        help_text="留空则按名称推断,如“鉴湖区住房和城乡建设局”→“某局”。",
+        help_text="留空则按名称推断，如“鉴湖区住房和城乡建设局”→“某局”。",
     )
     replace = models.BooleanField(
         "在脱敏稿中替换", default=True, help_text="已在通报中公开点名的单位可不替换。"
@@ -215,7 +215,7 @@ class CandidateDecision(models.Model):
     decision = models.CharField(
         "审核结论",
         max_length=10,
-        choices=[(ACCEPTED, "是人名,予以替换"), (REJECTED, "不是人名,保留原文")],
+        choices=[(ACCEPTED, "是人名，予以替换"), (REJECTED, "不是人名，保留原文")],
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -229,4 +229,4 @@ class CandidateDecision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.text}:{self.get_decision_display()}"
+        return f"{self.text}：{self.get_decision_display()}"

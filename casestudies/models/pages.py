@@ -146,9 +146,9 @@ class CaseStudyPage(SyndicatedPageMixin):
     """One anonymized warning case (典型案例)."""
 
     subject = models.CharField(
-        "当事人(脱敏)",
+        "当事人（脱敏）",
         max_length=200,
-        help_text="脱敏后的身份描述,如“鉴湖区某局原副局长王某”。不得出现真实姓名。",
+        help_text="脱敏后的身份描述，如“鉴湖区某局原副局长王某”。不得出现真实姓名。",
     )
     summary = models.TextField(
         "一句话简介",
@@ -193,7 +193,7 @@ class CaseStudyPage(SyndicatedPageMixin):
         editable=False,
         on_delete=models.PROTECT,
         related_name="case_studies",
-        help_text="生成脱敏稿时记录;复制页面时随之复制,发布前按该案卷检查。",
+        help_text="生成脱敏稿时记录；复制页面时随之复制，发布前按该案卷检查。",
     )
 
     content_panels = Page.content_panels + [
@@ -212,7 +212,7 @@ class CaseStudyPage(SyndicatedPageMixin):
             heading="时间",
         ),
         FieldPanel("facts"),
-        InlinePanel("handlings", label="处理情况", heading="处理情况(每人一条)"),
+        InlinePanel("handlings", label="处理情况", heading="处理情况（每人一条）"),
         FieldPanel("lessons"),
         FieldPanel("named_in_bulletin"),
     ]
@@ -267,7 +267,7 @@ class CaseStudyPage(SyndicatedPageMixin):
     def clean(self):
         super().clean()
         if self.period_start and self.period_end and self.period_start > self.period_end:
-            raise ValidationError({"period_end": "截止时间不能早于起始时间,请检查后重新填写。"})
+            raise ValidationError({"period_end": "截止时间不能早于起始时间，请检查后重新填写。"})
         if self.period_end and self.date_handled and self.period_end > self.date_handled:
             raise ValidationError({"date_handled": "处理日期不能早于问题发生的截止时间。"})
 
@@ -335,7 +335,7 @@ class Handling(Orderable):
     """How one person in a case was dealt with (处理情况)."""
 
     page = ParentalKey(CaseStudyPage, related_name="handlings", on_delete=models.CASCADE)
-    pseudonym = models.CharField("化名", max_length=20, help_text="如“王某”,不得填写真实姓名。")
+    pseudonym = models.CharField("化名", max_length=20, help_text="如“王某”，不得填写真实姓名。")
     post = models.CharField("职务", max_length=120, blank=True)
     discipline_form = models.PositiveSmallIntegerField("四种形态", choices=DisciplineForm.choices)
     party_sanction = models.CharField(
@@ -396,7 +396,7 @@ class Handling(Orderable):
             extra.append(labels[DETAINED])
         if self.referred:
             extra.append(labels[REFERRED])
-        return ";".join(p for p in [text, "、".join(extra)] if p)
+        return "；".join(p for p in [text, "、".join(extra)] if p)
 
 
 # --- 案卷: the named record a case study is made from (纪检监察 only) ---------------------------
@@ -424,4 +424,4 @@ class GateStatus(models.Model):
         verbose_name_plural = "脱敏检查结果"
 
     def __str__(self):
-        return f"{self.page_id}:{'通过' if self.draft_passes else '未通过'}"
+        return f"{self.page_id}：{'通过' if self.draft_passes else '未通过'}"

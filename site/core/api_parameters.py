@@ -126,7 +126,7 @@ def _check_fields(request):
         _refuse(
             "fields",
             "写法有误：字段名用逗号分开（如 title,summary），“*”表示全部，“_”表示不要默认字段，"
-            "前加“-”表示去掉，子字段写在括号里（如 parent(title)），不能有空格。",
+            "前加“-”表示去掉，子字段写在括号里（如“parent(title)”），不能有空格。",
         )
 
 

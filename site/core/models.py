@@ -16,7 +16,7 @@ class Taxonomy(index.Indexed, models.Model):
         unique=True,
         allow_unicode=True,
         blank=True,
-        help_text="用于筛选链接,留空则按名称自动生成。",
+        help_text="用于筛选链接，留空则按名称自动生成。",
     )
     description = models.CharField("说明", max_length=255, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)

@@ -54,7 +54,7 @@ def publish_approved(workflow_state, user=None):
 
 
 # Wagtail's entries for a publish now and for one scheduled for later.
-PUBLISH_ACTIONS = {"wagtail.publish": "", "wagtail.publish.schedule": "(定时发布)"}
+PUBLISH_ACTIONS = {"wagtail.publish": "", "wagtail.publish.schedule": "（定时发布）"}
 
 
 def log_direct_publish(sender, instance, created, raw=False, **kwargs):
@@ -94,7 +94,7 @@ def log_direct_publish(sender, instance, created, raw=False, **kwargs):
         user=user,
         revision=instance.revision,
         data={
-            "by": by + PUBLISH_ACTIONS.get(instance.action, "(定时发布)"),
+            "by": by + PUBLISH_ACTIONS.get(instance.action, "（定时发布）"),
             "command": source or "",
         },
     )

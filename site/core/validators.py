@@ -9,5 +9,5 @@ def validate_summary_length(value):
     """The one-line summary fits lists, search results and channel digests."""
     if len(value) > SUMMARY_MAX_LENGTH:
         raise ValidationError(
-            f"一句话简介最多 {SUMMARY_MAX_LENGTH} 个字,当前 {len(value)} 个字,请删减后再保存。"
+            f"一句话简介最多 {SUMMARY_MAX_LENGTH} 个字，当前 {len(value)} 个字，请删减后再保存。"
         )

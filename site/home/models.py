@@ -10,7 +10,7 @@ from jingjian.core.admin_access import AccessControlledPage
 
 class HomePage(AccessControlledPage, Page):
     introduction = models.TextField(
-        "导语", blank=True, default="以案为鉴、见贤思齐。学习先进典型,警示身边案例。"
+        "导语", blank=True, default="以案为鉴、见贤思齐。学习先进典型，警示身边案例。"
     )
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]

@@ -13,7 +13,7 @@ from pathlib import Path
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "真", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "假", "f", ""}
 # "、" is not a separator: several problem types contain it (门难进、脸难看、事难办).
-LIST_SEPARATORS = [";", ";", ",", ",", "\n"]
+LIST_SEPARATORS = ["；", ";", "，", ",", "\n"]
 
 
 class ImportFileError(Exception):
@@ -35,7 +35,7 @@ def read_rows(path):
     """
     path = Path(path)
     if not path.exists():
-        raise ImportFileError(f"找不到文件 {path},请检查路径。")
+        raise ImportFileError(f"找不到文件 {path}，请检查路径。")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         yield from _read_xlsx(path)
@@ -43,7 +43,7 @@ def read_rows(path):
         yield from _read_jsonl(path)
     else:
         raise ImportFileError(
-            f"不支持的文件类型“{path.suffix or '无扩展名'}”:请使用 .jsonl(每行一个 JSON 对象)或 .xlsx。"
+            f"不支持的文件类型“{path.suffix or '无扩展名'}”：请使用 .jsonl（每行一个 JSON 对象）或 .xlsx。"
         )
 
 
@@ -51,17 +51,17 @@ def _read_jsonl(path):
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError("文件不是 UTF-8 编码,请另存为 UTF-8 后重试。") from exc
+        raise ImportFileError("文件不是 UTF-8 编码，请另存为 UTF-8 后重试。") from exc
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, RowError(f"不是有效的 JSON(第 {exc.colno} 个字符附近):{exc.msg}")
+            yield number, RowError(f"不是有效的 JSON（第 {exc.colno} 个字符附近）：{exc.msg}")
             continue
         if not isinstance(row, dict):
-            yield number, RowError('每行必须是一个 JSON 对象,形如 {"type": "case", …}。')
+            yield number, RowError('每行必须是一个 JSON 对象，形如 {"type": "case", …}。')
             continue
         yield number, row
 
@@ -74,13 +74,15 @@ def _read_xlsx(path):
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ImportFileError(
-            f"无法读取 Excel 文件:{exc}。请确认文件未损坏且为 .xlsx 格式。"
+            f"无法读取 Excel 文件：{exc}。请确认文件未损坏且为 .xlsx 格式。"
         ) from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if not header:
-        raise ImportFileError("Excel 第一个工作表为空:第 1 行应为列名(type、source_id、title …)。")
+        raise ImportFileError(
+            "Excel 第一个工作表为空：第 1 行应为列名（type、source_id、title …）。"
+        )
     columns = [str(c).strip() if c is not None else "" for c in header]
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
@@ -100,9 +102,9 @@ def text(row, key, required=False, max_length=None, label=None):
     value = row.get(key)
     value = "" if value is None else str(value).strip()
     if required and not value:
-        raise RowError(f"缺少必填列“{key}”{f'({label})' if label else ''}。")
+        raise RowError(f"缺少必填列“{key}”{f'（{label}）' if label else ''}。")
     if max_length and len(value) > max_length:
-        raise RowError(f"“{key}”最多 {max_length} 个字,当前 {len(value)} 个字,请删减。")
+        raise RowError(f"“{key}”最多 {max_length} 个字，当前 {len(value)} 个字，请删减。")
     return value
 
 
@@ -117,7 +119,7 @@ def boolean(row, key, default=False):
         return True
     if word in FALSE_WORDS:
         return False
-    raise RowError(f"“{key}”应为 true 或 false(也可写“是”“否”),而不是“{value}”。")
+    raise RowError(f"“{key}”应为 true 或 false（也可写“是”“否”），而不是“{value}”。")
 
 
 def text_list(row, key):
@@ -131,7 +133,7 @@ def text_list(row, key):
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise RowError(f"“{key}”不是有效的 JSON 列表:{exc.msg}。") from exc
+            raise RowError(f"“{key}”不是有效的 JSON 列表：{exc.msg}。") from exc
         return [str(v).strip() for v in parsed if str(v).strip()]
     for separator in LIST_SEPARATORS[1:]:
         text = text.replace(separator, LIST_SEPARATORS[0])
@@ -146,9 +148,9 @@ def objects(row, key):
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise RowError(f"“{key}”应为 JSON 数组,形如 [{{…}}, {{…}}]:{exc.msg}。") from exc
+            raise RowError(f"“{key}”应为 JSON 数组，形如 [{{…}}, {{…}}]：{exc.msg}。") from exc
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise RowError(f"“{key}”应为对象数组,形如 [{{…}}, {{…}}]。")
+        raise RowError(f"“{key}”应为对象数组，形如 [{{…}}, {{…}}]。")
     return value
 
 
@@ -156,7 +158,7 @@ def date(row, key, required=False):
     value = row.get(key)
     if value in (None, ""):
         if required:
-            raise RowError(f"缺少必填列“{key}”,格式为 YYYY-MM-DD,如 2024-03-15。")
+            raise RowError(f"缺少必填列“{key}”，格式为 YYYY-MM-DD，如 2024-03-15。")
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -165,7 +167,9 @@ def date(row, key, required=False):
     try:
         return datetime.date.fromisoformat(str(value).strip()[:10])
     except ValueError as exc:
-        raise RowError(f"“{key}”的日期“{value}”无法识别,请写成 YYYY-MM-DD,如 2024-03-15。") from exc
+        raise RowError(
+            f"“{key}”的日期“{value}”无法识别，请写成 YYYY-MM-DD，如 2024-03-15。"
+        ) from exc
 
 
 def month(row, key):
@@ -180,7 +184,7 @@ def month(row, key):
         year, month = text[:7].split("-")
         return datetime.date(int(year), int(month), 1)
     except ValueError as exc:
-        raise RowError(f"“{key}”的年月“{value}”无法识别,请写成 YYYY-MM,如 2021-06。") from exc
+        raise RowError(f"“{key}”的年月“{value}”无法识别，请写成 YYYY-MM，如 2021-06。") from exc
 
 
 def value_for_label(choices, label):
@@ -200,7 +204,7 @@ def choice(row, key, choices, required=False):
     value = value_for_label(choices, given)
     if value is None:
         allowed = "、".join(label for _, label in choices.choices)
-        raise RowError(f"“{key}”的值“{given}”不在规定范围内,可选:{allowed}。")
+        raise RowError(f"“{key}”的值“{given}”不在规定范围内，可选：{allowed}。")
     return value
 
 
@@ -210,8 +214,8 @@ def term(model, name, key):
     except model.DoesNotExist as exc:
         known = "、".join(model.objects.values_list("name", flat=True)[:30])
         raise RowError(
-            f"“{key}”的值“{name}”不在{model._meta.verbose_name}词表中。可选:{known}。"
-            "如需新增,请先在后台“分类词表”中添加。"
+            f"“{key}”的值“{name}”不在{model._meta.verbose_name}词表中。可选：{known}。"
+            "如需新增，请先在后台“分类词表”中添加。"
         ) from exc
 
 

@@ -32,5 +32,5 @@ def command_log_actions(actions):
         kind = "演示内容"
 
     actions.register_action(
-        IMPORT_UNPUBLISH_ACTION, "导入时撤下", "导入文件要求撤下(live 为 false)"
+        IMPORT_UNPUBLISH_ACTION, "导入时撤下", "导入文件要求撤下（live 为 false）"
     )

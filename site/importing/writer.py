@@ -98,9 +98,9 @@ def _type_of(row):
     name = parse.text(row, "type", required=True).lower()
     known = importable_types()
     if name not in known:
-        choices = [f"{t.name}({t.label})" for t in known.values()]
+        choices = [f"{t.name}（{t.label}）" for t in known.values()]
         allowed = "、".join(choices[:-1]) + "或 " + choices[-1] if len(choices) > 1 else choices[0]
-        raise RowError(f"“type”必须是 {allowed},而不是“{name}”。")
+        raise RowError(f"“type”必须是 {allowed}，而不是“{name}”。")
     return known[name]
 
 
@@ -108,7 +108,9 @@ def _index_page(content_type):
     model = apps.get_model(content_type.index_model)
     index = model.objects.order_by("path").first()
     if index is None:
-        raise RowError(f"站点中还没有“{model._meta.verbose_name}”页面,请先运行 manage.py migrate。")
+        raise RowError(
+            f"站点中还没有“{model._meta.verbose_name}”页面，请先运行 manage.py migrate。"
+        )
     return index
 
 
@@ -119,12 +121,12 @@ def _validation_message(error, model=None):
             label = name
             if model is not None and name != "__all__":
                 try:
-                    label = f"{model._meta.get_field(name).verbose_name}({name})"
+                    label = f"{model._meta.get_field(name).verbose_name}（{name}）"
                 except Exception:  # a non-field key: keep it as it is
                     label = name
-            parts.append(f"{label}:{';'.join(messages)}")
-        return ";".join(parts)
-    return ";".join(error.messages)
+            parts.append(f"{label}：{'；'.join(messages)}")
+        return "；".join(parts)
+    return "；".join(error.messages)
 
 
 _STRICTNESS = {
@@ -181,12 +183,12 @@ def import_row(row, user=None, origin=Origin(), line=None, notes=None):
     source_id = parse.text(row, "source_id", required=True, max_length=100, label="来源编号")
     vis = parse.text(row, "visibility") or visibility.Visibility.PUBLIC
     if vis not in visibility.Visibility.values:
-        raise RowError(f"“visibility”应为 public、intranet 或 restricted,而不是“{vis}”。")
+        raise RowError(f"“visibility”应为 public、intranet 或 restricted，而不是“{vis}”。")
     group_names = parse.text_list(row, "groups")
     missing = [n for n in group_names if not Group.objects.filter(name=n).exists()]
     if missing:
         raise RowError(
-            f"“groups”中的用户组不存在:{'、'.join(missing)}。可选:{'、'.join(groups.ALL)}。"
+            f"“groups”中的用户组不存在：{'、'.join(missing)}。可选：{'、'.join(groups.ALL)}。"
         )
     if group_names and vis != visibility.Visibility.RESTRICTED:
         raise RowError("只有 visibility 为 restricted 的内容才能指定 groups。")
@@ -209,7 +211,7 @@ def import_row(row, user=None, origin=Origin(), line=None, notes=None):
         page = record.page.specific
         if not isinstance(page, model):
             raise RowError(
-                f"来源编号“{source_id}”已导入为{page.get_verbose_name()},不能改为另一种类型。"
+                f"来源编号“{source_id}”已导入为{page.get_verbose_name()}，不能改为另一种类型。"
             )
     for name, value in fields.items():
         setattr(page, name, value)
@@ -239,9 +241,9 @@ def import_row(row, user=None, origin=Origin(), line=None, notes=None):
         if created or not _widens(page, vis, group_names):
             visibility.set_visibility(page, vis, group_names or None)
         else:
-            notes.append("页面的可见范围已在后台收紧,未按文件放宽;如需放宽,请在后台修改。")
+            notes.append("页面的可见范围已在后台收紧，未按文件放宽；如需放宽，请在后台修改。")
         if live and not created and _taken_down(page):
-            notes.append("页面已在后台撤下,本次只把内容存为草稿;如需重新发布,请提交审核。")
+            notes.append("页面已在后台撤下，本次只把内容存为草稿；如需重新发布，请提交审核。")
             live = False
         if live:
             with review.publishing_as(origin.command):

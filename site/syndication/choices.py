@@ -7,13 +7,13 @@ from django.db import models
 
 
 class ChannelKind(models.TextChoices):
-    TV = "tv", "电视台(口播稿)"
-    RADIO = "radio", "广播电台(口播稿)"
-    NEWSPAPER = "newspaper", "报社(见报稿)"
+    TV = "tv", "电视台（口播稿）"
+    RADIO = "radio", "广播电台（口播稿）"
+    NEWSPAPER = "newspaper", "报社（见报稿）"
     WECHAT = "wechat", "微信公众号"
     WEIBO = "weibo", "微博"
     APP = "app", "新闻客户端"
-    WEBHOOK = "webhook", "通用接口(Webhook)"
+    WEBHOOK = "webhook", "通用接口（Webhook）"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -138,15 +138,15 @@ def _send(session, method, url, *, timeout, channel, **kwargs):
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.exceptions.Timeout as exc:
         failure = (
-            f"{channel}在 {timeout:g} 秒内没有响应(请求超时),系统会稍后自动重试;"
-            "如多次失败,请检查对方服务是否正常或在渠道设置中调大超时时间。"
+            f"{channel}在 {timeout:g} 秒内没有响应（请求超时），系统会稍后自动重试；"
+            "如多次失败，请检查对方服务是否正常或在渠道设置中调大超时时间。"
         )
         kind = type(exc).__name__
     except (
         requests.exceptions.ChunkedEncodingError,
         requests.exceptions.ContentDecodingError,
     ) as exc:
-        failure = f"{channel}的响应在传输中途中断(内容不完整),系统会稍后自动重试。"
+        failure = f"{channel}的响应在传输中途中断（内容不完整），系统会稍后自动重试。"
         kind = type(exc).__name__
     except (
         requests.exceptions.InvalidURL,
@@ -155,17 +155,17 @@ def _send(session, method, url, *, timeout, channel, **kwargs):
     ) as exc:
         logger.warning("%s %s failed: %s", method, mask_url(url), type(exc).__name__)
         raise ChannelError(
-            f"{channel}的接口地址无效,请在渠道设置中填写完整的地址(以 http:// 或 https:// 开头)。",
+            f"{channel}的接口地址无效，请在渠道设置中填写完整的地址（以 http:// 或 https:// 开头）。",
             retryable=False,
         ) from None
     except requests.exceptions.ConnectionError as exc:
         failure = (
-            f"无法连接到{channel}(连接被拒绝、中断或域名无法解析),系统会稍后自动重试;"
-            "如多次失败,请检查网络和渠道设置中的接口地址。"
+            f"无法连接到{channel}（连接被拒绝、中断或域名无法解析），系统会稍后自动重试；"
+            "如多次失败，请检查网络和渠道设置中的接口地址。"
         )
         kind = type(exc).__name__
     except requests.exceptions.RequestException as exc:
-        failure = f"向{channel}发送请求时出现网络错误,系统会稍后自动重试。"
+        failure = f"向{channel}发送请求时出现网络错误，系统会稍后自动重试。"
         kind = type(exc).__name__
     logger.warning("%s %s failed: %s", method, mask_url(url), kind)
     raise ChannelError(failure, retryable=True) from None
@@ -182,18 +182,18 @@ def _http_failure(status, channel):
     """A ``ChannelError`` for an HTTP status the channel's API does not explain in JSON."""
     if status >= 500 or status in (408, 429):
         return ChannelError(
-            f"{channel}暂时不可用(HTTP {status}),系统会稍后自动重试。",
+            f"{channel}暂时不可用（HTTP {status}），系统会稍后自动重试。",
             retryable=True,
             code=status,
         )
     if 300 <= status < 400:
         return ChannelError(
-            f"{channel}的接口地址发生了跳转(HTTP {status}),请在渠道设置中填写跳转后的最终地址。",
+            f"{channel}的接口地址发生了跳转（HTTP {status}），请在渠道设置中填写跳转后的最终地址。",
             retryable=False,
             code=status,
         )
     return ChannelError(
-        f"{channel}拒绝了请求(HTTP {status}),请检查渠道设置。",
+        f"{channel}拒绝了请求（HTTP {status}），请检查渠道设置。",
         retryable=False,
         code=status,
     )
@@ -206,32 +206,32 @@ _WECHAT_ERRORS = {
     -1: ("微信系统繁忙", "系统会稍后自动重试。", True),
     40001: (
         "AppSecret 错误或 access_token 无效",
-        "请在渠道设置中核对 AppID 和 AppSecret;如有其他程序也在获取该公众号的 access_token,请统一由一处获取。",
+        "请在渠道设置中核对 AppID 和 AppSecret；如有其他程序也在获取该公众号的 access_token，请统一由一处获取。",
         False,
     ),
     40002: ("凭证类型不合法", "请联系技术人员检查接口地址。", False),
-    40005: ("文件类型不合法", "正文图片只能是 JPG 或 PNG,封面缩略图只能是 JPG。", False),
+    40005: ("文件类型不合法", "正文图片只能是 JPG 或 PNG，封面缩略图只能是 JPG。", False),
     40007: (
         "素材 media_id 无效",
-        "封面须先上传为永久素材;请重新发送,系统会重新上传封面。",
+        "封面须先上传为永久素材；请重新发送，系统会重新上传封面。",
         False,
     ),
-    40009: ("图片大小不合法", "正文图片须小于 1MB,请压缩后重新发送。", False),
-    40012: ("缩略图大小不合法", "封面缩略图须是不超过 64KB 的 JPG,请压缩后重新发送。", False),
-    40013: ("AppID 无效", "请在渠道设置中核对 AppID(注意大小写,不要有空格)。", False),
+    40009: ("图片大小不合法", "正文图片须小于 1MB，请压缩后重新发送。", False),
+    40012: ("缩略图大小不合法", "封面缩略图须是不超过 64KB 的 JPG，请压缩后重新发送。", False),
+    40013: ("AppID 无效", "请在渠道设置中核对 AppID（注意大小写，不要有空格）。", False),
     40014: ("access_token 不合法", "请在渠道设置中核对 AppID 和 AppSecret。", False),
-    40033: ("请求中含有 \\uxxxx 格式的字符", "请联系技术人员(中文须以 UTF-8 原文发送)。", False),
-    40125: ("AppSecret 无效", "请在公众号后台核对或重置 AppSecret,并在渠道设置中更新。", False),
+    40033: ("请求中含有 \\uxxxx 格式的字符", "请联系技术人员（中文须以 UTF-8 原文发送）。", False),
+    40125: ("AppSecret 无效", "请在公众号后台核对或重置 AppSecret，并在渠道设置中更新。", False),
     40164: ("IP 不在白名单", "请在公众号后台把服务器 IP 加入白名单。", False),
     41001: ("缺少 access_token", "请联系技术人员检查接口地址。", False),
     42001: ("access_token 已过期", "系统会重新获取 access_token 并重试。", False),
     44003: ("图文内容为空", "请确认稿件有正文后重新发送。", False),
-    45002: ("正文超过长度限制", "正文须少于 2 万字符且小于 1MB,请精简后重新发送。", False),
-    45003: ("标题超过长度限制", "标题不得超过 32 个字,请修改标题后重新发送。", False),
-    45004: ("摘要超过长度限制", "摘要不得超过 128 个字,请修改摘要后重新发送。", False),
+    45002: ("正文超过长度限制", "正文须少于 2 万字符且小于 1MB，请精简后重新发送。", False),
+    45003: ("标题超过长度限制", "标题不得超过 32 个字，请修改标题后重新发送。", False),
+    45004: ("摘要超过长度限制", "摘要不得超过 128 个字，请修改摘要后重新发送。", False),
     45009: (
         "接口调用次数超过限制",
-        "系统会稍后自动重试;如持续出现,请在公众号后台查看接口调用额度。",
+        "系统会稍后自动重试；如持续出现，请在公众号后台查看接口调用额度。",
         True,
     ),
     45166: ("正文内容不合法", "请检查正文是否含有脚本、样式表等微信不允许的内容。", False),
@@ -248,11 +248,11 @@ def wechat_error(errcode, errmsg="") -> ChannelError:
     if known:
         what, todo, retryable = known
         return ChannelError(
-            f"微信接口返回错误 {errcode}({what}):{todo}", retryable=retryable, code=errcode
+            f"微信接口返回错误 {errcode}（{what}）：{todo}", retryable=retryable, code=errcode
         )
     detail = str(errmsg or "")[:120]
     return ChannelError(
-        f"微信接口返回错误 {errcode}({detail}):请对照微信公众平台的全局返回码说明检查,或联系技术人员。",
+        f"微信接口返回错误 {errcode}（{detail}）：请对照微信公众平台的全局返回码说明检查，或联系技术人员。",
         retryable=False,
         code=errcode,
     )
@@ -320,7 +320,7 @@ class WeChatClient:
             if errcode in _TOKEN_ERRCODES:
                 # At this endpoint 40001 means the AppSecret is wrong, not a stale token.
                 raise ChannelError(
-                    f"获取微信 access_token 失败,错误 {errcode}(AppSecret 错误):"
+                    f"获取微信 access_token 失败，错误 {errcode}（AppSecret 错误）："
                     "请在渠道设置中核对 AppID 和 AppSecret。",
                     retryable=False,
                     code=errcode,
@@ -329,7 +329,7 @@ class WeChatClient:
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise ChannelError(
-                "微信返回的 access_token 内容不完整,系统会稍后自动重试。", retryable=True
+                "微信返回的 access_token 内容不完整，系统会稍后自动重试。", retryable=True
             )
         try:
             expires_in = float(data.get("expires_in", 7200))
@@ -349,7 +349,7 @@ class WeChatClient:
         if not isinstance(data, dict):
             logger.warning("WeChat %s answered a body that is not JSON", mask_url(url))
             raise ChannelError(
-                "微信接口返回了无法解析的内容(可能是响应被截断),系统会稍后自动重试。",
+                "微信接口返回了无法解析的内容（可能是响应被截断），系统会稍后自动重试。",
                 retryable=True,
             )
         return data
@@ -380,8 +380,8 @@ class WeChatClient:
                     continue
                 # A fresh token refused too: most likely another program fetched a newer one.
                 raise ChannelError(
-                    f"微信接口返回错误 {errcode}(刷新后的 access_token 仍无效):系统会稍后自动重试;"
-                    "如持续出现,请确认没有其他程序在为该公众号获取 access_token。",
+                    f"微信接口返回错误 {errcode}（刷新后的 access_token 仍无效）：系统会稍后自动重试；"
+                    "如持续出现，请确认没有其他程序在为该公众号获取 access_token。",
                     retryable=True,
                     code=errcode,
                 )
@@ -394,38 +394,38 @@ class WeChatClient:
         kind = image_type(data)
         if kind not in ("jpg", "png"):
             raise ChannelError(
-                f"图片“{filename}”不是 JPG 或 PNG 格式,微信正文图片只支持这两种格式:请转换格式后重新发送。",
+                f"图片“{filename}”不是 JPG 或 PNG 格式，微信正文图片只支持这两种格式：请转换格式后重新发送。",
                 retryable=False,
             )
         if len(data) >= WECHAT_IMAGE_MAX_BYTES:
             raise ChannelError(
-                f"图片“{filename}”有 {len(data) / 1024 / 1024:.1f}MB,微信正文图片须小于 1MB:请压缩后重新发送。",
+                f"图片“{filename}”有 {len(data) / 1024 / 1024:.1f}MB，微信正文图片须小于 1MB：请压缩后重新发送。",
                 retryable=False,
             )
         files = {"media": (_filename(filename, kind), data, _CONTENT_TYPES[kind])}
         result = self._call("/cgi-bin/media/uploadimg", files=files)
         url = result.get("url")
         if not isinstance(url, str) or not url:
-            raise ChannelError("微信没有返回图片地址,系统会稍后自动重试。", retryable=True)
+            raise ChannelError("微信没有返回图片地址，系统会稍后自动重试。", retryable=True)
         return url
 
     def add_thumb(self, data: bytes, filename: str = "cover.jpg") -> str:
         """Upload a cover image as permanent thumb material; returns its ``media_id``."""
         if image_type(data) != "jpg":
             raise ChannelError(
-                f"封面“{filename}”不是 JPG 格式,微信封面缩略图只支持 JPG:请转换格式后重新发送。",
+                f"封面“{filename}”不是 JPG 格式，微信封面缩略图只支持 JPG：请转换格式后重新发送。",
                 retryable=False,
             )
         if len(data) > WECHAT_THUMB_MAX_BYTES:
             raise ChannelError(
-                f"封面“{filename}”有 {len(data) / 1024:.0f}KB,微信封面缩略图不能超过 64KB:请压缩后重新发送。",
+                f"封面“{filename}”有 {len(data) / 1024:.0f}KB，微信封面缩略图不能超过 64KB：请压缩后重新发送。",
                 retryable=False,
             )
         files = {"media": (_filename(filename, "jpg"), data, "image/jpeg")}
         result = self._call("/cgi-bin/material/add_material", query={"type": "thumb"}, files=files)
         media_id = result.get("media_id")
         if not isinstance(media_id, str) or not media_id:
-            raise ChannelError("微信没有返回封面素材编号,系统会稍后自动重试。", retryable=True)
+            raise ChannelError("微信没有返回封面素材编号，系统会稍后自动重试。", retryable=True)
         return media_id
 
     def add_draft(self, article: dict) -> str:
@@ -438,7 +438,7 @@ class WeChatClient:
         )
         media_id = result.get("media_id")
         if not isinstance(media_id, str) or not media_id:
-            raise ChannelError("微信没有返回草稿编号,系统会稍后自动重试。", retryable=True)
+            raise ChannelError("微信没有返回草稿编号，系统会稍后自动重试。", retryable=True)
         return media_id
 
     def delete_draft(self, media_id: str) -> bool:
@@ -475,16 +475,16 @@ _WEIBO_EXPIRED = {21301, 21314, 21315, 21316, 21317, 21327, 21332}
 _WEIBO_RATE_LIMITS = {10022, 10023, 10024}
 _WEIBO_BUSY = {10001, 10002, 10003, 10009, 10010, 10011, 21331}
 _WEIBO_ERRORS = {
-    10017: "参数值不合法(分享的链接须在应用登记的安全域名下):请在微博开放平台核对安全域名。",
-    20005: "图片格式不支持(仅支持 JPG、GIF、PNG):请更换图片后重新发送。",
-    20006: "图片太大(须小于 5MB):请压缩后重新发送。",
-    20008: "内容为空:请确认稿件有导语后重新发送。",
-    20012: "文字超过 140 字:请缩短导语后重新发送。",
-    20016: "发微博太频繁:请稍后手动重试。",
-    20017: "刚刚已经发送过相似内容:请修改导语后重新发送。",
-    20019: "重复内容,微博不允许再次发送:如需更新,请修改导语后重新发送。",
-    20111: "不能发布相同的微博:如需更新,请修改导语后重新发送。",
-    20101: "该微博不存在:可能已被删除。",
+    10017: "参数值不合法（分享的链接须在应用登记的安全域名下）：请在微博开放平台核对安全域名。",
+    20005: "图片格式不支持（仅支持 JPG、GIF、PNG）：请更换图片后重新发送。",
+    20006: "图片太大（须小于 5MB）：请压缩后重新发送。",
+    20008: "内容为空：请确认稿件有导语后重新发送。",
+    20012: "文字超过 140 字：请缩短导语后重新发送。",
+    20016: "发微博太频繁：请稍后手动重试。",
+    20017: "刚刚已经发送过相似内容：请修改导语后重新发送。",
+    20019: "重复内容，微博不允许再次发送：如需更新，请修改导语后重新发送。",
+    20111: "不能发布相同的微博：如需更新，请修改导语后重新发送。",
+    20101: "该微博不存在：可能已被删除。",
 }
 
 
@@ -502,27 +502,27 @@ def weibo_error(status, data) -> ChannelError:
         return _http_failure(status, "微博")
     if code in _WEIBO_EXPIRED:
         return ChannelError(
-            f"微博接口返回错误 {code}:微博授权已过期,请重新授权并在渠道设置中更新 access_token。",
+            f"微博接口返回错误 {code}：微博授权已过期，请重新授权并在渠道设置中更新 access_token。",
             retryable=False,
             code=code,
         )
     if code in _WEIBO_RATE_LIMITS:
         return ChannelError(
-            f"微博接口返回错误 {code}:请求次数超过微博的频率上限,系统会稍后自动重试。",
+            f"微博接口返回错误 {code}：请求次数超过微博的频率上限，系统会稍后自动重试。",
             retryable=True,
             code=code,
         )
     if code in _WEIBO_BUSY or status >= 500:
         return ChannelError(
-            f"微博接口返回错误 {code}:微博系统繁忙,系统会稍后自动重试。",
+            f"微博接口返回错误 {code}：微博系统繁忙，系统会稍后自动重试。",
             retryable=True,
             code=code,
         )
     todo = _WEIBO_ERRORS.get(code)
     if todo is None:
         detail = str(data.get("error") or "")[:120]
-        todo = f"{detail}:请对照微博开放平台的错误码说明检查,或联系技术人员。"
-    return ChannelError(f"微博接口返回错误 {code}:{todo}", retryable=False, code=code)
+        todo = f"{detail}：请对照微博开放平台的错误码说明检查，或联系技术人员。"
+    return ChannelError(f"微博接口返回错误 {code}：{todo}", retryable=False, code=code)
 
 
 class WeiboClient:
@@ -561,7 +561,7 @@ class WeiboClient:
         if response.status_code == 200 and not isinstance(body, dict):
             logger.warning("Weibo %s answered a body that is not JSON", path)
             raise ChannelError(
-                "微博接口返回了无法解析的内容(可能是响应被截断),系统会稍后自动重试。",
+                "微博接口返回了无法解析的内容（可能是响应被截断），系统会稍后自动重试。",
                 retryable=True,
             )
         error = weibo_error(response.status_code, body)
@@ -573,7 +573,7 @@ class WeiboClient:
         length = weibo_length(status)
         if length > WEIBO_STATUS_MAX:
             raise ChannelError(
-                f"微博文字有 {length} 字,开放接口最多 {WEIBO_STATUS_MAX} 字:请缩短导语后重新发送。",
+                f"微博文字有 {length} 字，开放接口最多 {WEIBO_STATUS_MAX} 字：请缩短导语后重新发送。",
                 retryable=False,
             )
         files = None
@@ -581,15 +581,15 @@ class WeiboClient:
             kind = image_type(image)
             if kind is None:
                 raise ChannelError(
-                    "微博配图不是 JPG、GIF 或 PNG 格式:请更换图片后重新发送。", retryable=False
+                    "微博配图不是 JPG、GIF 或 PNG 格式：请更换图片后重新发送。", retryable=False
                 )
             if len(image) >= WEIBO_IMAGE_MAX_BYTES:
-                raise ChannelError("微博配图须小于 5MB:请压缩后重新发送。", retryable=False)
+                raise ChannelError("微博配图须小于 5MB：请压缩后重新发送。", retryable=False)
             files = {"pic": (_filename(filename or "", kind), image, _CONTENT_TYPES[kind])}
         result = self._post("/2/statuses/share.json", {"status": status}, files=files)
         status_id = result.get("idstr") or result.get("id")
         if not status_id:
-            raise ChannelError("微博没有返回微博编号,系统会稍后自动重试。", retryable=True)
+            raise ChannelError("微博没有返回微博编号，系统会稍后自动重试。", retryable=True)
         return str(status_id)
 
     def destroy(self, status_id) -> bool:
@@ -655,7 +655,7 @@ class WebhookClient:
         )
         if status == 401:
             raise ChannelError(
-                "接收方拒绝了签名(HTTP 401):请确认渠道设置中的签名密钥与接收方配置的一致。",
+                "接收方拒绝了签名（HTTP 401）：请确认渠道设置中的签名密钥与接收方配置的一致。",
                 retryable=False,
                 code=status,
             )

@@ -43,9 +43,9 @@ MAX_BACKOFF = datetime.timedelta(hours=6)
 def check_public(page):
     """Raise ``NotEligible`` unless ``page`` is live and public."""
     if not page.live:
-        raise NotEligible("页面未发布或已撤下,不能对外发送。")
+        raise NotEligible("页面未发布或已撤下，不能对外发送。")
     if visibility.visibility_of(page) != visibility.Visibility.PUBLIC:
-        raise NotEligible("页面为内部或限定访问,不能对外发送。")
+        raise NotEligible("页面为内部或限定访问，不能对外发送。")
 
 
 def check_eligible(page, trust_revision=False):
@@ -108,7 +108,7 @@ def queue_publication(page, revision=None):
             problems = _validation_problems(page, channel)
             if problems:
                 delivery.status = DeliveryStatus.FAILED
-                delivery.last_error = ";".join(problems)
+                delivery.last_error = "；".join(problems)
                 delivery.save(update_fields=["status", "last_error", "updated_at"])
             else:
                 created.append(delivery)
@@ -154,7 +154,7 @@ def _validation_problems(page, channel):
         return list(channels.render(page, channel).problems)
     except Exception as error:  # a renderer bug blocks this channel, never the publish
         logger.exception("rendering %s for channel %s failed", page.pk, channel.pk)
-        return [f"生成稿件出错({type(error).__name__}),请联系管理员。"]
+        return [f"生成稿件出错（{type(error).__name__}），请联系管理员。"]
 
 
 def _enqueue_after_commit(ids):
@@ -198,7 +198,7 @@ def send(delivery_id, now=None):
         return _failed(delivery, str(error), error.retryable)
     except Exception as error:
         logger.exception("delivery %s failed unexpectedly", delivery.pk)
-        return _failed(delivery, f"内部错误({type(error).__name__}),将自动重试。", True)
+        return _failed(delivery, f"内部错误（{type(error).__name__}），将自动重试。", True)
     if delivery.event == DeliveryEvent.UNPUBLISHED and delivery.retracts_id:
         Delivery.objects.filter(pk=delivery.retracts_id).update(
             status=DeliveryStatus.RETRACTED, updated_at=timezone.now()
@@ -222,7 +222,7 @@ def _finish(delivery, status, error="", receiver_id=""):
 def _failed(delivery, error, retryable):
     channel = delivery.channel
     if not retryable or delivery.attempts >= channel.max_attempts:
-        prefix = "" if retryable is False else f"已尝试 {delivery.attempts} 次仍失败:"
+        prefix = "" if retryable is False else f"已尝试 {delivery.attempts} 次仍失败："
         return _finish(delivery, DeliveryStatus.FAILED, error=prefix + error)
     delay = datetime.timedelta(seconds=channel.retry_base_seconds * 2 ** (delivery.attempts - 1))
     delivery.status = DeliveryStatus.RETRYING
@@ -275,11 +275,11 @@ def _deliver(delivery):
         return _retract(delivery)
     page = delivery.page  # the base page: enough to check; adapters load the rest if needed
     if page is None:
-        raise NotEligible("页面已删除,不再发送。")
+        raise NotEligible("页面已删除，不再发送。")
     # Again: the page may have been made private or unpublished since it was queued, and a case
     # study's case file may have gained a name.
     if not channel.active:
-        raise NotEligible("渠道已停用,未发送。重新启用后可在投递记录中重试。")
+        raise NotEligible("渠道已停用，未发送。重新启用后可在投递记录中重试。")
     check_eligible(page, trust_revision=True)
     return channels.adapter_for(channel.kind).deliver(delivery, page)
 
@@ -287,7 +287,7 @@ def _deliver(delivery):
 def _retract(delivery):
     original = delivery.retracts
     if original is not None and original.status == DeliveryStatus.SENDING:
-        raise clients.ChannelError("原投递仍在发送中,稍后自动撤回。", retryable=True)
+        raise clients.ChannelError("原投递仍在发送中，稍后自动撤回。", retryable=True)
     if original is None or not original.receiver_id:
         return ""
     return channels.adapter_for(delivery.channel.kind).retract(delivery)

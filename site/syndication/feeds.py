@@ -23,7 +23,7 @@ _EPOCH = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 def channel_or_404(slug):
     channel = Channel.objects.filter(slug=slug, active=True).first()
     if channel is None:
-        raise Http404("没有这个发布渠道,或渠道已停用。")
+        raise Http404("没有这个发布渠道，或渠道已停用。")
     return channel
 
 
@@ -89,7 +89,7 @@ class ChannelFeed(Feed):
         return _feed_url(channel, self.file_name)
 
     def description(self, channel):
-        return f"镜鉴:先进典型与警示案例({channel.name})"
+        return f"镜鉴：先进典型与警示案例（{channel.name}）"
 
     def author_name(self, channel):
         return channel.author or "镜鉴"
@@ -157,7 +157,7 @@ def channel_json_feed(request, slug):
         "title": f"{channel.name} - 镜鉴",
         "home_page_url": _site_url(),
         "feed_url": _feed_url(channel, "feed.json"),
-        "description": f"镜鉴:先进典型与警示案例({channel.name})",
+        "description": f"镜鉴：先进典型与警示案例（{channel.name}）",
         "language": "zh-CN",
         "authors": [{"name": channel.author or "镜鉴"}],
         "items": items,

@@ -40,7 +40,7 @@ class ChannelForm(WagtailAdminModelForm):
         if field is not None:
             field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
             if self.instance.pk and self.instance.secret:
-                field.help_text = "已保存密钥(不显示)。留空表示不修改;填写则替换。"
+                field.help_text = "已保存密钥（不显示）。留空表示不修改；填写则替换。"
 
     def clean_secret(self):
         value = self.cleaned_data.get("secret", "")

@@ -28,31 +28,31 @@ class Channel(models.Model):
     endpoint = models.URLField(
         "接口地址",
         blank=True,
-        help_text="微信:https://api.weixin.qq.com;微博:https://api.weibo.com;客户端/通用接口:接收地址。",
+        help_text="微信：https://api.weixin.qq.com；微博：https://api.weibo.com；客户端/通用接口：接收地址。",
     )
     app_id = models.CharField("AppID / App Key", max_length=100, blank=True)
     secret = models.CharField(
         "密钥",
         max_length=200,
         blank=True,
-        help_text="微信 AppSecret、微博 access_token 或签名密钥。保存后不再显示;留空表示不修改。",
+        help_text="微信 AppSecret、微博 access_token 或签名密钥。保存后不再显示；留空表示不修改。",
     )
     outbox_folder = models.CharField(
         "投递文件夹",
         max_length=300,
         blank=True,
-        help_text="电视台、电台、报社从此共享文件夹取稿;留空则使用系统默认文件夹下的同名子文件夹。",
+        help_text="电视台、电台、报社从此共享文件夹取稿；留空则使用系统默认文件夹下的同名子文件夹。",
     )
     author = models.CharField("署名", max_length=60, blank=True, help_text="如“鉴湖区融媒体中心”。")
     max_duration_seconds = models.PositiveIntegerField(
-        "口播时长上限(秒)", default=180, help_text="按每分钟 250 字计算。"
+        "口播时长上限（秒）", default=180, help_text="按每分钟 250 字计算。"
     )
     max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=6)
     retry_base_seconds = models.PositiveIntegerField(
-        "首次重试间隔(秒)", default=30, help_text="之后每次加倍。"
+        "首次重试间隔（秒）", default=30, help_text="之后每次加倍。"
     )
     timeout_seconds = models.PositiveSmallIntegerField(
-        "请求超时(秒)",
+        "请求超时（秒）",
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="1 到 30 秒。",
@@ -148,7 +148,7 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.page_title} → {self.channel}({self.get_status_display()})"
+        return f"{self.page_title} → {self.channel}（{self.get_status_display()}）"
 
     @staticmethod
     def key_for(channel, page, revision, event):

@@ -21,13 +21,13 @@ def check_filename(filename: str) -> str:
     if not isinstance(filename, str) or not filename.strip():
         raise ValueError("文件名不能为空。")
     if "/" in filename or "\\" in filename or "\x00" in filename:
-        raise ValueError(f"文件名“{filename}”不能包含路径分隔符,请只填写文件名。")
+        raise ValueError(f"文件名“{filename}”不能包含路径分隔符，请只填写文件名。")
     if filename in (".", "..") or ".." in filename:
         raise ValueError(f"文件名“{filename}”不能包含“..”。")
     if filename.startswith("."):
-        raise ValueError(f"文件名“{filename}”不能以“.”开头(取稿方会忽略隐藏文件)。")
+        raise ValueError(f"文件名“{filename}”不能以“.”开头（取稿方会忽略隐藏文件）。")
     if filename.endswith(TEMP_SUFFIX):
-        raise ValueError(f"文件名“{filename}”不能以“{TEMP_SUFFIX}”结尾(这是临时文件的后缀)。")
+        raise ValueError(f"文件名“{filename}”不能以“{TEMP_SUFFIX}”结尾（这是临时文件的后缀）。")
     return filename
 
 
@@ -63,7 +63,7 @@ def write_atomic(folder: Path, filename: str, data: bytes) -> Path:
             raise _outbox_error(folder, filename, exc) from exc
         if isinstance(exc, Exception):
             raise ChannelError(
-                f"写入投递文件夹时出现程序错误({type(exc).__name__}),文件“{filename}”没有写入:请联系技术人员。",
+                f"写入投递文件夹时出现程序错误（{type(exc).__name__}），文件“{filename}”没有写入：请联系技术人员。",
                 retryable=False,
             ) from exc
         raise  # KeyboardInterrupt and friends: cleaned up, then let through
@@ -103,21 +103,21 @@ def _outbox_error(folder, filename, exc):
     reason = exc.strerror or type(exc).__name__
     if isinstance(exc, PermissionError):
         return ChannelError(
-            f"没有投递文件夹“{folder}”的写入权限({reason}),文件“{filename}”没有写入:"
+            f"没有投递文件夹“{folder}”的写入权限（{reason}），文件“{filename}”没有写入："
             "请管理员授予写入权限或在渠道设置中更换投递文件夹。",
             retryable=False,
             code=exc.errno,
         )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return ChannelError(
-            f"投递文件夹“{folder}”空间不足({reason}),文件“{filename}”没有写入:"
-            "请清理空间,系统会稍后自动重试。",
+            f"投递文件夹“{folder}”空间不足（{reason}），文件“{filename}”没有写入："
+            "请清理空间，系统会稍后自动重试。",
             retryable=True,
             code=exc.errno,
         )
     return ChannelError(
-        f"无法写入投递文件夹“{folder}”({reason}),文件“{filename}”没有写入:"
-        "请检查共享文件夹是否已连接,系统会稍后自动重试。",
+        f"无法写入投递文件夹“{folder}”（{reason}），文件“{filename}”没有写入："
+        "请检查共享文件夹是否已连接，系统会稍后自动重试。",
         retryable=True,
         code=exc.errno,
     )

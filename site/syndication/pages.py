@@ -29,7 +29,7 @@ class SyndicatedPageForm(AccessControlledPageForm):
         if channels and where is not None and visibility_of(where) != Visibility.PUBLIC:
             self.add_error(
                 "channels",
-                "该页面为内部或限定访问,不能选择对外发布渠道。请取消所选渠道,或先在“隐私”设置中把页面设为公开。",
+                "该页面为内部或限定访问，不能选择对外发布渠道。请取消所选渠道，或先在“隐私”设置中把页面设为公开。",
             )
         return cleaned_data
 
@@ -42,7 +42,7 @@ class SyndicatedPageMixin(AccessControlledPage, Page):
         verbose_name="发布渠道",
         blank=True,
         related_name="+",
-        help_text="发布后自动推送到所选渠道。只有公开页面可以选择;内部、限定页面不对外发送。",
+        help_text="发布后自动推送到所选渠道。只有公开页面可以选择；内部、限定页面不对外发送。",
     )
 
     syndication_panels = [FieldPanel("channels", widget=forms.CheckboxSelectMultiple)]
@@ -57,7 +57,7 @@ class SyndicatedPageMixin(AccessControlledPage, Page):
             for channel in self.channels.all():
                 if channel.active:
                     modes.append(
-                        (f"{CHANNEL_PREVIEW_PREFIX}{channel.pk}", f"渠道稿:{channel.name}")
+                        (f"{CHANNEL_PREVIEW_PREFIX}{channel.pk}", f"渠道稿：{channel.name}")
                     )
         return modes
 

@@ -62,16 +62,14 @@ def preview_html(page, channel):
     problems, body = adapter_for(channel.kind).preview(page, channel)
     if problems:
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
-        status = (
-            f'<div class="problems"><strong>此渠道不会发送,请先处理:</strong><ul>{items}</ul></div>'
-        )
+        status = f'<div class="problems"><strong>此渠道不会发送，请先处理：</strong><ul>{items}</ul></div>'
     else:
-        status = '<div class="ok">检查通过:发布后将发送到此渠道。</div>'
+        status = '<div class="ok">检查通过：发布后将发送到此渠道。</div>'
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(channel.name)}预览 - {escape(page.title or '')}</title>"
         f"<style>{_PREVIEW_CSS}</style></head><body>"
-        f'<div class="bar">渠道稿预览:{escape(channel.name)}({escape(channel.get_kind_display())})'
+        f'<div class="bar">渠道稿预览：{escape(channel.name)}（{escape(channel.get_kind_display())}）'
         f'</div><div class="wrap">{status}{body}</div></body></html>'
     )

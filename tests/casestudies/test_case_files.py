@@ -327,7 +327,7 @@ def test_generating_without_the_required_facts_says_what_is_missing(client, disc
     case_file = make_case_file(unit_type=None, source="", date_handled=None)
     client.force_login(discipline_user)
     response = client.post(reverse("casefiles:generate", args=[case_file.pk]), follow=True)
-    assert "生成脱敏稿前请先在案卷中填写:单位类型、线索来源、处理日期" in response.content.decode()
+    assert "生成脱敏稿前请先在案卷中填写：单位类型、线索来源、处理日期" in response.content.decode()
     assert not CaseStudyPage.objects.exists()
 
 

@@ -57,7 +57,7 @@ def test_handling_outcome_wording():
         detained=True,
         referred=True,
     )
-    assert handling.outcome() == "党纪开除党籍、政务开除处分;留置、移送司法机关"
+    assert handling.outcome() == "党纪开除党籍、政务开除处分；留置、移送司法机关"
     first_form = HandlingFactory(
         page=page, discipline_form=1, party_sanction="", accountability="admonition"
     )

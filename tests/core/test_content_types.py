@@ -218,8 +218,8 @@ def test_a_registered_type_is_imported_by_the_import_command(tmp_path):
     assert page.seo_title == "清廉鉴湖" and not page.live
     assert page.get_parent().specific_class.__name__ == "HomePage"
     # The type column's message names every registered type, the new one too.
-    assert "第 2 行(source_id=zl-2)导入失败:“type”必须是" in errors.getvalue()
-    assert "column(专栏)" in errors.getvalue() and "case(警示案例)" in errors.getvalue()
+    assert "第 2 行（source_id=zl-2）导入失败：“type”必须是" in errors.getvalue()
+    assert "column（专栏）" in errors.getvalue() and "case（警示案例）" in errors.getvalue()
 
 
 def test_the_search_type_filter_takes_the_registered_types():

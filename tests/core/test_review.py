@@ -270,7 +270,7 @@ def test_a_superusers_scheduled_publish_is_logged_as_unreviewed(client, superuse
     client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
     entries = PageLogEntry.objects.filter(page=page)
     direct = entries.get(action=DIRECT_PUBLISH)
-    assert direct.data["by"] == f"系统管理员 {superuser.get_username()}(定时发布)"
+    assert direct.data["by"] == f"系统管理员 {superuser.get_username()}（定时发布）"
     assert not Page.objects.get(pk=page.pk).live
     time.sleep(max(0, (soon - timezone.localtime()).total_seconds()) + 0.5)
     call_command("publish_scheduled")
@@ -289,4 +289,4 @@ def test_a_revision_scheduled_without_a_publish_is_logged_when_it_goes_live(supe
     assert Page.objects.get(pk=page.pk).live
     direct = PageLogEntry.objects.get(page=page, action=DIRECT_PUBLISH)
     assert direct.data["command"] == "publish_scheduled"
-    assert direct.data["by"].endswith("(定时发布)")
+    assert direct.data["by"].endswith("（定时发布）")

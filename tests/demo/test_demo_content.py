@@ -231,7 +231,7 @@ def test_a_bad_site_address_is_refused_before_anything_is_written(db_with_demo, 
     root_url = Site.objects.get(is_default_site=True).root_url
     with pytest.raises(CommandError, match="站点地址无效") as raised:
         call_command("load_demo_content", "--site", address, verbosity=0)
-    assert "http://主机名:端口" in str(raised.value)
+    assert "请写成含协议、主机名和端口的完整地址，例如 http://127.0.0.1:8000" in str(raised.value)
     assert not User.objects.filter(username="duzhe").exists()
     assert Site.objects.get(is_default_site=True).root_url == root_url
 

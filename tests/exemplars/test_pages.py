@@ -22,7 +22,10 @@ def test_summary_longer_than_120_characters_is_refused():
 
 def test_identity_line_follows_the_release_format():
     page = ExemplarPageFactory(name="陈晓梅", birth_year=1976, birth_month=8)
-    assert page.identity_line() == "陈晓梅,女,汉族,中共党员,1976年8月生,现任临江镇上坝村党支部书记"
+    assert (
+        page.identity_line()
+        == "陈晓梅，女，汉族，中共党员，1976年8月生，现任临江镇上坝村党支部书记"
+    )
     page.posthumous = True
     assert page.identity_line().endswith("生前系临江镇上坝村党支部书记")
 
@@ -38,7 +41,7 @@ def test_profile_page_shows_every_part(client):
     for expected in [
         page.title,
         page.summary,
-        "陈晓梅,女,汉族",
+        "陈晓梅，女，汉族",
         "先进事迹",
         "修通致富路",
         "全国脱贫攻坚先进个人",

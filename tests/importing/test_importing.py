@@ -13,7 +13,7 @@ from casestudies.models import CaseStudyPage
 from exemplars.models import ExemplarPage
 from jingjian.core import visibility
 from jingjian.core.models import ImportedPage
-from jingjian.importing.rows import read_rows
+from jingjian.importing.rows import read_rows, text_list
 from jingjian.importing.writer import import_rows
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def write_jsonl(path, rows):
 def test_good_file_creates_pages(tmp_path, capsys):
     path = write_jsonl(tmp_path / "good.jsonl", [EXEMPLAR, CASE])
     call_command("import_content", str(path), "--no-progress")
-    assert "新建 2 条,更新 0 条,失败 0 条" in capsys.readouterr().out
+    assert "新建 2 条，更新 0 条，失败 0 条" in capsys.readouterr().out
 
     exemplar = ExemplarPage.objects.get(name="刘春燕")
     assert exemplar.live and exemplar.featured
@@ -111,7 +111,7 @@ def test_reimport_updates_instead_of_duplicating(tmp_path, capsys):
     changed = dict(EXEMPLAR, title="新标题", visibility="intranet", honours=[])
     write_jsonl(path, [changed])
     call_command("import_content", str(path), "--no-progress")
-    assert "新建 0 条,更新 1 条" in capsys.readouterr().out
+    assert "新建 0 条，更新 1 条" in capsys.readouterr().out
     page = ExemplarPage.objects.get()
     assert page.title == "新标题"
     assert page.honours.count() == 0
@@ -169,8 +169,8 @@ def test_invalid_json_line_does_not_stop_the_rest(tmp_path, capsys):
     with pytest.raises(SystemExit):
         call_command("import_content", str(path), "--no-progress")
     err = capsys.readouterr().err
-    assert "第 1 行导入失败:不是有效的 JSON" in err
-    assert "第 3 行导入失败:每行必须是一个 JSON 对象" in err
+    assert "第 1 行导入失败：不是有效的 JSON" in err
+    assert "第 3 行导入失败：每行必须是一个 JSON 对象" in err
     assert CaseStudyPage.objects.count() == 1
 
 
@@ -264,9 +264,9 @@ def test_a_row_the_gate_refuses_is_reported_and_leaves_nothing_behind(tmp_path, 
     err = capsys.readouterr().err
     failures = [line for line in err.splitlines() if "导入失败" in line]
     assert len(failures) == 1
-    assert failures[0].startswith("第 2 行(source_id=imp-case-phone)导入失败")
+    assert failures[0].startswith("第 2 行（source_id=imp-case-phone）导入失败")
     assert "脱敏检查未通过" in failures[0] and "“13812345678”（手机号码）" in failures[0]
-    assert "新建 2 条,更新 0 条,失败 1 条" in err
+    assert "新建 2 条，更新 0 条，失败 1 条" in err
 
     assert ExemplarPage.objects.get().live
     assert CaseStudyPage.objects.get().title == third["title"]
@@ -326,9 +326,9 @@ def test_a_reimport_does_not_undo_what_staff_decided_since(tmp_path, capsys):
     assert visibility.visibility_of(page) == visibility.Visibility.RESTRICTED
     assert not page.live
     assert page.get_latest_revision_as_object().title == "某镇农业办主任李某敷衍塞责问题"
-    assert "第 1 行(source_id=imp-case-1):页面的可见范围已在后台收紧,未按文件放宽" in out
-    assert "页面已在后台撤下,本次只把内容存为草稿" in out
-    assert "更新 1 条,失败 0 条" in out
+    assert "第 1 行（source_id=imp-case-1）：页面的可见范围已在后台收紧，未按文件放宽" in out
+    assert "页面已在后台撤下，本次只把内容存为草稿" in out
+    assert "更新 1 条，失败 0 条" in out
 
 
 def test_a_reimport_does_not_add_groups_to_a_restriction(tmp_path):
@@ -374,3 +374,21 @@ def test_the_import_taking_a_page_down_does_not_hold_it_down(tmp_path):
     write_jsonl(path, [EXEMPLAR])
     call_command("import_content", str(path), "--no-progress")
     assert ExemplarPage.objects.get().live
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "拖延应付、敷衍塞责；纸上整改",
+        "拖延应付、敷衍塞责;纸上整改",
+        "拖延应付、敷衍塞责，纸上整改",
+        "拖延应付、敷衍塞责, 纸上整改",
+        "拖延应付、敷衍塞责\n纸上整改",
+    ],
+)
+def test_a_list_is_separated_by_full_or_half_width_marks(written):
+    """A ledger typed in Chinese separates with ；and ，(the README says so)."""
+    assert text_list({"problem_types": written}, "problem_types") == [
+        "拖延应付、敷衍塞责",
+        "纸上整改",
+    ]

@@ -7,7 +7,7 @@ from jingjian.syndication.models import Channel
 
 pytestmark = pytest.mark.django_db
 
-SECRET_MISSING = "请填写密钥(微信 AppSecret、微博 access_token 或签名密钥)。"
+SECRET_MISSING = "请填写密钥（微信 AppSecret、微博 access_token 或签名密钥）。"
 
 
 def channel_form(kind, **fields):
@@ -57,7 +57,7 @@ def test_an_outbox_folder_must_be_absolute(client, superuser, kind):
     url = reverse("wagtailsnippets_syndication_channel:add")
     response = client.post(url, channel_form(kind, outbox_folder="~/share"))
     assert response.status_code == 200
-    assert "请填写绝对路径,如 /mnt/share/tv。" in response.content.decode()
+    assert "请填写绝对路径，如 /mnt/share/tv。" in response.content.decode()
     response = client.post(url, channel_form(kind, outbox_folder="/mnt/share/tv"))
     assert response.status_code == 302
     assert Channel.objects.get().outbox_folder == "/mnt/share/tv"

@@ -249,7 +249,7 @@ def test_wechat_ip_whitelist_error_tells_what_to_do():
 
     assert (
         error.message
-        == "微信接口返回错误 40164(IP 不在白名单):请在公众号后台把服务器 IP 加入白名单。"
+        == "微信接口返回错误 40164（IP 不在白名单）：请在公众号后台把服务器 IP 加入白名单。"
     )
     assert error.retryable is False
 
@@ -408,7 +408,7 @@ def test_weibo_expired_token_asks_for_a_new_authorization(weibo, weibo_client, c
 
     assert error.code == 21332
     assert error.retryable is False
-    assert "微博授权已过期,请重新授权并在渠道设置中更新 access_token" in error.message
+    assert "微博授权已过期，请重新授权并在渠道设置中更新 access_token" in error.message
     assert weibo.posts == []
     for text in (error.message, repr(error), repr(weibo_client), caplog.text):
         assert WEIBO_TOKEN not in text

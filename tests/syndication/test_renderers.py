@@ -295,8 +295,8 @@ def test_broadcast_over_the_channel_limit_is_a_problem():
     script = channels.broadcast.render(page, channel(ChannelKind.TV, max_duration_seconds=180))
     assert script.seconds == 192 and script.limit_seconds == 180
     assert script.problems == [
-        "口播时长约 3 分 12 秒(800 字),超过本渠道上限 3 分钟:"
-        "请删减正文约 50 字,或在渠道设置中调整“口播时长上限”。"
+        "口播时长约 3 分 12 秒（800 字），超过本渠道上限 3 分钟："
+        "请删减正文约 50 字，或在渠道设置中调整“口播时长上限”。"
     ]
 
 
@@ -390,7 +390,8 @@ def test_wechat_title_over_32_characters_is_a_problem():
     page = ExemplarPageFactory(title="题" * 33)
     problems = channels.wechat.render(page, channel(ChannelKind.WECHAT)).problems
     assert (
-        "标题超过 32 字(现 33 字),请在“推广”中填写不超过 32 字的“标题标签”作为短标题。" in problems
+        "标题超过 32 字（现 33 字），请在“推广”中填写不超过 32 字的“标题标签”作为短标题。"
+        in problems
     )
     page.seo_title = "题" * 32
     assert not [
@@ -401,7 +402,7 @@ def test_wechat_title_over_32_characters_is_a_problem():
 def test_wechat_author_over_16_characters_is_a_problem():
     page = ExemplarPageFactory()
     problems = channels.wechat.render(page, channel(ChannelKind.WECHAT, author="作" * 17)).problems
-    assert any(p.startswith("署名超过 16 字(现 17 字)") for p in problems)
+    assert any(p.startswith("署名超过 16 字（现 17 字）") for p in problems)
 
 
 def test_wechat_content_of_20000_characters_is_a_problem():
@@ -417,9 +418,9 @@ def test_wechat_content_of_20000_characters_is_a_problem():
 
 def test_wechat_without_any_image_has_no_cover():
     problems = channels.wechat.render(CaseStudyPageFactory(), channel(ChannelKind.WECHAT)).problems
-    assert problems == ["没有封面图片:请在正文中加入至少一张图片。"]
+    assert problems == ["没有封面图片：请在正文中加入至少一张图片。"]
     problems = channels.wechat.render(ExemplarPageFactory(), channel(ChannelKind.WECHAT)).problems
-    assert problems == ["没有封面图片:请上传照片,或在正文中加入至少一张图片。"]
+    assert problems == ["没有封面图片：请上传照片，或在正文中加入至少一张图片。"]
 
 
 def test_wechat_digest_is_at_most_128_characters():
@@ -505,7 +506,7 @@ def test_json_body_is_deterministic_utf8_with_sorted_keys(exemplar):
 
 def test_json_without_a_secret_is_a_problem(exemplar):
     payload = channels.webhook.render(exemplar, channel(ChannelKind.WEBHOOK), "published", "k", "")
-    assert payload.problems == ["没有签名密钥:请在发布渠道设置中填写“密钥”,接收方用它核对签名。"]
+    assert payload.problems == ["没有签名密钥：请在发布渠道设置中填写“密钥”，接收方用它核对签名。"]
 
 
 # --- Dispatch, previews, unsaved and other pages ------------------------------------------

@@ -54,26 +54,26 @@ def site_address(url):
     extra = parts.path not in ("", "/") or parts.query or parts.fragment
     if parts.scheme not in ("http", "https") or not parts.hostname or port == -1 or extra:
         raise CommandError(
-            f"站点地址无效:{url}。请写成 http://主机名:端口,例如 http://127.0.0.1:8000"
+            f"站点地址无效：{url}。请写成含协议、主机名和端口的完整地址，例如 http://127.0.0.1:8000"
         )
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
 class Command(BaseCommand):
-    help = "写入演示内容:账号、图片、先进典型和警示案例,然后重建搜索索引。可重复运行。"
+    help = "写入演示内容：账号、图片、先进典型和警示案例，然后重建搜索索引。可重复运行。"
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--file",
             action="append",
             dest="files",
-            help="演示内容文件(JSON Lines),可重复;默认使用内置的演示内容",
+            help="演示内容文件（JSON Lines），可重复；默认使用内置的演示内容",
         )
         parser.add_argument("--skip-index", action="store_true", help="不重建搜索索引")
         parser.add_argument(
             "--site",
             metavar="URL",
-            help="把默认站点的地址设为此地址(如 http://127.0.0.1:8000),"
+            help="把默认站点的地址设为此地址（如 http://127.0.0.1:8000），"
             "接口、订阅和分发中的完整链接以它开头",
         )
 
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         if options.get("verbosity", 1) > 0:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"演示内容已就绪:新建 {result.created} 条,更新 {result.updated} 条;"
+                    f"演示内容已就绪：新建 {result.created} 条，更新 {result.updated} 条；"
                     f"案卷 {case_files} 份。"
                     f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
                 )

@@ -78,8 +78,8 @@ def render(page, channel):
     if limit and seconds > limit:
         excess = characters - limit * READING_SPEED // 60
         problems.append(
-            f"口播时长约 {_duration(seconds)}({characters} 字),超过本渠道上限 {_duration(limit)}:"
-            f"请删减正文约 {excess} 字,或在渠道设置中调整“口播时长上限”。"
+            f"口播时长约 {_duration(seconds)}（{characters} 字），超过本渠道上限 {_duration(limit)}："
+            f"请删减正文约 {excess} 字，或在渠道设置中调整“口播时长上限”。"
         )
     return BroadcastScript(title, text, characters, seconds, limit, problems)
 
@@ -138,6 +138,6 @@ def preview(page, channel):
     limit = _duration(script.limit_seconds) if script.limit_seconds else "不限"
     return script.problems, (
         f'<div class="sheet"><p class="meta">口播稿 · {script.characters} 字 · '
-        f"约 {_duration(script.seconds)}(上限 {limit},每分钟 {READING_SPEED} 字)</p>"
+        f"约 {_duration(script.seconds)}（上限 {limit}，每分钟 {READING_SPEED} 字）</p>"
         f"{paragraphs}</div>"
     )

@@ -10,7 +10,7 @@ from jingjian.syndication import outbox
 from jingjian.syndication.reading import PREVIEW_RENDITION
 
 # One message for every kind that signs or authenticates with the channel's secret.
-MISSING_SECRET = "请填写密钥(微信 AppSecret、微博 access_token 或签名密钥)。"
+MISSING_SECRET = "请填写密钥（微信 AppSecret、微博 access_token 或签名密钥）。"
 
 BODY_IMAGE_SPECS = [
     "max-1200x1200|format-jpeg|jpegquality-80",
@@ -25,7 +25,7 @@ class NotEligible(Exception):
 def refuse_problems(rendition):
     """Raise ``NotEligible`` when ``rendition`` has problems: it is not sent, the editor is told."""
     if rendition.problems:
-        raise NotEligible(";".join(rendition.problems))
+        raise NotEligible("；".join(rendition.problems))
 
 
 # --- The outbox (TV, radio, newspaper) ------------------------------------------------------
@@ -48,8 +48,8 @@ def retract_from_outbox(delivery):
     """A retraction notice beside the file ``delivery.retracts`` left; returns its file name."""
     original = delivery.retracts
     notice = (
-        f"撤稿通知\n\n稿件《{original.page_title}》(文件 {original.receiver_id})已撤回,"
-        "请勿播出或刊发;已排版的请撤下。\n"
+        f"撤稿通知\n\n稿件《{original.page_title}》（文件 {original.receiver_id}）已撤回，"
+        "请勿播出或刊发；已排版的请撤下。\n"
     )
     return write_to_outbox(delivery, ".txt", notice.encode("utf-8")).name
 
@@ -57,7 +57,7 @@ def retract_from_outbox(delivery):
 def validate_outbox(channel):
     """What an outbox kind needs configured: a folder that is not relative to a home."""
     if (channel.outbox_folder or "").startswith("~"):
-        return {"outbox_folder": "请填写绝对路径,如 /mnt/share/tv。"}
+        return {"outbox_folder": "请填写绝对路径，如 /mnt/share/tv。"}
     return {}
 
 

@@ -60,7 +60,7 @@ def render(page, channel):
         paragraphs.extend(b.text for b in section.blocks)
     problems = []
     if not content.blocks and not content.summary:
-        problems.append("没有正文:请填写一句话简介和正文后再发往报社。")
+        problems.append("没有正文：请填写一句话简介和正文后再发往报社。")
     return Manuscript(
         kicker=content.kicker,
         headline=content.headline,

@@ -26,7 +26,7 @@ from jingjian.syndication.channels import common
 from jingjian.syndication.choices import DeliveryEvent
 from jingjian.syndication.clients import sign
 
-NO_SIGNING_KEY = "没有签名密钥:请在发布渠道设置中填写“密钥”,接收方用它核对签名。"
+NO_SIGNING_KEY = "没有签名密钥：请在发布渠道设置中填写“密钥”，接收方用它核对签名。"
 
 
 @dataclass
@@ -230,7 +230,7 @@ def preview(page, channel):
         problems.append(NO_SIGNING_KEY)
     pretty = json.dumps(json.loads(payload.body), ensure_ascii=False, indent=2, sort_keys=True)
     return problems, (
-        f'<div class="sheet"><p class="meta">事件:{escape(payload.event)} · '
-        "签名头:发送时用渠道密钥签名(预览不签名)</p>"
+        f'<div class="sheet"><p class="meta">事件：{escape(payload.event)} · '
+        "签名头：发送时用渠道密钥签名（预览不签名）</p>"
         f"<pre>{escape(pretty)}</pre></div>"
     )

@@ -157,24 +157,24 @@ def render(page, channel, upload=None):
     problems = []
     if len(title) > TITLE_MAX:
         problems.append(
-            f"标题超过 {TITLE_MAX} 字(现 {len(title)} 字),"
+            f"标题超过 {TITLE_MAX} 字（现 {len(title)} 字），"
             f"请在“推广”中填写不超过 {TITLE_MAX} 字的“标题标签”作为短标题。"
         )
     if len(author) > AUTHOR_MAX:
         problems.append(
-            f"署名超过 {AUTHOR_MAX} 字(现 {len(author)} 字),请在发布渠道设置中缩短“署名”。"
+            f"署名超过 {AUTHOR_MAX} 字（现 {len(author)} 字），请在发布渠道设置中缩短“署名”。"
         )
     if len(html) >= CONTENT_MAX_CHARS:
         problems.append(
-            f"正文过长(排版后 {len(html):,} 字符,微信上限 {CONTENT_MAX_CHARS:,}):"
+            f"正文过长（排版后 {len(html):,} 字符，微信上限 {CONTENT_MAX_CHARS:,}）："
             "请删减正文或拆成几篇后再发布。"
         )
     size = len(html.encode("utf-8"))
     if size >= CONTENT_MAX_BYTES:
-        problems.append(f"正文超过 1 MB(现 {size / 1024 / 1024:.1f} MB):请删减正文。")
+        problems.append(f"正文超过 1 MB（现 {size / 1024 / 1024:.1f} MB）：请删减正文。")
     if content.cover is None:
-        where = "请上传照片,或在正文中加入至少一张图片。" if content.has_portrait_field else ""
-        problems.append(f"没有封面图片:{where or '请在正文中加入至少一张图片。'}")
+        where = "请上传照片，或在正文中加入至少一张图片。" if content.has_portrait_field else ""
+        problems.append(f"没有封面图片：{where or '请在正文中加入至少一张图片。'}")
     return WeChatArticle(
         title=title,
         author=author,
@@ -264,6 +264,6 @@ def preview(page, channel):
     return article.problems, (
         f'<div class="phone">{cover}<h1 style="font-size:22px">{escape(article.title)}</h1>'
         f'<p class="meta">{escape(article.author)}</p>'
-        f'<p class="meta">摘要:{escape(article.digest)}</p>{article.content}'
+        f'<p class="meta">摘要：{escape(article.digest)}</p>{article.content}'
         f'<p><a href="{escape(article.content_source_url)}">阅读原文</a></p></div>'
     )

@@ -46,7 +46,7 @@ def render(page, channel):
     lead = title + _fit(summary, LEAD_MAX - weibo_length(title))
     if weibo_length(title) > LEAD_MAX:
         problems.append(
-            f"标题过长(现 {weibo_length(content.title)} 字),微博信息流只显示前 {LEAD_MAX} 字:"
+            f"标题过长（现 {weibo_length(content.title)} 字），微博信息流只显示前 {LEAD_MAX} 字："
             f"请把标题缩短到 {LEAD_MAX - 2} 字以内。"
         )
         lead = _fit(summary, LEAD_MAX) or content.title[: LEAD_MAX - 1] + "…"
@@ -67,7 +67,7 @@ def render(page, channel):
         break
     text = lead + "".join(body) + tail
     if weibo_length(text) > POST_MAX:
-        problems.append(f"微博超过 {POST_MAX} 字:请缩短标题和一句话简介。")
+        problems.append(f"微博超过 {POST_MAX} 字：请缩短标题和一句话简介。")
     return WeiboPost(
         text=text,
         lead=lead,
@@ -117,7 +117,7 @@ def preview(page, channel):
     )
     return post.problems, (
         f'<div class="weibo"><p class="meta">{escape(channel.name)} · '
-        f"{weibo_length(post.text)} 字(信息流显示前 {LEAD_MAX} 字,底色标出)</p>"
+        f"{weibo_length(post.text)} 字（信息流显示前 {LEAD_MAX} 字，底色标出）</p>"
         f'<p style="white-space:pre-wrap"><span class="lead">{escape(post.lead)}</span>'
         f"{escape(post.text and rest)}</p>"
         f'<div class="grid">{images}</div></div>'

@@ -12,7 +12,7 @@ from jingjian.syndication.delivery import send_due
 
 
 class Command(BaseCommand):
-    help = "发送所有到期的渠道投递(新投递、到期重试、worker 中断时未完成的投递)。"
+    help = "发送所有到期的渠道投递（新投递、到期重试、worker 中断时未完成的投递）。"
 
     def handle(self, *args, **options):
         counts = send_due()
