@@ -14,6 +14,9 @@ the register never appears on a public page.
 import datetime
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
 
 from casestudies.choices import (
     Accountability,
@@ -22,6 +25,11 @@ from casestudies.choices import (
     PartySanction,
     RankLevel,
 )
+from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
+from casestudies.models.case_files import PersonRole
+from jingjian.core.models import WorkArea
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 NUMBER_PREFIX = "鉴纪台"  # 鉴纪台〔2021〕7号: apart from the named case files' 鉴纪案
 YEARS = range(2019, 2027)
@@ -218,10 +226,8 @@ def _outcome(rng, form):
 def excluded_names():
     """Every run of text in the demo pages and the named case files: a generated name found in
     it is not used."""
-    from demo.management.commands.load_demo_content import DEMO_DIR
-
     return "\n".join(
-        path.read_text(encoding="utf-8") for path in sorted(DEMO_DIR.iterdir()) if path.is_file()
+        path.read_text(encoding="utf-8") for path in sorted(CONTENT_DIR.iterdir()) if path.is_file()
     )
 
 
@@ -306,12 +312,6 @@ def write_register(records, replace_prefix=NUMBER_PREFIX, batch_size=2000):
     """Write ``records`` as case files, their persons handled and units, in bulk. Case files
     whose number starts with ``replace_prefix`` are deleted first (an earlier demo register).
     Signals are not sent: these files have no case study for the gate to ask about."""
-    from django.db import transaction
-
-    from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
-    from casestudies.models.case_files import PersonRole
-    from jingjian.core.models import WorkArea
-
     unit_types = dict(UnitType.objects.values_list("name", "pk"))
     work_areas = dict(WorkArea.objects.values_list("name", "pk"))
     problem_types = dict(ProblemType.objects.values_list("name", "pk"))
