@@ -68,9 +68,10 @@ def run_size(n, args):
     started = time.perf_counter()
     files, persons = write_register(register_records(seed=n, persons=n))
     write_seconds = time.perf_counter() - started
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # Planner statistics as a database that has been running has them (and, on PostgreSQL,
+    # the visibility map that lets the covering indexes answer alone).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     def baseline():
         CaseFilePerson.objects.filter(case_file__date_handled__isnull=False).count()

@@ -1,11 +1,12 @@
 """Counting the register in the database: grouped, conditional counts, never a loop over rows.
 
-The register is the case files (``CaseFile``); a person handled is a ``CaseFilePerson`` whose
-role is 被审查调查人; a matter (查处问题) is a case file with at least one person handled, counted
-in the period of its ``date_handled``. ``person_counts`` answers, for a period and a grouping
-(any of ``DIMENSIONS``), every measure of ``MEASURES`` in one query, each count split into the
-part from matters named in a public bulletin and the rest (what small-number suppression needs);
-``unit_counts`` counts the units named in a public bulletin the same way.
+The register is the case files (``CaseFile``); a matter (查处问题) is a case file, counted in
+the period of its ``date_handled``; a person handled is a ``CaseFilePerson`` whose role is
+被审查调查人. ``person_counts`` answers, for a period and a grouping (any of ``DIMENSIONS``),
+every person measure of ``MEASURES`` in one query, each count split into the part from matters
+named in a public bulletin and the rest (what small-number suppression needs);
+``matter_counts`` counts the matters the same way, ``unit_counts`` the units named in a public
+bulletin.
 """
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from casestudies.choices import (
     PartySanction,
     RankLevel,
 )
-from casestudies.models import CaseFilePerson, CaseFileUnit, ProblemType, UnitType
+from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
 from casestudies.models.case_files import PersonRole
 from jingjian.core.models import WorkArea
 
@@ -29,6 +30,7 @@ __all__ = [
     "Dimension",
     "Measure",
     "MonthOf",
+    "matter_counts",
     "person_counts",
     "unit_counts",
 ]
@@ -184,6 +186,33 @@ def person_counts(period, by=(), measures=None):
             cell[key][0] += value
             if not row["bulletined"]:
                 cell[key][1] += value
+    return counts
+
+
+def matter_counts(period, by=()):
+    """{(value of each dimension in ``by``): {"matters": [count, count outside public
+    bulletins], "matters_bulletined": [count, 0]}} of the case files of ``period``; ``by``
+    holds the matter's own dimensions (not ``rank_level``)."""
+    dimensions = [DIMENSIONS[name] for name in by]
+    if any(d.per_person for d in dimensions):
+        raise ValueError("a matter has no rank of its own: count persons by rank instead")
+    group = {f"d{i}": d.expression() for i, d in enumerate(dimensions)}
+    group["bulletined"] = F("named_in_bulletin")
+    rows = (
+        CaseFile.objects.filter(_in_period(period, prefix=""))
+        .values(**group)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {}
+    for row in rows:
+        slot = tuple(row[f"d{i}"] for i in range(len(dimensions)))
+        cell = counts.setdefault(slot, {"matters": [0, 0], "matters_bulletined": [0, 0]})
+        cell["matters"][0] += row["n"]
+        if row["bulletined"]:
+            cell["matters_bulletined"][0] += row["n"]
+        else:
+            cell["matters"][1] += row["n"]
     return counts
 
 

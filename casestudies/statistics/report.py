@@ -20,6 +20,7 @@ from casestudies.statistics.register import (
     DIMENSIONS,
     MEASURES,
     PERSON_MEASURES,
+    matter_counts,
     person_counts,
     unit_counts,
 )
@@ -41,7 +42,8 @@ BREAKDOWN_MEASURES = [
     "detained",
     "referred",
 ]
-RANK_MEASURES = [*PERSON_MEASURES, "units_bulletined"]
+# By rank: the persons only (a matter, and its units, may have persons of several ranks).
+RANK_MEASURES = list(PERSON_MEASURES)
 # The monthly report's columns of rank (乡科级及以下: 乡科级, 一般干部, 其他 and unfilled).
 RANK_GROUPS = {
     "bureau": ("地厅级", [RankLevel.BUREAU]),
@@ -169,6 +171,10 @@ class _Cells(dict):
         return self[key]
 
 
+def _measures_of(name):
+    return RANK_MEASURES if name == "rank_level" else BREAKDOWN_MEASURES
+
+
 def _ordered_values(dimension, found, period):
     """The values a breakdown lists: every known one (a zero row says so), then unfilled."""
     if dimension.key == "month":
@@ -208,30 +214,18 @@ def _marginal(cube, position):
 
 
 # Queries of the persons, each grouped by dimensions whose product stays small (a few thousand
-# groups at most): (grouped by, measures, the breakdowns it gives, the totals it gives).
-# Matters are counted only where they add up (every dimension of the query is the matter's own).
-_PERSONS_ONLY = [m for m in PERSON_MEASURES if MEASURES[m].kind == "persons"]
+# groups at most), the breakdowns summed from them here: (grouped by, measures, the breakdowns
+# it gives, whether it gives the period's totals). Matters are counted from the case files.
+_PERSONS = [m for m in BREAKDOWN_MEASURES if MEASURES[m].kind == "persons"]
 PERSON_CUBES = [
-    (("rank_level", "month"), _PERSONS_ONLY, ("rank_level", "month"), _PERSONS_ONLY),
-    (
-        ("work_area", "source", "unit_type"),
-        [m for m in BREAKDOWN_MEASURES if MEASURES[m].kind != "units"],
-        ("work_area", "source", "unit_type"),
-        ["matters", "matters_bulletined"],
-    ),
-    (
-        ("problem_type", "rank_level"),
-        MONTHLY_MEASURES
-        + [
-            m
-            for m in BREAKDOWN_MEASURES
-            if MEASURES[m].kind == "persons" and m not in MONTHLY_MEASURES
-        ],
-        ("problem_type",),
-        (),
-    ),
-    (("month",), ["matters", "matters_bulletined"], ("month",), ()),
-    (("problem_type",), ["matters", "matters_bulletined"], ("problem_type",), ()),
+    (("rank_level", "month"), PERSON_MEASURES, ("rank_level", "month"), True),
+    (("work_area", "source", "unit_type"), _PERSONS, ("work_area", "source", "unit_type"), False),
+    (("problem_type", "rank_level"), _PERSONS, ("problem_type",), False),
+]
+MATTER_CUBES = [
+    (("work_area", "source", "unit_type"), ("work_area", "source", "unit_type"), True),
+    (("month",), ("month",), False),
+    (("problem_type",), ("problem_type",), False),
 ]
 
 
@@ -242,14 +236,22 @@ def _count(period):
     totals = {}
     cubes = {}
     for by, measures, gives, gives_totals in PERSON_CUBES:
-        # (gives_totals: the measures whose period totals are this query's sum)
         cube = person_counts(period, by, measures)
         cubes[by] = cube
         for name in gives:
             for value, counts in _marginal(cube, by.index(name)).items():
                 _add(found[name].setdefault(value, {}), counts)
-        for counts in cube.values():
-            _add(totals, {m: counts[m] for m in gives_totals})
+        if gives_totals:
+            for counts in cube.values():
+                _add(totals, counts)
+    for by, gives, gives_totals in MATTER_CUBES:
+        cube = matter_counts(period, by)
+        for name in gives:
+            for value, counts in _marginal(cube, by.index(name)).items():
+                _add(found[name].setdefault(value, {}), counts)
+        if gives_totals:
+            for counts in cube.values():
+                _add(totals, counts)
     for measure in MEASURES:
         if MEASURES[measure].kind != "units":
             value, unpublished = totals.get(measure, (0, 0))
@@ -259,8 +261,9 @@ def _count(period):
         for value, counts in found[name].items():
             for measure, (n, unpublished) in counts.items():
                 cells.put(measure, [(name, value)], n, unpublished)
-        for (value,), n in unit_counts(period, (name,)).items():
-            cells.put("units_bulletined", [(name, value)], n, 0)
+        if "units_bulletined" in _measures_of(name):
+            for (value,), n in unit_counts(period, (name,)).items():
+                cells.put("units_bulletined", [(name, value)], n, 0)
         values_of[name] = _ordered_values(dimension, set(found[name]), period)
     cells.put("units_bulletined", (), unit_counts(period).get((), 0), 0)
 
