@@ -83,12 +83,12 @@ def run_size(n, args):
         "figures_all_years": lambda: report(whole, level=Level.SUPPRESSED, cached=False),
         "figures_all_years_exact": lambda: report(whole, level=Level.EXACT, cached=False),
         "figures_one_year": lambda: report(year, level=Level.SUPPRESSED, cached=False),
-        "monthly_table_month": lambda: report(
-            Period.month(2025, 3), level=Level.SUPPRESSED, cached=False
-        ).monthly,
-        "monthly_table_year_to_date": lambda: report(
-            Period.year_to_date(2025, 11), level=Level.SUPPRESSED, cached=False
-        ).monthly,
+        "monthly_table_month": lambda: (
+            report(Period.month(2025, 3), level=Level.SUPPRESSED, cached=False).monthly
+        ),
+        "monthly_table_year_to_date": lambda: (
+            report(Period.year_to_date(2025, 11), level=Level.SUPPRESSED, cached=False).monthly
+        ),
     }
     result = {
         "persons": persons,
