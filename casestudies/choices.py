@@ -25,6 +25,17 @@ class DisciplineForm(models.IntegerChoices):
     FOURTH = 4, "第四种形态"
 
 
+class RankLevel(models.IntegerChoices):
+    """职级 of a person handled, as the monthly report (月报) counts them; lower is higher in
+    rank, so the highest rank of a matter's persons is their minimum."""
+
+    BUREAU = 1, "地厅级"
+    COUNTY = 2, "县处级"
+    TOWNSHIP = 3, "乡科级"
+    GENERAL = 4, "一般干部"
+    OTHER = 5, "其他"
+
+
 class PartySanction(models.TextChoices):
     """党纪处分 (Regulations on Disciplinary Actions, Art. 8)."""
 

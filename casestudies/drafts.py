@@ -95,6 +95,9 @@ def draft_fields(case_file):
             "discipline_form": p.discipline_form,
             "party_sanction": p.party_sanction,
             "administrative_sanction": p.administrative_sanction,
+            "accountability": p.accountability,
+            "detained": p.detained,
+            "referred": p.referred,
         }
         for p in subjects
         if p.discipline_form
@@ -184,6 +187,10 @@ INPUT_PARTS = {
 }
 
 
+def _handled_more(person):
+    return bool(person.accountability or person.detained or person.referred)
+
+
 def draft_inputs(case_file):
     """{part: digest} of everything ``draft_fields`` reads from ``case_file`` (``INPUT_PARTS``).
 
@@ -199,6 +206,8 @@ def draft_inputs(case_file):
             p.discipline_form,
             p.party_sanction,
             p.administrative_sanction,
+            # Only when set: a draft made before these fields existed stays up to date.
+            *([p.accountability, p.detained, p.referred] if _handled_more(p) else []),
         ]
         for p in case_file.persons.all()
     ]

@@ -8,9 +8,11 @@ permissions an administrator may have granted by mistake. Views are logged as
 """
 
 import mimetypes
+import tempfile
 from functools import wraps
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
@@ -26,7 +28,7 @@ from wagtail.admin.widgets.button import BaseButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from casestudies import publication
+from casestudies import ledger, publication
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS
 from casestudies.drafts import draft_state, generate_draft, with_draft_inputs
 from casestudies.models import CaseFile, CaseFileDocument, GateStatus
@@ -98,7 +100,15 @@ def review_url(case_file):
 
 
 class CaseFileIndexView(IndexView):
-    """The list of case files, each row with its draft's state and 脱敏审核 as its first button."""
+    """The list of case files, each row with its draft's state and 脱敏审核 as its first button;
+    导入台账 beside the title."""
+
+    @property
+    def header_buttons(self):
+        upload = BaseButton(
+            "导入台账", url=reverse("casefiles:import"), icon_name="upload", priority=20
+        )
+        return [*super().header_buttons, upload]
 
     def get_base_queryset(self):
         return with_draft_inputs(super().get_base_queryset())
@@ -318,6 +328,66 @@ class DocumentDownloadView(View):
         return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
+class LedgerForm(forms.Form):
+    file = forms.FileField(
+        label="台账文件（.xlsx）",
+        help_text=(
+            f"每名被处理人一行，列名见 README 和示例文件 examples/case-file-ledger.xlsx；"
+            f"最大 {ledger.MAX_BYTES // 1024 // 1024} MB、{ledger.MAX_ROWS} 行。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
+    """导入台账: the same import as ``manage.py import_case_files``, from an upload."""
+
+    template_name = "casestudies/admin/case_file_import.html"
+    header_icon = "upload"
+    page_title = "导入台账"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("casefiles:index"), "label": "案卷"},
+            {"url": "", "label": "导入台账"},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", LedgerForm())
+        return context
+
+    def post(self, request):
+        form = LedgerForm(request.POST, request.FILES)
+        context = {"form": form}
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > ledger.MAX_BYTES:
+                    raise ledger.LedgerFileError(
+                        f"文件过大（{upload.size / 1024 / 1024:.1f} MB），台账最大 "
+                        f"{ledger.MAX_BYTES // 1024 // 1024} MB。请分成几个文件导入。"
+                    )
+                suffix = Path(upload.name).suffix.lower()
+                with tempfile.TemporaryDirectory(prefix="jingjian-ledger-") as folder:
+                    path = Path(folder) / f"upload{suffix}"
+                    with path.open("wb") as out:
+                        for chunk in upload.chunks():
+                            out.write(chunk)
+                    rows = ledger.read_ledger(path)
+                result = ledger.import_rows(rows, user=request.user, file_name=upload.name)
+            except ledger.LedgerFileError as error:
+                form.add_error("file", str(error))
+            else:
+                context["result"] = result
+                context["summary"] = ledger.summary(result)
+                if result.ok:
+                    messages.success(request, context["summary"])
+                else:
+                    messages.warning(request, context["summary"])
+        return self.render_to_response(self.get_context_data(**context))
+
+
 class CaseFileViewSet(ModelViewSet):
     model = CaseFile
     name = "casefiles"
@@ -350,6 +420,7 @@ class CaseFileViewSet(ModelViewSet):
         patterns = super().get_urlpatterns() + [
             path("review/<int:pk>/", ReviewView.as_view(), name="review"),
             path("generate/<int:pk>/", GenerateDraftView.as_view(), name="generate"),
+            path("import/", LedgerImportView.as_view(), name="import"),
             path(
                 "document/<int:pk>/<int:document_pk>/",
                 DocumentDownloadView.as_view(),

@@ -21,6 +21,7 @@ def case_file_log_actions(actions):
     actions.register_action("jingjian.casefile.view", "查看案卷", "查看了案卷")
     actions.register_action("jingjian.casefile.review", "脱敏审核", "审核了疑似姓名")
     actions.register_action("jingjian.casefile.generate", "生成脱敏稿", "生成或更新了脱敏稿")
+    actions.register_action("jingjian.casefile.import", "导入台账", "由台账导入或更新了案卷")
     actions.register_action(
         "jingjian.gate.refused", "脱敏检查拒绝发布", "定时发布未通过脱敏检查，已取消"
     )

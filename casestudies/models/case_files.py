@@ -15,10 +15,12 @@ from wagtail.admin.panels import (
 from wagtail.models import Orderable
 
 from casestudies.choices import (
+    Accountability,
     AdministrativeSanction,
     CaseSource,
     DisciplineForm,
     PartySanction,
+    RankLevel,
 )
 from casestudies.models.taxonomies import ProblemType, UnitType
 from casestudies.storage import private_storage
@@ -63,6 +65,11 @@ class CaseFile(ClusterableModel):
         help_text="生成脱敏稿时带入警示案例。",
     )
     date_handled = models.DateField("处理日期", null=True, blank=True)
+    named_in_bulletin = models.BooleanField(
+        "已公开通报",
+        default=False,
+        help_text="本案已在公开通报中点名道姓通报。统计中，公开通报的案件不按小数字隐去。",
+    )
     draft_inputs = models.JSONField(
         "生成脱敏稿时的依据",
         default=dict,
@@ -89,6 +96,7 @@ class CaseFile(ClusterableModel):
                     ]
                 ),
                 FieldPanel("problem_types", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("named_in_bulletin"),
             ],
             heading="分类",
         ),
@@ -102,6 +110,13 @@ class CaseFile(ClusterableModel):
         verbose_name = "案卷"
         verbose_name_plural = "案卷"
         ordering = ["-updated_at", "-pk"]
+        # Covering the statistics' queries (``casestudies.statistics.register``).
+        indexes = [
+            models.Index(
+                fields=["date_handled", "named_in_bulletin", "work_area", "source", "unit_type"],
+                name="case_file_register",
+            )
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -142,25 +157,51 @@ class CaseFilePerson(Orderable):
     administrative_sanction = models.CharField(
         "政务处分", max_length=30, choices=AdministrativeSanction.choices, blank=True
     )
+    rank_level = models.PositiveSmallIntegerField(
+        "职级", choices=RankLevel.choices, null=True, blank=True
+    )
+    accountability = models.CharField(
+        "问责方式", max_length=30, choices=Accountability.choices, blank=True
+    )
+    detained = models.BooleanField("留置", default=False)
+    referred = models.BooleanField("移送司法机关", default=False)
 
     panels = [
         FieldRowPanel(
             [FieldPanel("name"), FieldPanel("name_kind"), FieldPanel("gender"), FieldPanel("role")]
         ),
-        FieldRowPanel([FieldPanel("unit"), FieldPanel("post")]),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("post"), FieldPanel("rank_level")]),
         FieldRowPanel(
             [
                 FieldPanel("discipline_form"),
                 FieldPanel("party_sanction"),
                 FieldPanel("administrative_sanction"),
+                FieldPanel("accountability"),
             ],
             heading="处理意见（被审查调查人填写，生成脱敏稿时成为处理情况）",
         ),
+        FieldRowPanel([FieldPanel("detained"), FieldPanel("referred")]),
     ]
 
     class Meta(Orderable.Meta):
         verbose_name = "涉案人员"
         verbose_name_plural = "涉案人员"
+        # Covering the statistics' queries: no row of the table is read.
+        indexes = [
+            models.Index(
+                fields=[
+                    "case_file",
+                    "role",
+                    "rank_level",
+                    "discipline_form",
+                    "party_sanction",
+                    "administrative_sanction",
+                    "detained",
+                    "referred",
+                ],
+                name="case_file_person_register",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.get_role_display()}）"
@@ -178,12 +219,29 @@ class CaseFileUnit(Orderable):
     replace = models.BooleanField(
         "在脱敏稿中替换", default=True, help_text="已在通报中公开点名的单位可不替换。"
     )
+    named_in_bulletin = models.BooleanField(
+        "已公开通报", default=False, help_text="本单位已因本案在公开通报中被点名。"
+    )
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("replace")])]
+    panels = [
+        FieldRowPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("kind"),
+                FieldPanel("replace"),
+                FieldPanel("named_in_bulletin"),
+            ]
+        )
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "涉案单位"
         verbose_name_plural = "涉案单位"
+        indexes = [
+            models.Index(
+                fields=["named_in_bulletin", "case_file", "name"], name="case_file_unit_register"
+            )
+        ]
 
     def __str__(self):
         return self.name

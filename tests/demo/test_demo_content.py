@@ -17,7 +17,18 @@ from casestudies.choices import (
     DisciplineForm,
     PartySanction,
 )
-from casestudies.models import CaseStudyPage, GovernancePriority, Handling, ProblemType, UnitType
+from casestudies.models import (
+    CaseFile,
+    CaseFilePerson,
+    CaseStudyPage,
+    GovernancePriority,
+    Handling,
+    ProblemType,
+    UnitType,
+)
+from casestudies.models.case_files import PersonRole
+from casestudies.statistics import Level, Period, figures
+from demo import register
 from exemplars.models import ExemplarCategory, ExemplarPage
 from jingjian.core import visibility
 from jingjian.core.models import WorkArea
@@ -86,7 +97,7 @@ def test_case_files_and_their_draft(db_with_demo):
     from casestudies.models import CaseFile
     from casestudies.publication import check_page
 
-    assert CaseFile.objects.count() == 3
+    assert CaseFile.objects.exclude(number__startswith=register.NUMBER_PREFIX).count() == 3
     drafted = CaseFile.objects.exclude(case_studies=None).get()
     page = drafted.draft_study().get_latest_revision_as_object()
     assert not drafted.draft_study().live
@@ -98,6 +109,40 @@ def test_case_files_and_their_draft(db_with_demo):
     assert [t.name for t in page.problem_types.all()] == ["推诿扯皮"]
     assert page.work_area.name == "城中村改造" and page.source == "complaint"
     assert page.lessons.startswith("【待撰写】")
+
+
+def test_the_demo_register(db_with_demo):
+    """At least 300 persons handled across 2019–2026, in every year, loaded once."""
+    files = CaseFile.objects.filter(number__startswith=register.NUMBER_PREFIX)
+    persons = CaseFilePerson.objects.filter(case_file__in=files, role=PersonRole.SUBJECT)
+    assert persons.count() >= 300
+    years = {d.year for d in files.values_list("date_handled", flat=True)}
+    assert years == set(range(2019, 2027))
+    assert persons.exclude(rank_level=None).count() == persons.count()
+    assert persons.exclude(discipline_form=None).count() == persons.count()
+    # Loading again leaves it alone: the same files, not new ones.
+    assert files.count() == len(register.register_records(excluded=register.excluded_names()))
+    whole = figures(Period.parse("2019-01..2026-12"), level=Level.SUPPRESSED)
+    assert whole.totals["persons"].value == persons.count() + 5  # and the named case files'
+    forms = {key: cell.value for key, _l, cell, _s in whole.forms}
+    assert forms["form_1"] > forms["form_2"] > forms["form_3"] > forms["form_4"] > 0
+
+
+def test_register_names_never_appear_on_a_page(db_with_demo, client):
+    """The register's people are invented, and none of them is named anywhere readers go."""
+    from wagtail.models import Page
+
+    names = set(
+        CaseFilePerson.objects.filter(
+            case_file__number__startswith=register.NUMBER_PREFIX
+        ).values_list("name", flat=True)
+    )
+    texts = []
+    for page in Page.objects.live().specific():
+        revision = page.get_latest_revision()
+        texts.append(str(revision.content) if revision else page.title)
+    corpus = "\n".join(texts)
+    assert not [name for name in names if name in corpus]
 
 
 def test_demo_channels(db_with_demo):

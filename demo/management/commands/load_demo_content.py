@@ -17,7 +17,7 @@ from wagtail.models import Collection, Site
 
 from casestudies.drafts import generate_draft
 from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
-from demo import images
+from demo import images, register
 from jingjian.core import groups, review, visibility
 from jingjian.core.models import ImportedPage, WorkArea
 from jingjian.importing.rows import ImportFileError, read_rows
@@ -101,6 +101,7 @@ class Command(BaseCommand):
         # Pictures loaded by an older version kept names derived from their titles.
         call_command("rename_media_files", stdout=StringIO())
         case_files = self.load_case_files()
+        register_files, register_persons = self.load_register()
         self.create_channels()
         if site:
             default = Site.objects.get(is_default_site=True)
@@ -112,7 +113,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"演示内容已就绪：新建 {result.created} 条，更新 {result.updated} 条；"
-                    f"案卷 {case_files} 份。"
+                    f"案卷 {case_files} 份；台账 {register_files} 份案卷、"
+                    f"{register_persons} 名被处理人。"
                     f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
                 )
             )
@@ -163,6 +165,21 @@ class Command(BaseCommand):
             if record.get("draft") and case_file.draft_study() is None:
                 generate_draft(CaseFile.objects.get(pk=case_file.pk))
         return len(records)
+
+    def load_register(self):
+        """The demo register (``demo.register``): invented matters handled 2019–2026 for the
+        statistics. Written once; a database that holds exactly it is left alone."""
+        records = register.register_records(excluded=register.excluded_names())
+        numbers = {r.number for r in records}
+        stored = set(
+            CaseFile.objects.filter(number__startswith=register.NUMBER_PREFIX).values_list(
+                "number", flat=True
+            )
+        )
+        persons = sum(len(r.persons) for r in records)
+        if stored == numbers:
+            return len(records), persons
+        return register.write_register(records)
 
     def create_users(self):
         User = get_user_model()
