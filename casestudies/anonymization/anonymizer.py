@@ -12,8 +12,11 @@ Rules follow the Supreme People's Court rules on publishing judgments online
   WeChat and certificate numbers are masked with ×;
 - addresses below county level (road and house numbers, residential compounds, village groups)
   are generalized; listed units become their kind (某局, 某街道办事处);
-- names nobody listed are found with jieba's part-of-speech tagger plus a surname table, replaced
-  like listed ones and reported as candidates with the reason, for a reviewer to confirm.
+- names nobody listed are found by ``names.detect_names`` (posts and roles around a name, lists,
+  transliterations, jieba's words and name model; never a place, an ordinary word or a quoted
+  figure), replaced like listed ones and reported as candidates with the reason, for a reviewer
+  to confirm;
+- a listed person's given name inside a longer dictionary word (国庆 in 国庆节) is left alone.
 
 ``anonymize`` returns the new text, every replacement (span in the *input*, original,
 replacement, rule) and the candidates; it never touches a database.
@@ -149,7 +152,7 @@ class Candidate:
 
 @dataclass
 class Options:
-    detect_unlisted: bool = True  # find names nobody listed with the tagger
+    detect_unlisted: bool = True  # find names nobody listed (names.detect_names)
     replace_unlisted: bool = True  # …and replace them (they are still reported as candidates)
     generalize_addresses: bool = True
     mask_identifiers: bool = True

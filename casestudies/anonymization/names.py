@@ -37,7 +37,7 @@ from casestudies.anonymization.contexts import (
     post_pattern,
 )
 from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, RARE, SINGLE
-from casestudies.anonymization.transliteration import MARKERS, SOUNDS, sounds_like_a_name
+from casestudies.anonymization.transliteration import SOUNDS, sounds_like_a_name
 
 CONTEXT, DOTTED, LISTED_WITH, TAGGED = 4, 3, 2, 1
 COMPOUND_SET = set(COMPOUND)
@@ -563,4 +563,4 @@ def detect_names(text, known=()):
     return [f for f in found if f.name in names or not f.reason.startswith("同一文中")]
 
 
-__all__ = ["Found", "detect_names", "MARKERS"]
+__all__ = ["Found", "detect_names"]
