@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo run test lint format check pytest collectstatic bench clean lock \
+.PHONY: install demo run test lint format check pytest collectstatic bench clean lock places \
 	elasticsearch elasticsearch-stop
 
 $(BIN)/python:
@@ -32,6 +32,15 @@ install: $(VENV)/.installed $(MESSAGES)
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+# Rewrite the anonymizer's gazetteer (casestudies/anonymization/data/places.txt) from the division
+# names JioNLP's wheel ships; the wheel is only read, never installed.
+JIONLP_VERSION := 1.5.31
+places: install
+	tmp=$$(mktemp -d) && $(BIN)/python -m pip download --quiet --no-deps --disable-pip-version-check \
+		-d $$tmp "jionlp==$(JIONLP_VERSION)" && \
+	$(BIN)/python scripts/place_names.py $$tmp/jionlp-$(JIONLP_VERSION)-*.whl \
+		> casestudies/anonymization/data/places.txt && rm -rf $$tmp
 
 demo: install
 	$(MANAGE) migrate --noinput

@@ -12,19 +12,23 @@ Rules follow the Supreme People's Court rules on publishing judgments online
   WeChat and certificate numbers are masked with ×;
 - addresses below county level (road and house numbers, residential compounds, village groups)
   are generalized; listed units become their kind (某局, 某街道办事处);
-- names nobody listed are found with jieba's part-of-speech tagger plus a surname table, replaced
-  like listed ones and reported as candidates with the reason, for a reviewer to confirm.
+- names nobody listed are found by ``names.detect_names`` (posts and roles around a name, lists,
+  transliterations, jieba's words and name model; never a place, an ordinary word or a quoted
+  figure), replaced like listed ones and reported as candidates with the reason, for a reviewer
+  to confirm;
+- a listed person's given name inside a longer dictionary word (国庆 in 国庆节) is left alone.
 
 ``anonymize`` returns the new text, every replacement (span in the *input*, original,
 replacement, rule) and the candidates; it never touches a database.
 """
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, SINGLE, surname_of
+from casestudies.anonymization import tagger
+from casestudies.anonymization.names import detect_names
+from casestudies.anonymization.surnames import surname_of
 
 MASK = "×××"
 
@@ -148,7 +152,7 @@ class Candidate:
 
 @dataclass
 class Options:
-    detect_unlisted: bool = True  # find names nobody listed with the tagger
+    detect_unlisted: bool = True  # find names nobody listed (names.detect_names)
     replace_unlisted: bool = True  # …and replace them (they are still reported as candidates)
     generalize_addresses: bool = True
     mask_identifiers: bool = True
@@ -187,22 +191,18 @@ def unit_kind(unit):
     return "某单位"
 
 
+def _surname(person):
+    """The surname of a Han name; the first character of one the table does not know (邴振华)."""
+    name = person.name
+    if person.kind != "han":
+        return ""
+    return surname_of(name) or (name[0] if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name) else "")
+
+
 def _given_name(person):
-    surname = surname_of(person.name)
+    surname = _surname(person)
     given = person.name[len(surname) :] if surname else ""
-    return given if len(given) >= 2 and person.kind == "han" else ""
-
-
-@lru_cache(maxsize=1)
-def _tagger():
-    # Lazy: importing jieba.posseg takes about two seconds, and only anonymizing needs the
-    # tagger (page views and most commands never do).
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.posseg
+    return given if len(given) >= 2 else ""
 
 
 class _Plan:
@@ -291,139 +291,28 @@ def _first_position(text, person):
     return min(positions) if positions else len(text)
 
 
-# Words around a name that make it likely to be a person (used for surnames that also start
-# many ordinary words, such as 高 in 高明 or 和 in 和平).
-NAME_FOLLOWERS = set("同志 等 等人 、 和 与 及 称 说 表示 介绍 反映 是 任 系 担任 （ ( 某".split())
-ROLE_WORDS = set(
-    "科员 干部 书记 主任 局长 科长 村民 群众 居民 职工 员工 老师 医生 警官 网格员 会计 出纳 "
-    "妻子 丈夫 儿子 女儿 父亲 母亲 同事 负责人 当事人 证人 举报人 工作人员 村干部".split()
-)
+@lru_cache(maxsize=256)
+def _alternation(words):
+    # Cached: the same people recur across the texts of one case file.
+    return re.compile("|".join(re.escape(word) for word in words))
 
 
-ROLE_ENDINGS = (
-    "长",
-    "员",
-    "警",
-    "书记",
-    "主任",
-    "负责人",
-    "村民",
-    "群众",
-    "居民",
-    "失主",
-    "老人",
-    "同事",
-    "儿子",
-    "女儿",
-    "孙女",
-    "孙子",
-    "妻子",
-    "丈夫",
-    "父亲",
-    "母亲",
-    "老师",
-    "医生",
-    "会计",
-    "出纳",
-    "干部",
-    "职工",
-    "工人",
-    "当事人",
-    "举报人",
-    "证人",
-    "店主",
-    "车主",
-    "户主",
-    "教导员",
-)
-FUNCTION_CHARS = set("及和与的了在是将把被等对向从为也都就并且或称说")
-# A "name" that is a common dictionary word (顾问, 申请人, 银行卡, 高明) is most likely not one.
-COMMON_WORD_FREQ = 50
+# A given name inside a dictionary word seen this often (国庆 in 国庆节) is the word, not the
+# name, unless the dictionary calls that word a person (玉兰花: a name may be written there).
+WORD_HOLDING_A_GIVEN_NAME = 5
 
 
-def _is_role(word):
-    return word in ROLE_WORDS or word.endswith(ROLE_ENDINGS)
-
-
-@lru_cache(maxsize=4096)
-def _word_frequency(word):
-    # Lazy, as in _tagger: the dictionary comes with jieba.
-    import jieba
-
-    _tagger()
-    return jieba.dt.FREQ.get(word, 0) or 0
-
-
-def _plausible(name, flag, before, after):
-    surname = surname_of(name)
-    if not surname or "某" in name:
-        return False
-    given = name[len(surname) :]
-    if not 1 <= len(given) <= 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", given):
-        return False
-    if set(given) & FUNCTION_CHARS or _word_frequency(name) >= COMMON_WORD_FREQ:
-        return False
-    if any(given.startswith(title) for title in TITLES):
-        return False  # 王局长: a form of address, handled with the listed person
-    if surname in AMBIGUOUS or not flag.startswith("nr"):
-        return (after in NAME_FOLLOWERS) or _is_role(before)
-    return True
-
-
-def detect_names(text, known=()):
-    """Person names in ``text`` that are not in ``known``: ``[(start, end, name, reason)]``."""
-    spans = []
-    offset = 0
-    for token in _tagger().cut(text):
-        spans.append((offset, offset + len(token.word), token.word, token.flag))
-        offset += len(token.word)
-    known = set(known)
-    found = []
-    i = 0
-    while i < len(spans):
-        start, _end, word, flag = spans[i]
-        before = spans[i - 1][2] if i else ""
-        options = []
-        if flag.startswith("nr") and surname_of(word):
-            after = spans[i + 1][2] if i + 1 < len(spans) else ""
-            reason = f"词性标注为人名({flag}),以常见姓氏“{surname_of(word)}”开头"
-            options.append((word, flag, after, reason, 1))
-        if (word in SINGLE or word in COMPOUND) and i + 1 < len(spans):
-            nxt = spans[i + 1]
-            after = spans[i + 2][2] if i + 2 < len(spans) else ""
-            if flag.startswith("nr") or nxt[3].startswith("nr"):
-                tag = "nr" if nxt[3].startswith("nr") else flag
-                reason = f"姓氏“{word}”后接人名用字“{nxt[2]}”(词性 {flag}+{nxt[3]})"
-                options.append((word + nxt[2], tag, after, reason, 2))
-        if _is_role(word) and i + 1 < len(spans):
-            # "村民刘德顺", "负责人齐国栋": a role word followed by a surname is the strongest
-            # sign of a name in official texts, whatever the tagger made of the name itself.
-            role_reason = f"职务或身份词“{word}”后接姓氏"
-            first = spans[i + 1]
-            second = spans[i + 2] if i + 2 < len(spans) else None
-            third = spans[i + 3][2] if i + 3 < len(spans) else ""
-            if first[2] in SINGLE | set(COMPOUND) and second and 1 <= len(second[2]) <= 2:
-                options.append((first[2] + second[2], "nr", third, role_reason, 0))
-            elif surname_of(first[2]) and len(first[2]) == 2 and second and len(second[2]) == 1:
-                options.append((first[2] + second[2], "nr", third, role_reason, 0))
-            if surname_of(first[2]) and 2 <= len(first[2]) <= 3:
-                after = second[2] if second else ""
-                options.append((first[2], "nr", after, role_reason, 0))
-        consumed = 1
-        for name, tag, after, reason, size in options:
-            if name in known or not _plausible(name, tag, before if size else "员", after):
+def _inside_a_word(text, start, end):
+    """Whether ``text[start:end]`` (a given name) is part of a longer common dictionary word
+    written around it: 国庆节, 建设者, 建设局."""
+    for begin in range(max(0, start - 2), start + 1):
+        for stop in range(end, min(len(text), end + 2) + 1):
+            word = text[begin:stop]
+            if len(word) == end - start or tagger.tag(word).startswith("nr"):
                 continue
-            name_start = start if size else spans[i + 1][0]
-            found.append((name_start, name_start + len(name), name, reason))
-            consumed = size or 1
-            break
-        i += consumed
-    # The role rule and the tagger rule can find the same name: keep the first of overlaps.
-    kept = []
-    for item in sorted(found, key=lambda f: (f[0], -(f[1] - f[0]))):
-        if not kept or item[0] >= kept[-1][1]:
-            kept.append(item)
-    return kept
+            if tagger.frequency(word) >= WORD_HOLDING_A_GIVEN_NAME:
+                return True
+    return False
 
 
 def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
@@ -457,12 +346,13 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
     unlisted = []
     if options.detect_unlisted and text:
         listed_forms = {p.name for p in persons} | {_given_name(p) for p in persons}
-        for start, end, name, reason in detect_names(text, known=listed_forms):
+        for found in detect_names(text, known=listed_forms):
+            name = found.name
             if any(name in p.name or p.name in name for p in persons):
                 continue
-            candidates.append(Candidate(start, end, name, reason))
+            candidates.append(Candidate(found.start, found.end, name, found.reason))
             if options.replace_unlisted:
-                unlisted.append(Person(name))
+                unlisted.append(Person(name, found.kind))
     everyone = persons + [p for p in unlisted if p.name not in {q.name for q in persons}]
     everyone = list({p.name: p for p in everyone}.values())
     ordered = sorted(everyone, key=lambda p: _first_position(text, p))
@@ -479,8 +369,8 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         given = _given_name(person)
         if given and person.name in listed_names:
             forms.append((given, pseudonym, "given_name"))
-        surname = surname_of(person.name)
-        if surname and person.kind == "han":
+        surname = _surname(person)
+        if surname:
             by_surname.setdefault(surname, []).append(pseudonym)
     for surname, pseudonyms in by_surname.items():
         # 老王/小王 and 王局长: unambiguous only when one person has that surname.
@@ -492,9 +382,10 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
     forms.sort(key=lambda f: len(f[0]), reverse=True)
     if forms:
         table = {form: (replacement, rule) for form, replacement, rule in forms}
-        pattern = re.compile("|".join(re.escape(form) for form, _r, _u in forms))
-        for match in pattern.finditer(text):
+        for match in _alternation(tuple(form for form, _r, _u in forms)).finditer(text):
             replacement, rule = table[match.group()]
+            if rule == "given_name" and _inside_a_word(text, match.start(), match.end()):
+                continue  # 国庆 of 吴国庆 in 国庆节
             plan.add(match.start(), match.end(), replacement, rule)
 
     new_text, replacements = plan.apply()

@@ -102,9 +102,9 @@ def test_case_files_and_their_draft(db_with_demo):
     page = drafted.draft_study().get_latest_revision_as_object()
     assert not drafted.draft_study().live
     assert "汪振华" not in page.title and page.title.startswith("汪某")
-    # The tagger's candidates wait for review — 孙立平 (a name nobody listed) and 苑二期 (from
-    # the compound 湖滨苑二期, a false alarm): the gate refuses to publish until then.
-    assert {p.text for p in check_page(page)} == {"孙立平", "苑二期"}
+    # The detector's candidate waits for review — 孙立平, a name nobody listed (湖滨苑二期 is a
+    # compound, no name): the gate refuses to publish until then.
+    assert {p.text for p in check_page(page)} == {"孙立平"}
     # The draft carries the case file's classifications and waits for its 以案说法.
     assert [t.name for t in page.problem_types.all()] == ["推诿扯皮"]
     assert page.work_area.name == "城中村改造" and page.source == "complaint"

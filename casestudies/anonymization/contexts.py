@@ -1,0 +1,55 @@
+"""The words around a name that say it is one, or that it is not a person of the case.
+
+Official texts name people by their post: the post comes right before the name, with no mark
+between (副校长冯某某：党内警告, 村民刘某某), or right after it (蔺某镇长, 邝某某律师, 马某某同志).
+``POSTS`` are posts, ranks, professions and roles that stand there; ``post_pattern()`` finds them.
+"""
+
+import re
+from functools import lru_cache
+
+POSTS = """
+书记 副书记 第一书记 党委书记 党组书记 党工委书记 支部书记 总支书记 纪委书记 支书 村支书 委员 常委
+党委委员 纪委委员 局长 副局长 处长 副处长 科长 副科长 股长 副股长 主任 副主任 所长 副所长 站长 副站长
+队长 副队长 大队长 中队长 院长 副院长 校长 副校长 园长 馆长 行长 社长 台长 部长 副部长 厅长 副厅长
+县长 副县长 区长 副区长 市长 副市长 州长 副州长 镇长 副镇长 乡长 副乡长 村长 组长 副组长 主席 副主席
+会长 副会长 理事长 秘书长 董事长 总经理 经理 副经理 厂长 矿长 场长 主管 总监 助理 干事 专干 科员 办事员
+职员 干部 村干部 专员 巡视员 调研员 主任科员 一级科员 二级科员 监察员 检查员 调查员 网格员 协管员
+信息员 联络员 指导员 教导员 辅导员 护林员 保洁员 驾驶员 操作员 统计员 审计员 技术员 农技员 讲解员
+通讯员 记者 编辑 主持人 工作人员 负责人 联系人 会计 出纳 律师 法官 检察官 警官 民警 辅警 交警 法医
+医生 医师 村医 护士 护士长 药剂师 教师 老师 教授 讲师 班主任 工程师 总工程师 会计师 农艺师 兽医
+司机 厨师 保安 门卫 村民 居民 群众 农民 牧民 渔民 职工 员工 工人 学生 学员 同学 家长 患者 病人 家属
+老人 党员 老党员 志愿者 户主 车主 店主 失主 大户 种粮大户 承包商 老板 当事人 举报人 申请人 被执行人
+行贿人 受贿人 开户人 证人 原告 被告 妻子 丈夫 儿子 女儿 父亲 母亲 孙女 孙子 外孙女 外孙 妻弟 弟弟
+哥哥 姐姐 妹妹 侄子 亲戚 同事 战友 邻居 队员 成员 班子成员 骨干 代表 组员 社员 业主 租户 店员
+青年 返乡青年 大学生 村官 大学生村官 农户 种植户 养殖户 贫困户 脱贫户 低保户 老汉 大爷 大妈 阿姨 小伙
+姑娘 孩子 女孩 男孩 嘎查长 网格长 河长 楼长 驻村干部 乡村医生 队医 牧户 商户 摊主 船主 房东
+""".split()
+# Only after a name: 马某某同志, 张某等.
+AFTER_ONLY = ["同志", "先生", "女士", "老师傅"]
+# After a list of names (冉某某、佘某某等5名老党员): the list is of people.
+LIST_OF_PEOPLE = re.compile(r"等(?:[0-9一二三四五六七八九十两]+(?:名|人|位)|人|同志)")
+
+# Single characters that may end a name's context on the right: a name is often followed by a
+# function word or a light verb (为其外孙女, 在会上, 受到处分).
+FOLLOWERS = set("为在和与及对被因等说将从向所的是任以也都就把受于已未曾又还并均即给让带作称向系")
+# Characters almost never inside a given name (pronouns, particles).
+NEVER_IN_GIVEN_NAME = set("某她他它我你们的了着过吗呢吧啊之其这那些")
+
+# Figures from books, films or history, and public exemplars quoted in a text (“保尔·柯察金”,
+# 焦裕禄精神, 《平凡的世界》中孙少平的奋斗故事) are not people of the case.
+FIGURE_AFTER = re.compile(
+    r"(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|名言|形象|式的|式好|学习)"
+    r"|(?:、[\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
+)
+FIGURE_BEFORE = re.compile(r"(?:》|扮演|饰演|塑造|学习)(?:中|里|里的|中的)?$")
+
+
+@lru_cache(maxsize=1)
+def post_pattern():
+    words = sorted(set(POSTS) | set(AFTER_ONLY), key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in words))
+
+
+def is_post(word):
+    return word in POSTS

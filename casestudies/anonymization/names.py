@@ -1,0 +1,566 @@
+"""Finding the names of people nobody listed.
+
+Evidence, strongest first:
+
+1. context: a post, profession or role right before the name (副校长冯某某, 村民吉某某某) or
+   right after it (蔺某镇长, 邝某某律师, 马某某同志), with or without a mark in between;
+2. a transliterated name joined by a middle dot (阿不都热合曼·买买提);
+3. a list: the other items of an enumeration that holds a name, or that ends in 等5名党员;
+4. the word segmenter (jieba): a word its dictionary tags as a person, or one its hidden Markov
+   model joined from characters no dictionary knows, starting with a frequent surname.
+
+A Han name is a surname from the table (``surnames``) and a given name of one or two
+characters; how long the given name is comes from how likely each character is inside a given
+name (``tagger.given_name_odds``) and how well the text reads on after it (a mark, a function
+word, an ordinary word starting there). A transliterated name is a run of the characters used
+for Tibetan, Uyghur, Yi or Mongolian sounds (``transliteration``).
+
+What is then *not* a person, whatever the evidence: a place (``places``: the gazetteer and
+the suffixes 镇 乡 村 县 街道 庄 咀 …), an ordinary word (高度, 群众 in 和群众), a figure quoted
+from a book or a film or a public exemplar (“保尔·柯察金”, 焦裕禄精神). A name found once is
+found wherever else the text writes it.
+"""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from casestudies.anonymization import places, tagger
+from casestudies.anonymization.contexts import (
+    AFTER_ONLY,
+    FIGURE_AFTER,
+    FIGURE_BEFORE,
+    FOLLOWERS,
+    LIST_OF_PEOPLE,
+    NEVER_IN_GIVEN_NAME,
+    POSTS,
+    post_pattern,
+)
+from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, RARE, SINGLE
+from casestudies.anonymization.transliteration import SOUNDS, sounds_like_a_name
+
+CONTEXT, DOTTED, LISTED_WITH, TAGGED = 4, 3, 2, 1
+COMPOUND_SET = set(COMPOUND)
+MODEL = frozenset()  # the tier of surnames only the tagger's model knows (see _surnames_at)
+SURNAME_ODDS = 2.0
+# After a name found by the tagger alone, these say it is a thing (古尔邦节, 中山路).
+THING_AFTER = tuple("节路街桥寺庙塔港湖河山")
+# Parts of speech of words that end a transliterated name's run (多次, 一起, 来到).
+ORDINARY_TAGS = {"m", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q", "a", "vn", "ad"}
+NAME_TAGS = ("nr", "nrt", "nrfg")
+# A dictionary word seen this often that is not tagged as a name is an ordinary word; for a
+# surname that starts many words (全科, 高度) less often will do.
+COMMON_WORD = 100
+RARE_WORD = 20
+# Characters that end the name of a unit or a section (安置科科长, 财政所所长), never a person's.
+UNIT_ENDINGS = set("科局处股所站队室办部委院校厅司团社会组")
+# The least score (log odds of the given name's characters plus how the text reads on) at which
+# a name is believed, by the evidence that proposes it.
+THRESHOLD = {CONTEXT: 0.0, LISTED_WITH: 1.0, TAGGED: 2.0}
+# …less this where a mark ends the name right after a post (副校长某某：党内警告).
+HARD_BREAK = 1.0
+LONGEST_TRANSLITERATION = 10
+# After a frequent name, these say a person is meant (used where the surname is ambiguous).
+NAME_FOLLOWERS = (
+    "同志",
+    "等",
+    "、",
+    "和",
+    "与",
+    "及",
+    "称",
+    "说",
+    "表示",
+    "介绍",
+    "反映",
+    "是",
+    "任",
+)
+NAME_FOLLOWERS += ("系", "担任", "（", "(", "某", "为", "在", "受到", "被", "带领", "所")
+# Surnames that are also function words: 和群众, 向她, 曾多次 are no names.
+FUNCTION_SURNAMES = set("和与及同向为对将由在曾")
+CONJUNCTIONS = set("和与及同")
+# A word the dictionary tags as a name but sees this often is mostly an ordinary word (康复,
+# 白雪, 文明): a name only where the text breaks off after it (宁静等, 高明：).
+COMMON_NAME_WORD = 500
+# A place name that a person's name may follow in a list (古城镇邸某某、): its last characters.
+PLACE_THEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|县|区|市)(?=[\u4e00-\u9fff])")
+LIST_MARKS = ("、", "，", "。", "；", "：", "）", ")", "")
+QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "《": "》"}
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    name: str
+    reason: str
+    kind: str = "han"  # "han" or "minority" (a transliterated name: no surname of the table)
+    strength: int = TAGGED
+
+
+def is_han(char):
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _all_han(word):
+    return bool(word) and all(is_han(char) for char in word)
+
+
+class _Reading:
+    """A text as the detector reads it: its words and where they start."""
+
+    def __init__(self, text):
+        self.text = text
+        self.words = tagger.segment(text)
+        self.offsets = [start for start, _end, _word in self.words]
+        self.starts = set(self.offsets) | {len(text)}
+
+    def word_at(self, position):
+        return self.words[bisect_right(self.offsets, position) - 1]
+
+    def cuts_a_word(self, position):
+        """Whether ``position`` falls inside a dictionary word of two characters or more."""
+        if position in self.starts or position >= len(self.text):
+            return False
+        _start, _end, word = self.word_at(position)
+        return bool(tagger.tag(word)) and len(word) >= 2
+
+
+def _surnames_at(text, position, tiers):
+    """Surnames from ``tiers`` that ``text`` has at ``position``, compound first.
+
+    The tier ``MODEL`` holds any character the tagger's model finds likely to start a name
+    (``tagger.surname_odds``): surnames no table lists, believed only beside a post."""
+    pair = text[position : position + 2]
+    found = [pair] if pair in COMPOUND_SET else []
+    char = text[position : position + 1]
+    if any(char in tier for tier in tiers if tier is not MODEL):
+        found.append(char)
+    elif MODEL in tiers and is_han(char) and tagger.surname_odds(char) >= SURNAME_ODDS:
+        found.append(char)
+    return found
+
+
+def _given_odds(given):
+    if len(given) == 1:
+        return tagger.given_name_odds(given, "E")
+    return tagger.given_name_odds(given[0], "M") + tagger.given_name_odds(given[1], "E")
+
+
+def _right_edge(reading, end):
+    """How well the text reads on after a name ending at ``end``."""
+    text = reading.text
+    if end >= len(text) or not is_han(text[end]):
+        return 2.0
+    edge = 1.0 if end in reading.starts else (-1.0 if reading.cuts_a_word(end) else 0.0)
+    if text[end] in FOLLOWERS:
+        edge += 1.0
+    elif _breaks_hard(text, end + 1):
+        edge -= 1.5  # one character stranded before a mark (丁梅|国：) belongs to the name
+    if post_pattern().match(text, end):
+        edge += 1.5
+    elif tagger.frequency(text[end : end + 2]) >= COMMON_WORD:
+        edge += 0.5
+    return edge
+
+
+def _left_edge(reading, start):
+    text = reading.text
+    if start == 0 or not is_han(text[start - 1]):
+        return 2.0
+    edge = 1.0 if start in reading.starts else (-1.0 if reading.cuts_a_word(start) else 0.0)
+    if text[start - 1] in FOLLOWERS or text[start - 1] in "由请对向":
+        edge += 0.5
+    return edge
+
+
+def _ordinary(name, surname, strength=CONTEXT):
+    """Whether ``name`` is an ordinary word rather than a name (高度, 和群众, 曾多次).
+
+    A surname that is also a function word (和, 向) glued to an ordinary word (群众) makes no
+    name; one that merely starts many words (马, 于) does so only on the tagger's word alone."""
+    given = name[len(surname) :]
+    if set(given) & NEVER_IN_GIVEN_NAME or given in POSTS:
+        return True
+    named = tagger.tag(name).startswith(NAME_TAGS)
+    common = COMMON_WORD if surname not in AMBIGUOUS else RARE_WORD
+    if tagger.frequency(name) >= common and not named:
+        return True
+    if given[0] in FOLLOWERS and len(given) == 2 and tagger.frequency(given) >= COMMON_WORD:
+        return True  # 老甄为人和善: 为人 is a word, not a given name
+    if len(given) >= 2 and tagger.frequency(given) >= COMMON_WORD:
+        return surname in FUNCTION_SURNAMES or (strength <= TAGGED and surname in AMBIGUOUS)
+    return False
+
+
+def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
+    """The best Han name starting at ``start`` (or ending at ``before``), as ``(name, score)``."""
+    text = reading.text
+    best = None
+    tiers = (SINGLE, RARE, MODEL) if strength >= LISTED_WITH else (SINGLE, RARE)
+    if before is not None:
+        options = []
+        for size in (2, 3, 4):
+            begin = before - size
+            if begin < 0:
+                break
+            for surname in _surnames_at(text, begin, tiers):
+                if 1 <= size - len(surname) <= 2:
+                    options.append((begin, before, surname))
+    else:
+        options = []
+        for surname in _surnames_at(text, start, tiers):
+            for size in (1, 2):
+                end = start + len(surname) + size
+                if end <= len(text) and (end_limit is None or end <= end_limit):
+                    options.append((start, end, surname))
+    for begin, end, surname in options:
+        name = text[begin:end]
+        given = name[len(surname) :]
+        if surname in CONJUNCTIONS and _surnames_at(text, begin + 1, (SINGLE, RARE)):
+            continue  # 律师和孟某律师: 和 joins two names here, it is no surname
+        if not _all_han(given) or _ordinary(name, surname, strength):
+            continue
+        if tagger.frequency(name) >= COMMON_NAME_WORD and not _breaks_off(text, end):
+            continue
+        if places.is_place(text, begin, end):
+            continue
+        score = _given_odds(given) - (0.8 if len(given) == 1 else 0.0)
+        if len(given) == 2 and given[-1] in FOLLOWERS:
+            score -= 1.5  # a function word glued to the name (熊某曾对其, 苗某作表态)
+        score += _right_edge(reading, end) if before is None else _left_edge(reading, begin)
+        if surname not in SINGLE and surname not in COMPOUND_SET:
+            score -= 0.5 if surname in RARE else 1.0
+        if best is None or score > best[1]:
+            best = ((begin, end, surname), score)
+    return best
+
+
+def _breaks_hard(text, end):
+    """Whether a mark follows (副校长某某：党内警告): the name can end nowhere else."""
+    return end >= len(text) or not is_han(text[end])
+
+
+def _breaks_off(text, end):
+    return end >= len(text) or not is_han(text[end]) or text[end] in FOLLOWERS
+
+
+def _transliterated(reading, start=None, before=None, part=False):
+    """A transliterated name starting at ``start`` (or ending at ``before``): ``(start, end)``.
+
+    ``part``: one side of a name joined by a middle dot, which may be a word (买买提)."""
+    text = reading.text
+    if before is not None:
+        begin = before
+        while begin > 0 and before - begin < LONGEST_TRANSLITERATION and _sound(text, begin - 1):
+            begin -= 1
+        while begin < before and reading.cuts_a_word(begin):
+            begin += 1
+        return _run_name(reading, begin, before, part)
+    end = start
+    while end < len(text) and end - start < LONGEST_TRANSLITERATION and _sound(text, end):
+        end += 1
+    # A word the segmenter does not know, or knows as a name, that the run ends inside may go
+    # on with the name (买买提江·吾|守尔); an ordinary word ends it where it starts (扎西多吉|来到,
+    # not 扎西多吉来).
+    if start < end < len(text) and end not in reading.starts:
+        _word_start, word_end, word = reading.word_at(end)
+        if _all_han(word) and (not tagger.tag(word) or tagger.tag(word).startswith("nr")):
+            longer = _run_name(reading, start, min(word_end, start + LONGEST_TRANSLITERATION), part)
+            if longer:
+                return longer
+    while end > start and reading.cuts_a_word(end) and text[end] not in FOLLOWERS:
+        end = reading.word_at(end)[0]
+    return _run_name(reading, start, end, part)
+
+
+def _run_name(reading, begin, end, part=False):
+    text = reading.text
+    while end - begin > 2 and _ordinary_tail(reading, begin, end):
+        end = reading.word_at(end - 1)[0]
+    name = text[begin:end].strip("·")
+    if len(name) < 2 or not sounds_like_a_name(name) or places.is_place(text, begin, end):
+        return None
+    common = tagger.frequency(name) >= COMMON_WORD and not tagger.tag(name).startswith(NAME_TAGS)
+    return None if common and not part else (begin, begin + len(name))
+
+
+def _sound(text, position):
+    char = text[position]
+    if char == "·":
+        return 0 < position < len(text) - 1 and text[position + 1] in SOUNDS
+    return char in SOUNDS
+
+
+def _ordinary_tail(reading, begin, end):
+    """Whether the run ``[begin, end)`` ends in an ordinary word (多次, 一起) it should not keep."""
+    word_start, word_end, word = reading.word_at(end - 1)
+    if word_start <= begin or word_end > end:
+        return False
+    flag = tagger.tag(word)
+    if len(word) < 2 or tagger.frequency(word) < COMMON_WORD or flag.startswith(NAME_TAGS):
+        return False
+    return flag in ORDINARY_TAGS or tagger.frequency(word) >= 2000
+
+
+def _figure(text, start, end):
+    """Whether the name at ``[start, end)`` is a quoted figure, not a person of the case."""
+    for opening, closing in QUOTES.items():
+        left = text.rfind(opening, 0, start)
+        if left < 0 or start - left > 10:
+            continue
+        right = text.find(closing, end)
+        if right >= 0 and right - left <= 12 and closing not in text[left + 1 : start]:
+            inside = text[left + 1 : right]
+            if opening == "《" or (inside and all(is_han(c) or c == "·" for c in inside)):
+                return True
+    return bool(FIGURE_BEFORE.search(text, max(0, start - 4), start))
+
+
+class _Finder:
+    def __init__(self, text, known):
+        self.text = text
+        self.reading = _Reading(text)
+        self.known = set(known)
+        self.found = []
+
+    def add(self, start, end, reason, strength, kind="han"):
+        name = self.text[start:end]
+        if name in self.known or len(name) < 2 or "某" in name:
+            return None
+        item = Found(start, end, name, reason, kind, strength)
+        self.found.append(item)
+        return item
+
+    # 1. Context: posts before and after.
+    def by_context(self):
+        text = self.text
+        for match in post_pattern().finditer(text):
+            post = match.group()
+            if post not in AFTER_ONLY:
+                self.after_post(match.end(), post)
+            self.before_post(match.start(), post)
+
+    def after_place(self):
+        """古城镇邸某某、柳泉乡佟某某: a name right after a town, ended by a mark."""
+        for match in PLACE_THEN_NAME.finditer(self.text):
+            start = match.end()
+            han = _han_name(self.reading, start, strength=LISTED_WITH)
+            if not han or han[1] < THRESHOLD[LISTED_WITH]:
+                continue
+            begin, end, _surname = han[0]
+            if self.text[end : end + 1] in LIST_MARKS and not self._taken(begin, end):
+                self.add(begin, end, f"地名“{match.group()}”后接人名", LISTED_WITH)
+
+    def after_post(self, start, post):
+        if self.text.startswith(("：", ":", " ", "\u3000"), start):
+            start += 1  # 联系人：某某, 通讯员 某某
+        if start >= len(self.text) or not is_han(self.text[start]):
+            return
+        reason = f"职务或身份词“{post}”后接人名"
+        run = _transliterated(self.reading, start=start)
+        han = _han_name(self.reading, start)
+        if run and (run[1] - run[0] >= 4 or not han or "·" in self.text[run[0] : run[1]]):
+            self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
+        elif han and han[1] >= THRESHOLD[CONTEXT] - (
+            HARD_BREAK if _breaks_hard(self.text, han[0][1]) else 0
+        ):
+            begin, end, _surname = han[0]
+            self.add(begin, end, reason, CONTEXT)
+        elif run:
+            self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
+
+    def before_post(self, end, post):
+        if end == 0 or not is_han(self.text[end - 1]):
+            return
+        reason = f"人名后接职务或身份词“{post}”"
+        han = _han_name(self.reading, None, before=end)
+        run = _transliterated(self.reading, before=end)
+        if run and (run[1] - run[0] >= 4 or not han or "·" in self.text[run[0] : run[1]]):
+            self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
+        elif han and han[1] >= THRESHOLD[CONTEXT]:
+            begin, stop, _surname = han[0]
+            if self.text[stop - 1] in UNIT_ENDINGS:
+                return  # 管理科科长: a unit, then its head
+            if not self.reading.cuts_a_word(begin) and _left_context_allows(self.text, begin):
+                self.add(begin, stop, reason, CONTEXT)
+
+    # 2. Transliterated names joined by a middle dot.
+    def by_dot(self):
+        for match in re.finditer("·", self.text):
+            position = match.start()
+            if not (0 < position < len(self.text) - 1):
+                continue
+            left = _transliterated(self.reading, before=position, part=True)
+            right = _transliterated(self.reading, start=position + 1, part=True)
+            if left and right and left[1] == position:
+                self.add(
+                    left[0], right[1], "少数民族或外国人名译写（以间隔号连接）", DOTTED, "minority"
+                )
+
+    # 3. Lists of people.
+    def by_list(self):
+        for match in LIST_OF_PEOPLE.finditer(self.text):
+            self.item_before(match.start(), "列举人名后接“等”与人数")
+        # Listed people are siblings too (联系人：甘某某、卓某), though never reported.
+        siblings = [
+            Found(m.start(), m.end(), m.group(), "", "han", LISTED_WITH)
+            for form in sorted(self.known, key=len, reverse=True)
+            if len(form) >= 2
+            for m in re.finditer(re.escape(form), self.text)
+        ]
+        changed, seen = True, set()
+        while changed:
+            changed = False
+            for item in siblings + list(self.found):
+                if (item.start, item.end) in seen:
+                    continue
+                seen.add((item.start, item.end))
+                if self.text[item.end : item.end + 1] in ("、", "和", "及", "与"):
+                    changed |= bool(self.item_after(item.end + 1, item))
+                if item.start > 0 and self.text[item.start - 1] == "、":
+                    changed |= bool(self.item_before(item.start - 1, f"与人名“{item.name}”并列"))
+
+    def _taken(self, start, end, strength=TAGGED):
+        """Whether a name found with at least ``strength`` overlaps ``[start, end)``."""
+        return any(f.start < end and start < f.end and f.strength >= strength for f in self.found)
+
+    def item_after(self, start, sibling):
+        if start >= len(self.text) or self._taken(start, start + 2):
+            return None
+        reason = f"与人名“{sibling.name}”并列"
+        run = _transliterated(self.reading, start=start)
+        if run and sibling.kind == "minority" and self._ends_item(run[1]):
+            return self.add(*run, reason, LISTED_WITH, "minority")
+        han = _han_name(self.reading, start)
+        if han and han[1] >= THRESHOLD[LISTED_WITH] and self._ends_item(han[0][1]):
+            return self.add(han[0][0], han[0][1], reason, LISTED_WITH)
+        return None
+
+    def _ends_item(self, end):
+        text = self.text
+        if (
+            end >= len(text)
+            or text[end] in "、，。；：和及与等）)"
+            or post_pattern().match(text, end)
+        ):
+            return True
+        # A word boundary, or a word the segmenter made up from unknown characters (张某补).
+        return end in self.reading.starts or not tagger.tag(self.reading.word_at(end)[2])
+
+    def item_before(self, end, reason):
+        if end <= 0 or self._taken(end - 2, end):
+            return None
+        han = _han_name(self.reading, None, before=end)
+        run = _transliterated(self.reading, before=end)
+        if run and (run[1] - run[0] >= 3 or not han) and _starts_item(self.text, run[0]):
+            return self.add(*run, reason, LISTED_WITH, "minority")
+        if han and han[1] >= THRESHOLD[LISTED_WITH] and _starts_item(self.text, han[0][0]):
+            return self.add(han[0][0], han[0][1], reason, LISTED_WITH)
+        return None
+
+    # 4. The segmenter.
+    def by_tagger(self):
+        words = self.reading.words
+        for index, (start, end, word) in enumerate(words):
+            flag = tagger.tag(word)
+            unknown = not flag and 2 <= len(word) <= 4 and _all_han(word)
+            if not (flag.startswith("nr") or unknown):
+                if word in SINGLE and index + 1 < len(words):
+                    following = words[index + 1][2]
+                    if tagger.tag(following).startswith("nr") and len(following) <= 2:
+                        self.tagged(start, words[index + 1][1], index, "surname")
+                continue
+            self.tagged(start, end, index, flag or "unknown")
+
+    def tagged(self, start, end, index, flag):
+        text = self.text
+        surnames = _surnames_at(text, start, (SINGLE,))
+        if not surnames or self._taken(start, end):
+            return
+        surname = surnames[0]
+        # A surname alone as a word takes its given name from what follows (欧阳|明轩).
+        limit = None if end - start <= len(surname) else max(end, start + len(surname) + 2)
+        best = _han_name(self.reading, start, end_limit=limit, strength=TAGGED)
+        if best is None:
+            return
+        (begin, stop, surname), score = best
+        before = self.reading.words[index - 1][2] if index else ""
+        if text[begin - 1 : begin] in ("老", "小"):
+            return  # 老甄为人和善: 老甄 is the person, what follows is not a given name
+        after = text[stop:]
+        contextual = after.startswith(NAME_FOLLOWERS) or before in POSTS
+        # Two-character words the dictionary knows as names are often ordinary words (张榜).
+        known_word = tagger.frequency(text[begin:stop]) >= RARE_WORD
+        if surname in AMBIGUOUS or not flag.startswith("nr") or known_word:
+            if score < THRESHOLD[TAGGED] + (-1.0 if contextual else 1.5):
+                return
+            if known_word and not contextual:
+                return
+        elif score < THRESHOLD[TAGGED] - 1.0:
+            return
+        frequency = tagger.frequency(text[begin:stop])
+        if frequency >= 50 and not flag.startswith("nr") or frequency >= 200:
+            return
+        if places.is_place(text, begin, stop, short=True) or FIGURE_AFTER.match(text, stop):
+            return
+        if text.startswith(THING_AFTER, stop):
+            return
+        if flag == "surname":
+            reason = f"姓氏“{surname}”后接人名用字"
+        elif flag == "unknown":
+            reason = f"分词未登录词，以常见姓氏“{surname}”开头"
+        else:
+            reason = f"词性标注为人名（{flag}），以常见姓氏“{surname}”开头"
+        self.add(begin, stop, reason, TAGGED)
+
+    # 5. Everywhere else the text writes a name it was found as.
+    def repeats(self):
+        for item in list(self.found):
+            for match in re.finditer(re.escape(item.name), self.text):
+                start, end = match.span()
+                if self._taken(start, end, item.strength) or places.is_place(self.text, start, end):
+                    continue
+                self.add(start, end, f"同一文中已认出的人名“{item.name}”", item.strength, item.kind)
+
+    def result(self):
+        kept = []
+        ranked = sorted(self.found, key=lambda f: (-f.strength, f.start, -(f.end - f.start)))
+        for item in ranked:
+            if any(k.start < item.end and item.start < k.end for k in kept):
+                continue
+            if _figure(self.text, item.start, item.end):
+                continue
+            kept.append(item)
+        return sorted(kept, key=lambda f: f.start)
+
+
+def _left_context_allows(text, start):
+    """A name before a post may not begin inside a place or a unit (镇党委 in 镇党委书记)."""
+    return not places.places_overlapping(text, max(0, start - 1), start + 1)
+
+
+def _starts_item(text, start):
+    return start == 0 or text[start - 1] in "、，。；：（(" or text[start - 1] in "对由和与及将"
+
+
+def detect_names(text, known=()):
+    """Person names in ``text`` that are not in ``known``: a list of ``Found``, by position."""
+    if not text:
+        return []
+    finder = _Finder(text, known)
+    finder.by_context()
+    finder.after_place()
+    finder.by_dot()
+    finder.by_list()
+    finder.by_tagger()
+    finder.by_list()  # again: a name the tagger found has siblings too
+    finder.repeats()
+    found = finder.result()
+    # Figures and places never count, so they must not be repeated either: drop repeats of them.
+    names = {f.name for f in found if not f.reason.startswith("同一文中")}
+    return [f for f in found if f.name in names or not f.reason.startswith("同一文中")]
+
+
+__all__ = ["Found", "detect_names"]
