@@ -81,7 +81,7 @@ bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/anonymize.py
 	$(BIN)/python bench/relevance.py
-	$(BIN)/python bench/statistics.py
+	$(BIN)/python bench/register_statistics.py
 
 # Elasticsearch 8 for developers (the same distribution CI uses), on 127.0.0.1:9200.
 # Then: ELASTICSEARCH_URL=http://127.0.0.1:9200 make run   (or make test)

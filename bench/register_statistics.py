@@ -1,9 +1,9 @@
 """The statistics of the register at scale: the full figures and the monthly table. Prints JSON.
 
 Usage:
-  .venv/bin/python bench/statistics.py                   # 1,000 and 100,000 persons handled
-  .venv/bin/python bench/statistics.py --sizes 1000
-  DATABASE_URL=postgres://... bench/statistics.py        # PostgreSQL instead of a temporary SQLite
+  .venv/bin/python bench/register_statistics.py                   # 1,000 and 100,000 persons handled
+  .venv/bin/python bench/register_statistics.py --sizes 1000
+  DATABASE_URL=postgres://... bench/register_statistics.py        # PostgreSQL instead of a temporary SQLite
 
 For each size it creates a throwaway database, writes a synthetic register of that many persons
 handled (the demo register's generator, ``demo/register.py``, scaled; 2019–2026) in bulk, and
