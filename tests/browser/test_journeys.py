@@ -292,13 +292,13 @@ def submit_or_resubmit(page, workflow="提交给警示案例三审"):
 
 def test_a_case_file_to_a_public_case_study(browser, demo_site, journey):
     """A discipline officer opens a case file from the dashboard, generates its anonymized
-    draft, is refused while the tagger's candidates are undecided, decides them, regenerates,
+    draft, is refused while the tagger's candidate is undecided, decides them, regenerates,
     and the cleared draft reaches 审核 at 案例复审; nothing public shows a name, number or
     address from the file."""
     record = next(r for r in CASE_FILES if r["number"] == "鉴纪案〔2025〕17号")
     page = sign_in_to_the_admin(browser, demo_site, "jijian")
     tasks = page.locator("#jingjian-case-file-tasks-section")
-    assert "2 个疑似姓名待确认是否为人名" in tasks.inner_text()
+    assert "1 个疑似姓名待确认是否为人名" in tasks.inner_text()  # 孙立平, after 负责人
     journey.shot(page, "discipline-dashboard")
     tasks.get_by_role("link", name="脱敏审核").first.click()
     page.wait_for_url("**/admin/casefiles/review/*/")
@@ -336,12 +336,11 @@ def test_a_case_file_to_a_public_case_study(browser, demo_site, journey):
 
     page.goto(review)
     candidates = page.locator("tr").filter(has=page.get_by_label("是人名，予以替换"))
-    assert candidates.count() == 2
+    assert candidates.count() == 1
     candidates.filter(has_text="孙立平").get_by_label("是人名，予以替换").check()
-    candidates.filter(has_text="苑二期").get_by_label("不是人名，保留原文").check()
     with page.expect_navigation():
         page.get_by_role("button", name="保存审核结论").click()
-    assert "已保存 2 项审核结论" in page.locator(".messages").inner_text()
+    assert "已保存 1 项审核结论" in page.locator(".messages").inner_text()
     assert "需要重新生成" in page.locator("main").inner_text()
     journey.shot(page, "decided")
     with page.expect_navigation():
