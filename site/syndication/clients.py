@@ -246,9 +246,9 @@ def wechat_error(errcode, errmsg="") -> ChannelError:
     """The ``ChannelError`` for a WeChat ``errcode`` (with its ``errmsg`` for unknown codes)."""
     known = _WECHAT_ERRORS.get(errcode)
     if known:
-        what, todo, retryable = known
+        what, advice, retryable = known
         return ChannelError(
-            f"微信接口返回错误 {errcode}（{what}）：{todo}", retryable=retryable, code=errcode
+            f"微信接口返回错误 {errcode}（{what}）：{advice}", retryable=retryable, code=errcode
         )
     detail = str(errmsg or "")[:120]
     return ChannelError(
@@ -518,11 +518,11 @@ def weibo_error(status, data) -> ChannelError:
             retryable=True,
             code=code,
         )
-    todo = _WEIBO_ERRORS.get(code)
-    if todo is None:
+    advice = _WEIBO_ERRORS.get(code)
+    if advice is None:
         detail = str(data.get("error") or "")[:120]
-        todo = f"{detail}：请对照微博开放平台的错误码说明检查，或联系技术人员。"
-    return ChannelError(f"微博接口返回错误 {code}：{todo}", retryable=False, code=code)
+        advice = f"{detail}：请对照微博开放平台的错误码说明检查，或联系技术人员。"
+    return ChannelError(f"微博接口返回错误 {code}：{advice}", retryable=False, code=code)
 
 
 class WeiboClient:

@@ -2,24 +2,13 @@
 first step, on the new revision, so the next approval moves it on."""
 
 import pytest
-from django.urls import reverse
-from wagtail.models import Page
 
 from casestudies.drafts import generate_draft
 from casestudies.models import CandidateDecision, CaseStudyPage
 from tests.casestudies.test_case_files import make_case_file, write_lessons
+from tests.casestudies.test_gate import _approve
 
 pytestmark = pytest.mark.django_db
-
-
-def _approve(client, page, user):
-    client.force_login(user)
-    state = Page.objects.get(pk=page.pk).specific.current_workflow_state
-    url = reverse(
-        "wagtailadmin_pages:workflow_action",
-        args=[page.pk, "approve", state.current_task_state.pk],
-    )
-    return client.post(url, {"comment": ""}, follow=True)
 
 
 def test_a_regenerated_draft_starts_its_review_again(client, discipline_user, reviewer):
