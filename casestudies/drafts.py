@@ -145,10 +145,21 @@ def generate_draft(case_file, user=None):
         page = draft.get_latest_revision_as_object()
         for name, value in fields.items():
             setattr(page, name, value)
-        page.handlings = [Handling(**h) for h in handlings]
+        # The rows the page has keep their ids, so the editor shows the new values in them
+        # (rows without an id are new ones to the editor's form: saving it would be an edit).
+        rows = Handling.objects.filter(page=draft).order_by("sort_order", "pk")
+        ids = list(rows.values_list("pk", flat=True))
+        page.handlings = [
+            Handling(pk=ids[number] if number < len(ids) else None, **h)
+            for number, h in enumerate(handlings)
+        ]
         page.problem_types = problem_types
         if not page.lessons.strip():
             page.lessons = LESSONS_PROMPT
+        if not page.live:
+            # As the editor saves a page that is not live: its rows too, so every handling
+            # the revision names is one the database holds.
+            page.save(clean=False)
     page.save_revision(user=user, log_action=True)
     restart_review(page, user)
     now = timezone.now()

@@ -85,6 +85,10 @@ class CaseStudyPageForm(SyndicatedPageForm):
             self.add_error("lessons", LESSONS_REFUSAL)
 
         page = copy.copy(self.instance)
+        # Its own child lists: a shallow copy shares the instance's in-memory relations
+        # (modelcluster), and setting the copy's handlings below would replace the ones the
+        # form saves with these partial, unsaved rows.
+        page._cluster_related_objects = dict(getattr(self.instance, "_cluster_related_objects", {}))
         for name in GATED_FIELDS:
             if name in cleaned_data:
                 setattr(page, name, cleaned_data[name])

@@ -1,5 +1,7 @@
 """StreamField blocks shared by exemplar deeds and case-study facts."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, linebreaks
 from wagtail import blocks
@@ -102,11 +104,20 @@ class StoryBlock(blocks.StreamBlock):
         return super().clean(value)
 
 
+def _as_the_editor_writes(paragraph_html):
+    """``paragraph_html`` as the paragraph editor (Draftail) saves it back unchanged: with its
+    block keys, its line breaks as the editor writes them."""
+    widget = StoryBlock.base_blocks["paragraph"].field.widget
+    return widget.value_from_datadict({"p": widget.format_value(paragraph_html)}, {}, "p")
+
+
 def plain_text_to_stream(text):
     """Turn import/demo plain text into StoryBlock raw data (a JSON-ready list).
 
     Paragraphs are separated by blank lines; a paragraph starting with "## " becomes a heading
-    and one starting with "> " a quote.
+    and one starting with "> " a quote. Every block has its id and every paragraph the markup
+    the editor gives it, so opening the page in the editor and saving it unchanged is no change
+    (Wagtail would count it as an edit, and an edit during review restarts the review).
     """
     stream = []
     for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
@@ -114,11 +125,15 @@ def plain_text_to_stream(text):
         if not chunk:
             continue
         if chunk.startswith("## "):
-            stream.append({"type": "heading", "value": chunk[3:].strip()})
+            stream.append({"type": "heading", "value": chunk[3:].strip(), "id": _block_id()})
         elif chunk.startswith("> "):
-            stream.append(
-                {"type": "quote", "value": {"text": chunk[2:].strip(), "attribution": ""}}
-            )
+            quote = {"text": chunk[2:].strip(), "attribution": ""}
+            stream.append({"type": "quote", "value": quote, "id": _block_id()})
         else:
-            stream.append({"type": "paragraph", "value": linebreaks(escape(chunk))})
+            html = _as_the_editor_writes(linebreaks(escape(chunk)).replace("<br>", "<br/>"))
+            stream.append({"type": "paragraph", "value": html, "id": _block_id()})
     return stream
+
+
+def _block_id():
+    return str(uuid.uuid4())

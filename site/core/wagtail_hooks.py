@@ -5,6 +5,8 @@ guide; after a save in the editor, a warning about half-width punctuation in the
 summary."""
 
 from django.contrib import messages
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -25,6 +27,12 @@ hooks.register("construct_homepage_panels", admin_home.homepage_panels)
 # Help-menu items that link to guide.wagtail.org (Wagtail 8.0's "What's new in Wagtail 8.0" and
 # "Editor Guide"): the intranet cannot reach them. The keyboard shortcuts stay.
 ONLINE_HELP_ITEMS = ("whats-new-in-wagtail-", "editor-guide")
+
+
+@hooks.register("insert_global_admin_js")
+def accessible_field_names():
+    """Names for the fields Wagtail draws without one (static/js/admin.js)."""
+    return format_html('<script src="{}" defer></script>', static("js/admin.js"))
 
 
 @hooks.register("construct_help_menu")

@@ -4,7 +4,7 @@ check fails on a page that breaks its rules."""
 
 import pytest
 
-from tests.support.browser import WIDTHS, accessibility_problems
+from tests.support.browser import WIDTHS, accessibility_problems, sign_in_to_the_admin
 
 pytestmark = pytest.mark.browser
 
@@ -42,3 +42,46 @@ def test_the_check_fails_on_a_page_that_breaks_its_rules(browser):
     assert "color-contrast (serious)" in problems
     assert "2 <h1> on the page" in problems
     assert "fields without a label" in problems
+
+
+# The admin pages each group lands on or works in, by who opens them (the demo accounts).
+ADMIN_PAGES = {
+    "bianji": {
+        "dashboard": "/admin/",
+        "explorer": "/admin/pages/",
+        "delivery report": "/admin/deliveries/",
+    },
+    "jijian": {
+        "dashboard": "/admin/",
+        "case files": "/admin/casefiles/",
+    },
+}
+
+
+@pytest.mark.parametrize("username", sorted(ADMIN_PAGES))
+def test_the_admin_pages_our_groups_use_pass(browser, demo_site, username):
+    page = sign_in_to_the_admin(browser, demo_site, username)
+    found = {}
+    for name, address in ADMIN_PAGES[username].items():
+        page.goto(demo_site.url + address)
+        assert page.url.startswith(demo_site.url + address), (name, page.url)
+        problems = accessibility_problems(page)
+        if problems:
+            found[name] = problems
+    # An edit form, where staff spend their time: an exemplar's for the editor (from the
+    # explorer), a case file's for discipline staff (from their list).
+    if username == "bianji":
+        page.goto(demo_site.url + "/admin/")
+        page.locator(".sidebar-main-menu").get_by_role("button", name="页面").click()
+        page.get_by_role("link", name="先进典型").first.click()
+        page.wait_for_url("**/admin/pages/*/")
+        page.locator("td.title a[href*='/edit/']").first.click()
+    else:
+        page.goto(demo_site.url + "/admin/casefiles/")
+        page.locator("td a[href*='/casefiles/edit/']").first.click()
+    page.wait_for_url("**/edit/**")
+    problems = accessibility_problems(page)
+    if problems:
+        found["edit form"] = problems
+    page.context.close()
+    assert found == {}

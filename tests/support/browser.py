@@ -181,6 +181,7 @@ def accessibility_problems(page):
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('input, select, textarea')]
             .filter(el => el.type !== 'hidden' && el.type !== 'submit' && el.type !== 'button')
+            .filter(el => !el.closest('[hidden], [aria-hidden="true"]'))  // not perceivable
             .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
                           && !el.getAttribute('aria-labelledby'))
             .map(el => el.outerHTML.slice(0, 120))"""
