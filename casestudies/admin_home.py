@@ -1,4 +1,4 @@
-"""案卷待办 on the admin dashboard, for 纪检监察 (and superusers) only.
+"""统计要览 on the admin dashboard for staff, and 案卷待办 for 纪检监察 (and superusers) only.
 
 Three lists, each with a link to the case file's 脱敏审核 screen where the work is done:
 
@@ -120,6 +120,31 @@ class CaseFileTasksPanel(Component):
         }
 
 
+class StatisticsPanel(Component):
+    """统计要览: this year's headline figures at the viewer's level (exact for 纪检监察, small
+    numbers hidden for other staff), with the way to the statistics page."""
+
+    name = "jingjian_statistics"
+    template_name = "casestudies/admin/home_statistics.html"
+    order = 90  # first: what the district has done this year
+
+    def get_context_data(self, parent_context):
+        # Here, not at the top: the statistics package reads the register's models.
+        from casestudies import statistics
+        from casestudies.statistics.views import read_period
+
+        level = statistics.level_for(parent_context["request"].user)
+        period = read_period({})
+        return {
+            "period": period,
+            "headline": statistics.headline(period, level=level),
+            "exact": level is statistics.Level.EXACT,
+            "page_url": reverse("statistics:page"),
+        }
+
+
 def homepage_panels(request, panels):
-    """``construct_homepage_panels``: 案卷待办 (it shows itself to 纪检监察 only)."""
+    """``construct_homepage_panels``: 统计要览 for staff; 案卷待办 (it shows itself to 纪检监察
+    only)."""
+    panels.append(StatisticsPanel())
     panels.append(CaseFileTasksPanel())

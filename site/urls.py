@@ -23,6 +23,8 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # The intranet statistics page (统计): by name, the feature app's own URLs.
+    path("statistics/", include("casestudies.statistics.urls")),
     path("syndication/<str:slug>/rss.xml", feeds.channel_rss, name="syndication_rss"),
     path("syndication/<str:slug>/atom.xml", feeds.channel_atom, name="syndication_atom"),
     path("syndication/<str:slug>/feed.json", feeds.channel_json_feed, name="syndication_json_feed"),
