@@ -4,7 +4,12 @@ check fails on a page that breaks its rules."""
 
 import pytest
 
-from tests.support.browser import WIDTHS, accessibility_problems, sign_in_to_the_admin
+from tests.support.browser import (
+    DEMO_PASSWORD,
+    WIDTHS,
+    accessibility_problems,
+    sign_in_to_the_admin,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +90,35 @@ def test_the_admin_pages_our_groups_use_pass(browser, demo_site, username):
         found["edit form"] = problems
     page.context.close()
     assert found == {}
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_statistics_page_passes_and_draws_its_charts(browser, demo_site, journey, width):
+    """An official signs in on the intranet, opens 统计数据 from the navigation and picks a
+    year: the page passes the check, and every chart is an image the browser could draw."""
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    page.goto(demo_site.url + "/accounts/login/?next=/")
+    page.get_by_label("用户名").fill("duzhe")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    if width == "phone":
+        page.get_by_role("button", name="菜单").click()
+    page.get_by_role("link", name="统计数据").click()
+    page.wait_for_load_state()
+    page.select_option("#statistics-period", index=1)  # last year, a whole one
+    with page.expect_navigation():
+        page.get_by_role("button", name="查看").click()
+    for image in page.locator(".chart__picture img").all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('.chart__picture img')]"
+        ".map(img => img.complete && img.naturalWidth > 0)"
+    )
+    problems = accessibility_problems(page)
+    journey.shot(page, "statistics", width)
+    context.close()
+    assert drawn and all(drawn), drawn
+    assert problems == []
