@@ -30,12 +30,19 @@ print(json.dumps({
 """
 
 
+# Not passed on from the test process: what each test sets itself, and the browser tests'
+# DJANGO_ALLOW_ASYNC_UNSAFE (their conftest sets it in this process; --deploy rightly objects).
+LEFT_OUT = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "HTTPS",
+    "TRUSTED_PROXY_SSL_HEADER",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def run(args, env):
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "TRUSTED_PROXY_SSL_HEADER"}
-    }
+    full_env = {k: v for k, v in os.environ.items() if k not in LEFT_OUT}
     full_env.update(env, DJANGO_SETTINGS_MODULE="jingjian.settings.production")
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
