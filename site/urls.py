@@ -12,9 +12,12 @@ from jingjian.core import media
 from jingjian.core.api import api_router
 from jingjian.core.sitemap import sitemap
 from jingjian.search import views as search_views
+from jingjian.security import urls as security_urls
 from jingjian.syndication import feeds
 
 urlpatterns = [
+    # Throttled password forms, before Wagtail's own at the same addresses.
+    *security_urls.password_forms,
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document address, served through our guard first (same path, same reverse()).
     path("documents/<int:document_id>/<str:document_filename>", media.serve_document),

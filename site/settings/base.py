@@ -1,6 +1,7 @@
 """Settings shared by every environment; every knob is read from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -135,12 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: in the security block at the end.
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -288,3 +284,77 @@ if ELASTICSEARCH_URL:
 # goes through every step again.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "jingjian.core.review.publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+
+# --- Security: login throttling, password rules, Content-Security-Policy (jingjian.security) ---
+# Kept in one block so that other settings edits merge around it. README, "Security".
+INSTALLED_APPS += ["jingjian.security", "axes", "csp"]
+# The policy header on every response; after SecurityMiddleware so that it wraps every view.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "jingjian.security.csp.ContentSecurityPolicyMiddleware",
+)
+# django-axes turns a lock-out into its response here; its documentation wants it last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    # Refuses every login (the admin's, the intranet's, Wagtail's front-end one) while the
+    # username is locked out from this address; never logs anyone in by itself.
+    "jingjian.security.throttling.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
+# A username from one address: an office behind one NAT address is not locked out by one
+# colleague's typing, and a guesser at one account is stopped after AXES_FAILURE_LIMIT tries.
+# Page and collection passwords count as the "username" page-password:<id> (throttling.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "jingjian.security.throttling.lockout_response"
+# The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the address the
+# outermost of them saw (jingjian.security.client_ip); X-Forwarded-For is not read otherwise.
+AXES_CLIENT_IP_CALLABLE = "jingjian.security.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_DISABLE_ACCESS_LOG = True  # throttling only; no row per successful login
+AXES_VERBOSE = False  # no banner on every manage.py command
+# Failures and lock-outs are logged as warnings (names and addresses masked); not every step.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+AXES_ENABLE_ADMIN = False  # the lock-outs are shown in Wagtail's admin (设置 → 登录锁定)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jingjian.security.passwords.ProjectWordsValidator"},
+]
+
+# The demo accounts have published passwords: load_demo_content refuses to run where this is
+# False (production.py).
+DEMO_CONTENT_ALLOWED = True
+
+# Content-Security-Policy (django-csp 4): our pages load scripts and styles from our own
+# static files only, with no inline script, style element or style attribute. The admin has its
+# own, looser policy (jingjian.security.csp.ADMIN_POLICY): Wagtail's admin writes inline styles
+# and scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        # Video embeds play in the providers' frames: list their hosts (https://player.example).
+        "frame-src": ["'self'", *env_list("CSP_FRAME_SOURCES")],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end of the security block ---

@@ -1,6 +1,7 @@
 """Production settings: refuse to start when misconfigured."""
 
 import os
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,8 +40,47 @@ MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get(
 if MEDIA_ACCEL_REDIRECT_PREFIX:
     SENDFILE_BACKEND = "jingjian.core.media"
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# --- Security: TLS, HSTS, frames, the proxy's HTTPS header, the key's length, demo content ---
+# Kept in one block so that other settings edits merge around it. README, "Security".
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is {len(SECRET_KEY)} characters long; production needs at least 50 random "
+        "characters. Generate one with: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+# Served over TLS (the default): plain-HTTP requests are redirected, browsers are told to use
+# HTTPS only (HSTS) and cookies travel over HTTPS only. HTTPS=false only for a plain-HTTP
+# intranet; `check --deploy` then warns, truthfully.
+HTTPS = env_bool("HTTPS", True)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+# Off when another host under this one still serves plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of ours is framed by another page; Wagtail's preview panel sets SAMEORIGIN on its own
+# responses (wagtail.utils.decorators.xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
+
+# The header by which the TLS-terminating proxy says a request came over HTTPS, trusted only
+# when named here (e.g. X-Forwarded-Proto), and then the proxy must overwrite what a client
+# sent. Unset, a client's X-Forwarded-Proto means nothing.
+TRUSTED_PROXY_SSL_HEADER = os.environ.get("TRUSTED_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = None
+if TRUSTED_PROXY_SSL_HEADER:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", TRUSTED_PROXY_SSL_HEADER):
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"got {TRUSTED_PROXY_SSL_HEADER!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + TRUSTED_PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+
+# The demo accounts' passwords are public: load_demo_content refuses to run here.
+DEMO_CONTENT_ALLOWED = False
+# --- end of the security block ---

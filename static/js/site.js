@@ -24,4 +24,12 @@
     if (filters && window.matchMedia("(min-width: 64rem)").matches) {
         filters.addEventListener("change", function () { filters.submit(); });
     }
+    // Video frames keep their proportion (the embed's, e.g. 56.25%); set here, as the
+    // Content-Security-Policy allows no style attribute in the page.
+    var frames = document.querySelectorAll(".responsive-object[data-ratio]");
+    for (var j = 0; j < frames.length; j++) {
+        if (/^[0-9.]+%$/.test(frames[j].dataset.ratio)) {
+            frames[j].style.paddingBottom = frames[j].dataset.ratio;
+        }
+    }
 })();

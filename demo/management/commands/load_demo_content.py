@@ -5,6 +5,7 @@ from io import BytesIO, StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
@@ -78,6 +79,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files=None, skip_index=False, site=None, **options):
+        # The demo accounts' passwords are printed by `make run` and in the README.
+        if not getattr(settings, "DEMO_CONTENT_ALLOWED", False):
+            raise CommandError(
+                "生产环境不能写入演示内容：演示账号（admin 等）的密码是公开的，写入后任何人都能登录。"
+                "如需演示，请在另一台机器或另一个数据库上用开发设置运行"
+                "（DJANGO_SETTINGS_MODULE=jingjian.settings.dev）；"
+                "生产环境的管理员请用 manage.py createsuperuser 创建。"
+            )
         if site:
             hostname, port = site_address(site)
         self.create_users()
