@@ -125,8 +125,15 @@ def render(figures, key):
             if value:
                 drawing.add(label, [value])
     else:
-        kind = pygal.HorizontalBar if chart.kind == "horizontal" else pygal.Bar
-        drawing = kind(show_legend=len(drawn) > 1, **options)
+        if chart.kind == "horizontal":
+            # Drawn from the bottom up: reversed, the bars read in the table's order. pygal
+            # measures labels as Latin text; a Chinese character is about twice as wide.
+            labels, drawn = labels[::-1], [(name, values[::-1]) for name, values in drawn]
+            longest = max((len(label) for label in labels), default=0)
+            options["margin_left"] = 7 * longest
+            drawing = pygal.HorizontalBar(show_legend=len(drawn) > 1, **options)
+        else:
+            drawing = pygal.Bar(show_legend=len(drawn) > 1, **options)
         drawing.x_labels = labels
         for name, values in drawn:
             drawing.add(name, values)
