@@ -13,6 +13,7 @@ from functools import wraps
 from pathlib import Path, PurePosixPath
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
@@ -35,6 +36,7 @@ from casestudies.models import CaseFile, CaseFileDocument, GateStatus
 from casestudies.review import DraftError, anonymize_text, record_decisions
 from jingjian.core import groups
 from jingjian.core.groups import in_discipline_group
+from jingjian.importing import limits
 
 RULE_LABELS = {
     "person": "姓名",
@@ -331,12 +333,17 @@ class DocumentDownloadView(View):
 class LedgerForm(forms.Form):
     file = forms.FileField(
         label="台账文件（.xlsx）",
-        help_text=(
-            f"每名被处理人一行，列名见 README 和示例文件 examples/case-file-ledger.xlsx；"
-            f"最大 {ledger.MAX_BYTES // 1024 // 1024} MB、{ledger.MAX_ROWS} 行。"
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From the settings as they are now (tests and deployments change them).
+        self.fields["file"].help_text = (
+            "每名被处理人一行，列名见 README 和示例文件 examples/case-file-ledger.xlsx；"
+            f"最大 {settings.IMPORT_MAX_FILE_BYTES // 1024 // 1024} MB、"
+            f"{settings.IMPORT_MAX_ROWS} 行。"
+        )
 
 
 class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
@@ -363,11 +370,7 @@ class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > ledger.MAX_BYTES:
-                    raise ledger.LedgerFileError(
-                        f"文件过大（{upload.size / 1024 / 1024:.1f} MB），台账最大 "
-                        f"{ledger.MAX_BYTES // 1024 // 1024} MB。请分成几个文件导入。"
-                    )
+                limits.check_size(upload.size)
                 suffix = Path(upload.name).suffix.lower()
                 with tempfile.TemporaryDirectory(prefix="jingjian-ledger-") as folder:
                     path = Path(folder) / f"upload{suffix}"
@@ -376,7 +379,7 @@ class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
                             out.write(chunk)
                     rows = ledger.read_ledger(path)
                 result = ledger.import_rows(rows, user=request.user, file_name=upload.name)
-            except ledger.LedgerFileError as error:
+            except limits.FileRefused as error:
                 form.add_error("file", str(error))
             else:
                 context["result"] = result
