@@ -120,15 +120,14 @@ def read_ledger(path):
         )
     workbook = limits.open_workbook(path)
     try:
-        return _rows(workbook.worksheets[0])
+        return _rows(limits.sheet_rows(workbook))
     finally:
         workbook.close()
 
 
-def _rows(sheet):
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    columns = [_text(c) for c in header or ()]
+def _rows(rows):
+    _line, header = next(rows)
+    columns = [_text(c) for c in header]
     if not any(columns):
         raise LedgerFileError(
             "第一个工作表的第 1 行应为列名（案卷编号、处理日期、姓名……），现在是空的。"
@@ -148,9 +147,7 @@ def _rows(sheet):
         )
     found = []
     counter = limits.RowCounter("请分成几个文件导入（同一案卷编号的行放在同一个文件中）。")
-    for line, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
+    for line, values in rows:
         counter.add()
         row = {}
         for column, value in zip(columns, values, strict=False):

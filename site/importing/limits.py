@@ -8,6 +8,8 @@ every row they read:
 - ``open_workbook``: an ``.xlsx`` is opened by openpyxl only after its zip directory says it is
   small once unpacked (``IMPORT_XLSX_MAX_UNPACKED_BYTES`` in all, no part packed more than
   ``IMPORT_XLSX_MAX_RATIO`` times) and has few sheets and parts;
+- ``sheet_rows``: the first worksheet's rows, no wider than its header, whatever size the sheet
+  claims;
 - ``RowCounter``: at most ``IMPORT_MAX_ROWS`` rows;
 - ``text_problems`` / ``row_problems``: no control character (C0 but tab and line breaks, DEL,
   C1), no invisible formatting character (every Unicode ``Cf``: the bidirectional overrides,
@@ -30,6 +32,9 @@ from django.conf import settings
 # Parts smaller than this are not held to the ratio: a tiny, very regular part (styles, an
 # empty sheet) packs far better than 100 times and is harmless.
 RATIO_FLOOR_BYTES = 1024 * 1024
+# Columns read from a worksheet: far more than any import file has (the ledger has 21).
+MAX_COLUMNS = 200
+EXCEL_MAX_ROWS = 1_048_576
 ALLOWED_CONTROLS = "\t\n\r"
 BIDIRECTIONAL = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]} | {
     "\u200e",
@@ -125,6 +130,40 @@ def open_workbook(path):
         raise FileRefused(
             "无法读取这个 Excel 文件，请确认文件未损坏、未加密，且为 .xlsx 格式。"
         ) from exc
+
+
+def sheet_rows(workbook):
+    """``(line, values)`` of the first worksheet, the header row first, each row as wide as the
+    header (at most ``MAX_COLUMNS``); blank rows are left out.
+
+    The size a sheet declares (its ``<dimension>``) is not trusted: openpyxl pads every row to
+    its width, so a 5 KB file claiming 16,384 columns and a row at line 1,048,576 kept a reader
+    busy for minutes.
+    """
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()
+    header = next(
+        sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ()
+    )
+    header = list(header)
+    while header and header[-1] in (None, ""):
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise FileRefused(f"第 1 行的列名超过 {MAX_COLUMNS} 列，请只保留要导入的列后重试。")
+    yield 1, tuple(header)
+    if not header:
+        return
+    rows = sheet.iter_rows(min_row=2, max_col=len(header), values_only=True)
+    blank = (None,) * len(header)  # compared in C: a file may hold a million blank rows
+    for line, values in enumerate(rows, start=2):
+        if line > EXCEL_MAX_ROWS:
+            # Row numbers come from the file: openpyxl fills every number up to the next one.
+            raise FileRefused(
+                f"这个 Excel 文件的行号超过 {EXCEL_MAX_ROWS}（Excel 的上限），疑似异常文件，未读取。"
+                "请在 Excel 中另存为新文件后重试。"
+            )
+        if values != blank and any(value not in (None, "") for value in values):
+            yield line, values
 
 
 class RowCounter:

@@ -121,17 +121,14 @@ def _read_jsonl(path):
 
 def _read_xlsx(path):
     workbook = limits.open_workbook(path)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
+    rows = limits.sheet_rows(workbook)
+    _line, header = next(rows)
     if not header:
         raise ImportFileError(
             "Excel 第一个工作表为空：第 1 行应为列名（type、source_id、title …）。"
         )
     columns = [str(c).strip() if c is not None else "" for c in header]
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
+    for number, values in rows:
         row = {}
         for column, value in zip(columns, values, strict=False):
             if column and value not in (None, ""):

@@ -118,6 +118,32 @@ def test_a_file_too_large_or_too_long_writes_nothing(tmp_path, settings, discipl
     assert not ImportedPage.objects.exists() and not CaseFile.objects.exists()
 
 
+def test_a_sheet_claiming_to_be_huge_is_read_as_it_is(tmp_path, discipline_client):
+    # A few kilobytes that declare all 16,384 columns and 1,048,576 rows, with rows far apart:
+    # openpyxl pads every row to the declared width and fills every missing row number.
+    path = xlsx.with_sheet(
+        tmp_path / "claims.xlsx",
+        HEADER,
+        [
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        ],
+        dimension="A1:XFD1048576",
+    )
+    started = time.monotonic()
+    code, out, _err = run("import_case_files", path)
+    assert code == 0 and "新建案卷 0 份" in out  # its one cell is beyond the header's columns
+    far = xlsx.with_sheet(
+        tmp_path / "far.xlsx",
+        HEADER,
+        ['<row r="99999999"><c r="A99999999" t="inlineStr"><is><t>x</t></is></c></row>'],
+    )
+    code, _out, err = run("import_content", far)
+    assert code == 1 and "行号超过 1048576" in err
+    assert "行号超过 1048576" in upload(discipline_client, far)
+    assert time.monotonic() - started < 20
+    assert not CaseFile.objects.exists()
+
+
 def test_a_sheet_that_is_not_xml_is_refused_in_chinese(tmp_path, discipline_client):
     # XML cannot hold NUL, not even as a reference: such a sheet is a damaged file.
     path = xlsx.one_row(tmp_path / "nul.xlsx", HEADER, ["鉴纪台〔2025〕201号", "钱&#0;砚澄"])

@@ -21,9 +21,10 @@ def _template(path, header):
     book.save(path)
 
 
-def with_sheet(path, header, chunks):
+def with_sheet(path, header, chunks, dimension=None):
     """Write ``path`` as an .xlsx whose first sheet is the ``header`` row followed by the XML
-    ``chunks`` (strings of ``<row>`` elements), written one chunk at a time."""
+    ``chunks`` (strings of ``<row>`` elements), written one chunk at a time; ``dimension`` is
+    the size the sheet claims (``A1:XFD1048576``), if any."""
     template = path.with_name(path.stem + "-template.xlsx")
     _template(template, header)
     cells = "".join(
@@ -38,7 +39,10 @@ def with_sheet(path, header, chunks):
             if part.filename != SHEET:
                 out.writestr(part, source.read(part))
         with out.open(SHEET, "w", force_zip64=True) as sheet:
-            sheet.write((HEAD + f'<row r="1">{cells}</row>').encode())
+            head = HEAD
+            if dimension:
+                head = head.replace("<sheetData>", f'<dimension ref="{dimension}"/><sheetData>')
+            sheet.write((head + f'<row r="1">{cells}</row>').encode())
             for chunk in chunks:
                 sheet.write(chunk.encode())
             sheet.write(TAIL.encode())
