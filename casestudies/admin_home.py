@@ -8,7 +8,8 @@ Three lists, each with a link to the case file's 脱敏审核 screen where the w
 - case files whose draft must be generated again (``drafts.draft_state``).
 
 Case files are named material: for anyone outside 纪检监察 the panel renders nothing and asks
-nothing (``in_discipline_group`` before any query). A fixed number of queries: the case files
+nothing (``in_discipline_group`` before any query); the files it shows are logged as listed
+(``casestudies.audit``). A fixed number of queries: the case files
 with what the lists read prefetched, the withdrawals and the pages they name.
 """
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.models import ModelLogEntry, Page
 
+from casestudies import audit
 from casestudies.drafts import draft_state, with_draft_inputs
 from casestudies.models import CaseFile
 from casestudies.publication import WITHDRAWN
@@ -94,6 +96,12 @@ class CaseFileTasksPanel(Component):
                 stale.append(
                     {"case_file": case_file, "state": state, "url": _review_url(case_file)}
                 )
+        shown = {
+            row["case_file"].pk: row["case_file"]
+            for rows in (pending[:LIMIT], withdrawn[:LIMIT], stale[:LIMIT])
+            for row in rows
+        }
+        audit.log_seen(shown.values(), parent_context["request"].user, audit.LIST, "后台首页待办")
         return {
             "sections": [
                 {

@@ -8,15 +8,15 @@ the same file again changes nothing), its persons handled become exactly the row
 
 Every bad row is reported with its line and a Chinese reason that says what to write instead;
 nothing is written for a file number with any bad row (one transaction per file number), and
-the other numbers are imported. The input is bounded (``MAX_BYTES``, ``MAX_ROWS``,
-``MAX_CELL``) and a cell with a control or invisible formatting character (NUL, a
-right-to-left override, a zero-width space, …) is refused: such characters can hide a name
-from the anonymization gate and from the reader.
+the other numbers are imported. The file is held to the import limits every importer shares
+(``jingjian.importing.limits``: file size, the zip directory of the .xlsx, rows) before a row is
+read, each column to its field's length (``MAX_CELL`` for the account), and a cell with a
+control or invisible formatting character (NUL, a right-to-left override, a zero-width space, …)
+is refused: such characters can hide a name from the anonymization gate and from the reader.
 """
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,9 +33,8 @@ from casestudies.choices import (
 from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
 from casestudies.models.case_files import PersonRole
 from jingjian.core.models import WorkArea
+from jingjian.importing import limits
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 MAX_CELL = 5_000
 IMPORT_ACTION = "jingjian.casefile.import"
 
@@ -75,14 +74,8 @@ CASE_KEYS = [key for key, _required, _length in CASE_COLUMNS.values() if key != 
 YES, NO = {"是", "Y", "y", "yes", "true", "1", "√"}, {"否", "N", "n", "no", "false", "0", ""}
 LIST_SEPARATORS = re.compile(r"[;；,，\n]")
 FORM_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-# Characters refused in any cell: controls other than tab and line breaks, and the invisible
-# formatting characters (bidirectional overrides and isolates, zero-width spaces and joiners,
-# the byte-order mark, soft hyphens).
-ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-
-
-class LedgerFileError(Exception):
-    """The file as a whole cannot be read (message in Chinese, saying what to do)."""
+# The file as a whole cannot be read (message in Chinese, saying what to do): the limits' error.
+LedgerFileError = limits.FileRefused
 
 
 @dataclass
@@ -106,15 +99,6 @@ class LedgerResult:
         return not self.failed
 
 
-def _refused_character(text):
-    for char in text:
-        if char in ALLOWED_CONTROLS:
-            continue
-        if unicodedata.category(char) in {"Cc", "Cf"} or char in "\u2028\u2029":
-            return char
-    return None
-
-
 def _text(value):
     if value is None:
         return ""
@@ -134,37 +118,22 @@ def read_ledger(path):
             f"台账应为 Excel 的 .xlsx 文件，而不是“{path.suffix or '无扩展名'}”。"
             "请在 Excel 中“另存为”.xlsx 后重新导入。"
         )
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise LedgerFileError(
-            f"文件过大（{size / 1024 / 1024:.1f} MB），台账最大 {MAX_BYTES // 1024 // 1024} MB。"
-            "请删去图片和无关的工作表，或分成几个文件导入。"
-        )
-    # Lazy: openpyxl takes a tenth of a second to import and only the import needs it.
-    from openpyxl import load_workbook
-
+    workbook = limits.open_workbook(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise LedgerFileError(
-            "无法读取这个 Excel 文件，请确认文件未损坏、未加密，且为 .xlsx 格式。"
-        ) from exc
-    try:
-        return _rows(workbook.worksheets[0])
+        return _rows(limits.sheet_rows(workbook))
     finally:
         workbook.close()
 
 
-def _rows(sheet):
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    columns = [_text(c) for c in header or ()]
+def _rows(rows):
+    _line, header = next(rows)
+    columns = [_text(c) for c in header]
     if not any(columns):
         raise LedgerFileError(
             "第一个工作表的第 1 行应为列名（案卷编号、处理日期、姓名……），现在是空的。"
         )
     for column in columns:
-        if column and _refused_character(column):
+        if column and limits.refused_character(column):
             raise LedgerFileError("第 1 行的列名含有控制字符或不可见的格式字符，请删除后重试。")
     duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
     if duplicated:
@@ -177,13 +146,9 @@ def _rows(sheet):
             "见 examples/case-file-ledger.xlsx。"
         )
     found = []
-    for line, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        if len(found) >= MAX_ROWS:
-            raise LedgerFileError(
-                f"台账超过 {MAX_ROWS} 行，请分成几个文件导入（同一案卷编号的行放在同一个文件中）。"
-            )
+    counter = limits.RowCounter("请分成几个文件导入（同一案卷编号的行放在同一个文件中）。")
+    for line, values in rows:
+        counter.add()
         row = {}
         for column, value in zip(columns, values, strict=False):
             if column in COLUMNS:
@@ -272,12 +237,9 @@ def _parse(line, raw, terms):
         value = raw.get(column)
         text = value if isinstance(value, datetime.date) else _text(value)
         if isinstance(text, str):
-            bad = _refused_character(text)
+            bad = limits.refused_character(text)
             if bad:
-                problems.append(
-                    f"“{column}”含有控制字符或不可见的格式字符（U+{ord(bad):04X}），"
-                    "请删除后重新导入"
-                )
+                problems.append(f"“{column}”含有{limits.describe(bad)}，请删除后重新导入")
                 continue
             if len(text) > length:
                 problems.append(f"“{column}”最多 {length} 个字，现有 {len(text)} 个字，请删减")

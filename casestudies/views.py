@@ -1,8 +1,9 @@
 """The case-file admin (案卷): 纪检监察 and superusers only, every view and change audited.
 
 Every URL of the viewset is wrapped by ``discipline_only``: anyone else gets 403, whatever model
-permissions an administrator may have granted by mistake. Views are logged as
-``jingjian.casefile.view``; creation, edits and deletion by Wagtail's generic views as
+permissions an administrator may have granted by mistake. Every screen that shows a case file
+logs it (``casestudies.audit``: 查看案卷 for one file, 列出案卷 for the list, 导出案卷 for its
+spreadsheet export); creation, edits and deletion by Wagtail's generic views as
 ``wagtail.create``/``wagtail.edit``/``wagtail.delete``; review decisions and draft generation as
 ``jingjian.casefile.review`` and ``jingjian.casefile.generate``.
 """
@@ -13,6 +14,7 @@ from functools import wraps
 from pathlib import Path, PurePosixPath
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
@@ -21,20 +23,21 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 from wagtail.admin.ui.tables import StatusTagColumn
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import DeleteView, EditView, HistoryView, IndexView, UsageView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import BaseButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from casestudies import ledger, publication
+from casestudies import audit, ledger, publication
 from casestudies.anonymization.anonymizer import IDENTIFIER_LABELS
 from casestudies.drafts import draft_state, generate_draft, with_draft_inputs
 from casestudies.models import CaseFile, CaseFileDocument, GateStatus
 from casestudies.review import DraftError, anonymize_text, record_decisions
 from jingjian.core import groups
 from jingjian.core.groups import in_discipline_group
+from jingjian.importing import limits
 
 RULE_LABELS = {
     "person": "姓名",
@@ -81,7 +84,19 @@ def discipline_only(view):
 
 
 def log_view(case_file, user, what):
-    log(instance=case_file, action="jingjian.casefile.view", user=user, data={"what": what})
+    audit.log_view(case_file, user, what)
+
+
+class LogsItsCaseFile:
+    """A generic view of one case file that logs the file each time it shows it (``what``)."""
+
+    what = ""
+
+    def get(self, request, *args, **kwargs):
+        # Before the page is built: a history page then lists its own viewing consistently
+        # (its count and its rows are read at different times). The object was found in setup.
+        log_view(self.object, request.user, self.what)
+        return super().get(request, *args, **kwargs)
 
 
 def tell_withdrawn(request, withdrawn):
@@ -111,7 +126,23 @@ class CaseFileIndexView(IndexView):
         return [*super().header_buttons, upload]
 
     def get_base_queryset(self):
-        return with_draft_inputs(super().get_base_queryset())
+        queryset = with_draft_inputs(super().get_base_queryset())
+        return queryset.prefetch_related("persons") if self.is_export else queryset
+
+    def render_to_response(self, context, **response_kwargs):
+        # What this response shows: the whole (filtered) list when exported, else one page.
+        if self.is_export:
+            export_format = self.request.GET.get("export")
+            audit.log_seen(
+                context["object_list"],
+                self.request.user,
+                audit.EXPORT,
+                "导出案卷列表",
+                format=export_format,
+            )
+        else:
+            audit.log_seen(context["object_list"], self.request.user, audit.LIST, "案卷列表")
+        return super().render_to_response(context, **response_kwargs)
 
     def get_list_buttons(self, instance):
         review = BaseButton(
@@ -155,6 +186,11 @@ class CaseFileEditView(EditView):
         log_view(self.object, request.user, "编辑页")
         return response
 
+    def form_invalid(self, form):
+        # Shown again with its errors: the stored persons and documents are on the page too.
+        log_view(self.object, self.request.user, "编辑页")
+        return super().form_invalid(form)
+
     @property
     def header_buttons(self):
         """脱敏审核 beside the title, the next step after entering a case file: a filled button,
@@ -166,6 +202,18 @@ class CaseFileEditView(EditView):
             classname="button button-small",
         )
         return [*super().header_buttons, review]
+
+
+class CaseFileDeleteView(LogsItsCaseFile, DeleteView):
+    what = "删除确认页"
+
+
+class CaseFileHistoryView(LogsItsCaseFile, HistoryView):
+    what = "历史记录"
+
+
+class CaseFileUsageView(LogsItsCaseFile, UsageView):
+    what = "引用情况"
 
 
 def highlight(text, spans):
@@ -317,12 +365,7 @@ class DocumentDownloadView(View):
             handle = document.file.open("rb")
         except FileNotFoundError as error:
             raise Http404("文件已不在存储中，请联系管理员。") from error
-        log(
-            instance=document.case_file,
-            action="jingjian.casefile.view",
-            user=request.user,
-            data={"what": "下载材料", "document": document.title},
-        )
+        audit.log_view(document.case_file, request.user, "下载材料", document=document.title)
         name = PurePosixPath(document.file.name).name
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
@@ -331,12 +374,17 @@ class DocumentDownloadView(View):
 class LedgerForm(forms.Form):
     file = forms.FileField(
         label="台账文件（.xlsx）",
-        help_text=(
-            f"每名被处理人一行，列名见 README 和示例文件 examples/case-file-ledger.xlsx；"
-            f"最大 {ledger.MAX_BYTES // 1024 // 1024} MB、{ledger.MAX_ROWS} 行。"
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From the settings as they are now (tests and deployments change them).
+        self.fields["file"].help_text = (
+            "每名被处理人一行，列名见 README 和示例文件 examples/case-file-ledger.xlsx；"
+            f"最大 {settings.IMPORT_MAX_FILE_BYTES // 1024 // 1024} MB、"
+            f"{settings.IMPORT_MAX_ROWS} 行。"
+        )
 
 
 class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
@@ -363,11 +411,7 @@ class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > ledger.MAX_BYTES:
-                    raise ledger.LedgerFileError(
-                        f"文件过大（{upload.size / 1024 / 1024:.1f} MB），台账最大 "
-                        f"{ledger.MAX_BYTES // 1024 // 1024} MB。请分成几个文件导入。"
-                    )
+                limits.check_size(upload.size)
                 suffix = Path(upload.name).suffix.lower()
                 with tempfile.TemporaryDirectory(prefix="jingjian-ledger-") as folder:
                     path = Path(folder) / f"upload{suffix}"
@@ -376,7 +420,7 @@ class LedgerImportView(WagtailAdminTemplateMixin, TemplateView):
                             out.write(chunk)
                     rows = ledger.read_ledger(path)
                 result = ledger.import_rows(rows, user=request.user, file_name=upload.name)
-            except ledger.LedgerFileError as error:
+            except limits.FileRefused as error:
                 form.add_error("file", str(error))
             else:
                 context["result"] = result
@@ -413,6 +457,22 @@ class CaseFileViewSet(ModelViewSet):
     search_backend_name = None
     index_view_class = CaseFileIndexView
     edit_view_class = CaseFileEditView
+    delete_view_class = CaseFileDeleteView
+    history_view_class = CaseFileHistoryView
+    usage_view_class = CaseFileUsageView
+    # 下载 XLSX / CSV in the list's “…” menu: the list as filtered, each file logged as exported.
+    list_export = [
+        "number",
+        "title",
+        "date_handled",
+        "get_source_display",
+        "unit_type",
+        "work_area",
+        "subject_names",
+        "updated_at",
+    ]
+    export_headings = {"get_source_display": "线索来源"}
+    export_filename = "案卷"
     inspect_view_enabled = False
     copy_view_enabled = False
 

@@ -1,9 +1,10 @@
 """Admin registration of case files (案卷), their audit-log actions and their dashboard panel."""
 
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from casestudies import admin_home
+from casestudies import admin_home, audit
 from casestudies.models import CaseFile
 from casestudies.views import CaseFilePermissionPolicy, CaseFileViewSet
 
@@ -16,9 +17,36 @@ def register_case_files():
     return CaseFileViewSet()
 
 
+class SeenFormatter(LogFormatter):
+    """“查看了案卷（脱敏审核页）”: where the case file was shown, and the format of an export."""
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        where = "，".join(
+            str(part)
+            for part in (data.get("what"), data.get("document"), data.get("format"))
+            if part
+        )
+        return f"{self.message}（{where}）" if where else self.message
+
+
 @hooks.register("register_log_actions")
 def case_file_log_actions(actions):
-    actions.register_action("jingjian.casefile.view", "查看案卷", "查看了案卷")
+    @actions.register_action(audit.VIEW)
+    class ViewFormatter(SeenFormatter):
+        label = "查看案卷"
+        message = "查看了案卷"
+
+    @actions.register_action(audit.LIST)
+    class ListFormatter(SeenFormatter):
+        label = "列出案卷"
+        message = "在列表中显示了案卷"
+
+    @actions.register_action(audit.EXPORT)
+    class ExportFormatter(SeenFormatter):
+        label = "导出案卷"
+        message = "导出了含本案卷的表格"
+
     actions.register_action("jingjian.casefile.review", "脱敏审核", "审核了疑似姓名")
     actions.register_action("jingjian.casefile.generate", "生成脱敏稿", "生成或更新了脱敏稿")
     actions.register_action("jingjian.casefile.import", "导入台账", "由台账导入或更新了案卷")

@@ -130,6 +130,13 @@ class CaseFile(ClusterableModel):
             return min(prefetched, key=lambda study: study.pk, default=None)
         return self.case_studies.order_by("pk").first()
 
+    @admin.display(description="被处理人")
+    def subject_names(self):
+        """The persons handled (被审查调查人), in order: the list export's column. A listing that
+        prefetched ``persons`` asks nothing more."""
+        persons = sorted(self.persons.all(), key=lambda person: (person.sort_order or 0, person.pk))
+        return "、".join(p.name for p in persons if p.role == PersonRole.SUBJECT)
+
     @admin.display(description="脱敏稿（警示案例）")
     def draft_title(self):
         study = self.draft_study()

@@ -4,11 +4,20 @@
 a JSON object comes as ``(line, RowError)``, reported with the others); the field functions read
 one value of a row or raise ``RowError`` with a Chinese reason that says what to write instead.
 The content types' importers (``casestudies/importing.py``, ``exemplars/importing.py``) use them.
+
+The file and every row are held to ``jingjian.importing.limits`` (size, the zip directory of an
+``.xlsx``, rows, control and formatting characters, cell and row length): a file over a limit is
+refused (``ImportFileError``) before its first row is yielded, a row with a refused character or
+too long comes as ``(line, RowError)``.
 """
 
 import datetime
 import json
 from pathlib import Path
+
+from django.conf import settings
+
+from jingjian.importing import limits
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "真", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "假", "f", ""}
@@ -16,12 +25,17 @@ FALSE_WORDS = {"false", "0", "no", "n", "否", "假", "f", ""}
 LIST_SEPARATORS = ["；", ";", "，", ",", "\n"]
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (message in Chinese)."""
+# The file as a whole cannot be read (message in Chinese): the same error as the limits'.
+ImportFileError = limits.FileRefused
 
 
 class RowError(Exception):
-    """One row is invalid (message in Chinese, saying what to fix)."""
+    """One row is invalid (message in Chinese, saying what to fix); ``source_id`` names the row
+    in the report when the reader could tell it."""
+
+    def __init__(self, message, source_id=""):
+        super().__init__(message)
+        self.source_id = source_id
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -38,13 +52,42 @@ def read_rows(path):
         raise ImportFileError(f"找不到文件 {path}，请检查路径。")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        yield from _read_xlsx(path)
+        read = _read_xlsx
     elif suffix in {".jsonl", ".json", ".ndjson"}:
-        yield from _read_jsonl(path)
+        read = _read_jsonl
     else:
         raise ImportFileError(
             f"不支持的文件类型“{path.suffix or '无扩展名'}”：请使用 .jsonl（每行一个 JSON 对象）或 .xlsx。"
         )
+    limits.check_size(path.stat().st_size)
+    counter = limits.RowCounter()
+    for line, row in read(path):
+        counter.add()
+        if isinstance(row, dict):
+            problems = limits.row_problems(_texts(row))
+            if problems:
+                row = RowError(limits.refusal(problems), source_id=_clean_source_id(row))
+        yield line, row
+
+
+def _clean_source_id(row):
+    """The row's ``source_id`` for the report, unless it is itself refused text."""
+    source_id = str(row.get("source_id") or "")
+    return "" if limits.text_problems("source_id", source_id) else source_id
+
+
+def _texts(value, column=""):
+    """``(column, text)`` for every text in a row: keys, values, nested lists and objects."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key = str(key)
+            yield column or key, key
+            yield from _texts(item, column or key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, column)
+    elif value is not None and not isinstance(value, bool | int | float):
+        yield column, str(value)
 
 
 def _read_jsonl(path):
@@ -52,8 +95,18 @@ def _read_jsonl(path):
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError("文件不是 UTF-8 编码，请另存为 UTF-8 后重试。") from exc
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines are split on line feeds only: str.splitlines also splits on U+2028 and other
+    # separators, which would cut a row instead of refusing it.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
+            continue
+        if len(line) > settings.IMPORT_MAX_ROW_CHARS:
+            yield (
+                number,
+                RowError(
+                    f"这一行有 {len(line)} 个字符，一行最多 {settings.IMPORT_MAX_ROW_CHARS} 个字符，请删减或拆成几行。"
+                ),
+            )
             continue
         try:
             row = json.loads(line)
@@ -67,26 +120,15 @@ def _read_jsonl(path):
 
 
 def _read_xlsx(path):
-    # Lazy: openpyxl takes ~0.1 s to import and only .xlsx import files need it.
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(
-            f"无法读取 Excel 文件：{exc}。请确认文件未损坏且为 .xlsx 格式。"
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
+    workbook = limits.open_workbook(path)
+    rows = limits.sheet_rows(workbook)
+    _line, header = next(rows)
     if not header:
         raise ImportFileError(
             "Excel 第一个工作表为空：第 1 行应为列名（type、source_id、title …）。"
         )
     columns = [str(c).strip() if c is not None else "" for c in header]
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
+    for number, values in rows:
         row = {}
         for column, value in zip(columns, values, strict=False):
             if column and value not in (None, ""):

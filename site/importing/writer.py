@@ -270,7 +270,10 @@ def import_rows(rows, user=None, progress=None, origin=Origin()):
     """Import ``(line, row)`` pairs; each row is atomic. Returns an ``ImportResult``."""
     result = ImportResult()
     for line, row in rows:
-        source_id = row.get("source_id", "") if isinstance(row, dict) else ""
+        if isinstance(row, dict):
+            source_id = row.get("source_id", "")
+        else:
+            source_id = getattr(row, "source_id", "")
         try:
             if isinstance(row, Exception):
                 raise row

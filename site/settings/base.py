@@ -227,9 +227,7 @@ SEARCH_INDEX_BUILD_MEMORY = os.environ.get("SEARCH_INDEX_BUILD_MEMORY", "512MB")
 # Documents are always linked through /documents/<id>/<name> (Wagtail's view, guarded by
 # jingjian.core.media), never by their /media/ address.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Upload sizes and types: the "Upload and import limits" block at the end.
 WAGTAIL_WORKFLOW_ENABLED = True
 # No WAGTAILAPI_BASE_URL: the API's links come from jingjian.core.public_address too.
 WAGTAILAPI_LIMIT_MAX = 100
@@ -358,3 +356,40 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # --- end of the security block ---
+
+# ---------------------------------------------------------------------------------------------
+# Upload and import limits (issue 18). One block, so other settings edits do not touch it.
+# Import files (manage.py import_content, import_case_files, 案卷 → 导入台账) are checked by
+# jingjian.importing.limits before anything is read into memory or written; see the README's
+# "Importing content".
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 100_000)
+IMPORT_MAX_ROW_CHARS = env_int("IMPORT_MAX_ROW_CHARS", 200_000)
+# An .xlsx is a zip: what its parts unpack to, in all and against their packed size, is read
+# from the zip's directory before openpyxl opens it (a 3 MB file can unpack to gigabytes).
+IMPORT_XLSX_MAX_UNPACKED_BYTES = env_int("IMPORT_XLSX_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
+IMPORT_XLSX_MAX_SHEETS = env_int("IMPORT_XLSX_MAX_SHEETS", 50)
+IMPORT_XLSX_MAX_PARTS = env_int("IMPORT_XLSX_MAX_PARTS", 1_000)
+
+# Wagtail's image and document uploads (names as read by wagtail 8.0's images/fields.py,
+# images/utils.py and documents/fields.py). No SVG: it can carry scripts.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# A request's form fields (a long page body and its inline panels) and how much of an uploaded
+# file is held in memory before it goes to a temporary file. The total size of a request is the
+# reverse proxy's to cap (nginx client_max_body_size, README "Deploying").
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# ---------------------------------------------------------------------------------------------

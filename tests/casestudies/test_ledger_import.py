@@ -212,14 +212,15 @@ def test_a_file_that_is_not_a_ledger(db, tmp_path):
         call_command("import_case_files", str(workbook(tmp_path, [], header=[*HEADER, "姓名"])))
 
 
-def test_the_input_is_bounded(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(ledger, "MAX_ROWS", 2)
-    with pytest.raises(CommandError, match="台账超过 2 行"):
+def test_the_input_is_bounded(db, tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    with pytest.raises(CommandError, match="文件超过 2 行"):
         call_command("import_case_files", str(workbook(tmp_path, [row(), row(), row()])))
-    monkeypatch.setattr(ledger, "MAX_BYTES", 1000)
+    settings.IMPORT_MAX_FILE_BYTES = 1000
     with pytest.raises(CommandError, match="文件过大"):
         call_command("import_case_files", str(EXAMPLE))
-    monkeypatch.undo()
+    assert not CaseFile.objects.exists()
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_FILE_BYTES = 20_000, 20 * 1024 * 1024
     code, _out, err = run(workbook(tmp_path, [row(职务="长" * 121)], name="long.xlsx"))
     assert code == 1 and "“职务”最多 120 个字，现有 121 个字，请删减" in err
     assert not CaseFile.objects.exists()
@@ -232,7 +233,8 @@ def test_control_and_invisible_characters_are_refused(db, character):
     result = ledger.import_rows([(2, values)])
     assert [bad.line for bad in result.failed] == [2]
     assert f"U+{ord(character):04X}" in result.failed[0].reason
-    assert "控制字符或不可见的格式字符" in result.failed[0].reason
+    assert "“姓名”含有" in result.failed[0].reason
+    assert "请删除后重新导入" in result.failed[0].reason
     assert not CaseFile.objects.exists()
 
 

@@ -222,7 +222,7 @@ def test_unreadable_files_give_clear_errors(tmp_path):
         call_command("import_content", str(other))
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(CommandError, match="无法读取 Excel 文件"):
+    with pytest.raises(CommandError, match="无法读取这个 Excel 文件"):
         call_command("import_content", str(broken))
     latin = tmp_path / "gbk.jsonl"
     latin.write_bytes('{"title": "案例"}'.encode("gbk"))

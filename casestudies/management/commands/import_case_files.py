@@ -4,7 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casestudies.ledger import LedgerFileError, import_ledger, summary
+from casestudies.ledger import import_ledger, summary
+from jingjian.importing.limits import FileRefused
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         try:
             result = import_ledger(file)
-        except LedgerFileError as exc:
+        except FileRefused as exc:
             raise CommandError(str(exc)) from exc
         for bad in result.failed:
             number = f"（案卷编号 {bad.number}）" if bad.number else ""
