@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
@@ -45,5 +46,9 @@ urlpatterns = [
         name="logged_out",
     ),
 ]
+
+if settings.BENCH_TRIVIAL_VIEW:
+    # bench/load.py's yardstick: the least a request through our middleware can cost.
+    urlpatterns.append(path("bench/trivial/", lambda request: HttpResponse("ok")))
 
 urlpatterns += [path("", include(wagtail_urls))]

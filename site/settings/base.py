@@ -288,3 +288,9 @@ if ELASTICSEARCH_URL:
 # goes through every step again.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "jingjian.core.review.publish_approved"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+
+# --- serving and benchmarking (issue 18) -------------------------------------------------------
+# bench/load.py compares every page with a trivial view served by the same server through the
+# same middleware; the view's URL (/bench/trivial/) exists only while this is on. Never set it
+# in a deployment.
+BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", False)
