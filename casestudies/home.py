@@ -4,6 +4,7 @@ from the cases the reader may see (never from hidden ones)."""
 from django.db.models import Count, Q
 
 from casestudies.models import CaseIndexPage, Handling
+from casestudies.models.pages import LISTING_DEFERRED
 from jingjian.core.content_types import HeadlineCount, HomeSection
 
 
@@ -18,7 +19,9 @@ def home_section(pages, home_page):
         template="casestudies/includes/home_section.html",
         context={
             "latest_cases": list(
-                pages.select_related("work_area").order_by("-date_handled", "-pk")[:6]
+                pages.defer(*LISTING_DEFERRED)
+                .select_related("work_area")
+                .order_by("-date_handled", "-pk")[:6]
             ),
             "case_index": CaseIndexPage.objects.live().descendant_of(home_page).first(),
         },

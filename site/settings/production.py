@@ -44,3 +44,10 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- Serving (issue 18): `make serve`, gunicorn.conf.py, README "Deploying" ---
+# Each gunicorn worker keeps its database connection for a minute rather than opening one per
+# request (a PostgreSQL connection costs a few milliseconds; SQLite's page cache would start
+# empty every time); checked before reuse, so a restarted database is reconnected to.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
