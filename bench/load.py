@@ -305,6 +305,7 @@ def main():
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on loopback: no redirect to HTTPS, cookies without the Secure flag.
+            "HTTPS": "false",
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false",
             "BENCH_TRIVIAL_VIEW": "true",
