@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 # The most queries each page type may ask (anonymous reader, logged-in reader).
 BUDGETS = {
-    "home": (18, 23),
+    "home": (17, 22),
     "case_listing": (13, 18),
     "case_listing_filtered": (15, 20),
     "exemplar_listing": (15, 20),
-    "search": (25, 30),
+    "search": (29, 34),
     "api_search": (11, 16),
     "case_feed": (10, 14),
 }
