@@ -192,6 +192,34 @@ def wrk(base, url, seconds, threads, connections, script, cookie=None):
     }
 
 
+def private_mb(pid):
+    """Memory only this process holds (private pages, from smaps_rollup), in MB: the resident
+    set also counts the shared libraries and the mapped SQLite file every worker shares."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    kb = sum(int(line.split()[1]) for line in lines if line.startswith("Private_"))
+    return round(kb / 1024, 1)
+
+
+def worker_private_mb(master_pid):
+    return sorted(filter(None, (private_mb(pid) for pid in worker_pids(master_pid))), key=float)
+
+
+def worker_pids(master_pid):
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{master_pid}\n" in status:
+                pids.append(int(entry.name))
+    return pids
+
+
 def worker_rss_mb(master_pid):
     """Resident memory of each of gunicorn's workers (children of the master), in MB."""
     sizes = []
@@ -275,6 +303,7 @@ def measure(env, urls, cookie, warm):
         result = {
             "trivial": summarize(trivial["anonymous"] + trivial["reader"], [1] * 2 * rounds),
             "memory_per_worker_mb": worker_rss_mb(process.pid),
+            "private_memory_per_worker_mb": worker_private_mb(process.pid),
         }
         result["trivial"].pop("ratio_to_trivial")
         for audience in audiences:
