@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install demo run test lint format check pytest collectstatic bench clean lock places \
-	elasticsearch elasticsearch-stop
+	elasticsearch elasticsearch-stop serve worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,33 @@ run: demo collectstatic
 	@echo "  其他演示账号（密码均为 jingjian-demo）：bianji（编辑） shenhe（审核） jijian（纪检监察） duzhe（读者）"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# `make serve`: the site as a deployment runs it (jingjian.settings.production under gunicorn,
+# gunicorn.conf.py: two workers per core plus one; static files collected and served by
+# WhiteNoise) on this machine, over plain HTTP on $(HOST):$(PORT), on the database `make demo`
+# fills (or DATABASE_URL). SECRET_KEY is taken from the environment, else from .secret-key
+# (written once, 50+ random characters, not committed). HTTPS=false and SECURE_COOKIES=false
+# only because loopback has no TLS: behind the reverse proxy both stay on (README, Deploying).
+# `make worker` runs the task queue's worker (channel deliveries, search-index updates).
+SERVE_ENV = DJANGO_SETTINGS_MODULE=jingjian.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" \
+	HTTPS="$${HTTPS:-false}" SECURE_COOKIES="$${SECURE_COOKIES:-false}"
+
+.secret-key:
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: install .secret-key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  镜鉴（生产设置，gunicorn）：http://$(HOST):$(PORT)/    健康检查：http://$(HOST):$(PORT)/healthz/"
+	@echo "  后台任务需另开终端运行 make worker。"
+	@echo ""
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn jingjian.wsgi
+
+worker: install .secret-key
+	$(SERVE_ENV) $(MANAGE) db_worker
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -1,6 +1,6 @@
 """The exemplars' part of the home page: four profiles (the featured ones first) and a count."""
 
-from exemplars.models import ExemplarIndexPage
+from exemplars.models import LISTING_DEFERRED, ExemplarIndexPage
 from jingjian.core.content_types import HeadlineCount, HomeSection
 
 FEATURED = 4
@@ -8,7 +8,7 @@ FEATURED = 4
 
 def home_section(pages, home_page):
     """``pages``: the live exemplars under the home page, narrowed by the visibility module."""
-    exemplars = pages.select_related("category", "portrait")
+    exemplars = pages.defer(*LISTING_DEFERRED).select_related("category", "portrait__collection")
     featured = list(exemplars.filter(featured=True).order_by("-date")[:FEATURED])
     if len(featured) < FEATURED:
         seen = [p.pk for p in featured]

@@ -88,10 +88,14 @@ class ExemplarIndexPage(AccessControlledPage, FilterableListMixin, Page):
         return (
             ExemplarPage.objects.child_of(self)
             .live()
-            .select_related("category", "portrait")
-            .prefetch_related("work_areas")
+            .defer(*LISTING_DEFERRED)
+            .select_related("category", "portrait__collection")
             .order_by("-date", "-pk")
         )
+
+
+# What no list of exemplars shows: the long texts, read only on the profile itself.
+LISTING_DEFERRED = ("deeds", "citation")
 
 
 class ExemplarPage(SyndicatedPageMixin):
@@ -214,6 +218,12 @@ class ExemplarPage(SyndicatedPageMixin):
     class Meta:
         verbose_name = "先进典型"
         verbose_name_plural = "先进典型"
+        # The listing's and the home page's order, walked in index order.
+        indexes = [
+            models.Index(
+                models.F("date").desc(), models.F("page_ptr").desc(), name="exemplar_date_desc"
+            )
+        ]
 
     def unit_and_post(self):
         """单位和职务, each said once (“鉴湖区临江镇江湾村党总支书记”)."""

@@ -2,13 +2,14 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from jingjian.core import media
+from jingjian.core import health, media
 from jingjian.core.api import api_router
 from jingjian.core.sitemap import sitemap
 from jingjian.search import views as search_views
@@ -23,6 +24,7 @@ urlpatterns = [
     path("documents/<int:document_id>/<str:document_filename>", media.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.serve_media),
+    path("healthz/", health.healthz, name="healthz"),
     path("search/", search_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
@@ -50,5 +52,9 @@ urlpatterns = [
         name="logged_out",
     ),
 ]
+
+if settings.BENCH_TRIVIAL_VIEW:
+    # bench/load.py's yardstick: the least a request through our middleware can cost.
+    urlpatterns.append(path("bench/trivial/", lambda request: HttpResponse("ok")))
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -42,6 +42,9 @@ from jingjian.core.models import WorkArea
 from jingjian.core.validators import SUMMARY_MAX_LENGTH, validate_summary_length
 from jingjian.syndication.pages import SyndicatedPageForm, SyndicatedPageMixin
 
+# What no list of case studies shows: the long texts, read only on the case's own page.
+LISTING_DEFERRED = ("facts", "lessons")
+
 
 class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
     """警示案例 index: filtered by the facets of ``casestudies.search``, with an RSS feed."""
@@ -60,8 +63,8 @@ class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
         return (
             CaseStudyPage.objects.child_of(self)
             .live()
-            .select_related("unit_type", "work_area")
-            .prefetch_related("problem_types")
+            .defer(*LISTING_DEFERRED)
+            .select_related("work_area")
             .order_by("-date_handled", "-pk")
         )
 
@@ -267,6 +270,15 @@ class CaseStudyPage(SyndicatedPageMixin):
     class Meta:
         verbose_name = "警示案例"
         verbose_name_plural = "警示案例"
+        # The listing's, the home page's and the feed's order: walked in index order, a page of
+        # results reads a dozen rows instead of sorting the archive.
+        indexes = [
+            models.Index(
+                models.F("date_handled").desc(),
+                models.F("page_ptr").desc(),
+                name="casestudy_date_handled_desc",
+            )
+        ]
 
     def clean(self):
         super().clean()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from jingjian.core import review
 
@@ -14,7 +15,7 @@ class CoreConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
-        from jingjian.core import admin_access, content_types
+        from jingjian.core import admin_access, content_types, visibility
 
         # Before Wagtail's admin asks for a page policy (it would make a fallback one).
         register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))
@@ -22,4 +23,10 @@ class CoreConfig(AppConfig):
         for model, policy in admin_access.media_policies():
             register_permission_policy(model, policy, exact_class=True)
         review.connect()
+        # Any write in a request forgets its shared resolution of the restrictions: a saved or
+        # deleted restriction, its groups, a moved page or a new alias all change it.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(
+                visibility.forget_restriction_roots, dispatch_uid=f"jingjian_forget_roots_{signal}"
+            )
         content_types.register_taxonomy("core.WorkArea", order=20)

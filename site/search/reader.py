@@ -56,6 +56,11 @@ __all__ = [
 
 PER_PAGE = 10
 SNIPPET_LENGTH = 120
+# On the database engine the facet counts are taken over the first this many results in rank
+# order (all of them when there are fewer), read once as a list of ids: counting every match
+# again for each facet cost a full-text match and a join per facet (about 30 ms each at 10,000
+# cases). Elasticsearch counts over every match in the same request.
+FACET_SAMPLE = 500
 
 
 def page_summary_lookups():
@@ -327,10 +332,9 @@ def facet_labels():
     return labels
 
 
-def _facets(matched, filters):
-    """Facet counts over the matched pages: one grouped count by type and, for each type with
-    matches, one grouped query per part of each shown facet (``Facet.counts``)."""
-    ids = matched.values("pk")
+def _facets(ids, filters):
+    """Facet counts over the pages ``ids`` (a list): one grouped count by type and, for each
+    type with matches, one grouped query per part of each shown facet (``Facet.counts``)."""
     by_type = dict(
         Page.objects.filter(pk__in=ids)
         .order_by()
@@ -406,6 +410,10 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
             ranked = matched.order_by(*rank_ordering(terms, page_summary_lookups()))
         paginator = Paginator(ranked, per_page)
         page_obj = paginator.get_page(page_number)
+        if uses_ranked_tiers():
+            counted = ranked.ranked_ids(FACET_SAMPLE)
+        else:
+            counted = list(ranked.values_list("pk", flat=True)[:FACET_SAMPLE])
         specific = list(Page.objects.filter(pk__in=[p.pk for p in page_obj.object_list]).specific())
         by_pk = {p.pk: p for p in specific}
         results = [by_pk[p.pk] for p in page_obj.object_list if p.pk in by_pk]
@@ -414,7 +422,8 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
             terms=terms,
             total=paginator.count,
             results=results,
-            facets=_facets(matched, filters),
+            facets=_facets(counted, filters),
+            facets_over=len(counted) if paginator.count > len(counted) else 0,
         )
     _with_snippets(outcome.results, terms)
     if outcome.total == 0:

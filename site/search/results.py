@@ -33,6 +33,9 @@ class Outcome:
     facets: dict = field(default_factory=dict)
     suggestions: list = field(default_factory=list)
     engine: str = "database"
+    # How many of the first results the facet counts were taken over, when fewer than all
+    # (the database engine's ``FACET_SAMPLE``); 0: over every result.
+    facets_over: int = 0
 
 
 @dataclass(frozen=True)

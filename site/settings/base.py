@@ -393,3 +393,31 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # ---------------------------------------------------------------------------------------------
+
+# --- serving and benchmarking (issue 18) -------------------------------------------------------
+# bench/load.py compares every page with a trivial view served by the same server through the
+# same middleware; the view's URL (/bench/trivial/) exists only while this is on. Never set it
+# in a deployment.
+BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", False)
+
+# SQLite: a 64 MB page cache per connection and the file mapped into memory (reads without a
+# system call per page); with persistent connections (CONN_MAX_AGE, production's default) the
+# cache stays warm from one request to the next instead of starting empty each time.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"]["init_command"] += (
+        "; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456"
+    )
+
+# A read-only request (GET, HEAD) resolves the page and collection restrictions once for every
+# listing, badge and check it makes (jingjian.core.visibility); writes forget the resolution.
+# (Before django-axes' middleware, which wants to be last.)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "jingjian.core.visibility.RestrictionRootsMiddleware",
+)
+
+# /healthz/ (jingjian.core.health): the parts whose failure answers 503 (a load balancer then
+# stops sending this server requests); the others are reported but answer 200. The task queue
+# counts as stalled when its oldest due task has waited this many seconds.
+HEALTH_REQUIRED = env_list("HEALTH_REQUIRED", "database")
+HEALTH_TASKS_MAX_WAIT = int(os.environ.get("HEALTH_TASKS_MAX_WAIT", "600"))

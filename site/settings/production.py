@@ -84,3 +84,10 @@ if TRUSTED_PROXY_SSL_HEADER:
 # The demo accounts' passwords are public: load_demo_content refuses to run here.
 DEMO_CONTENT_ALLOWED = False
 # --- end of the security block ---
+
+# --- Serving (issue 18): `make serve`, gunicorn.conf.py, README "Deploying" ---
+# Each gunicorn worker keeps its database connection for a minute rather than opening one per
+# request (a PostgreSQL connection costs a few milliseconds; SQLite's page cache would start
+# empty every time); checked before reuse, so a restarted database is reconnected to.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

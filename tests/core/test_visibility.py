@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.test import RequestFactory
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -322,3 +323,54 @@ class TestAliasesFollowTheirSource:
         response = client.get(alias.url)
         assert response.status_code == 403
         assert "无权查看" in response.content.decode()
+
+
+# --- one resolution per read-only request ------------------------------------------------------
+
+
+def _within_get_request(callback, method="GET"):
+    """Run ``callback`` inside RestrictionRootsMiddleware as a request of ``method`` would."""
+    request = RequestFactory().generic(method, "/")
+    outcome = {}
+
+    def view(request):
+        outcome["value"] = callback()
+        return None
+
+    visibility.RestrictionRootsMiddleware(view)(request)
+    return outcome["value"]
+
+
+def test_a_get_request_resolves_restrictions_once(django_assert_num_queries):
+    page = CaseStudyPageFactory()
+    visibility.set_visibility(page, Visibility.INTRANET)
+
+    def twice():
+        first = visibility.restriction_roots()
+        with django_assert_num_queries(0):
+            second = visibility.restriction_roots()
+        return first is second
+
+    assert _within_get_request(twice)
+    # Outside a request (commands, tasks) every call reads the database afresh.
+    assert visibility.restriction_roots() is not visibility.restriction_roots()
+
+
+def test_a_write_in_the_request_forgets_the_resolution():
+    page = CaseStudyPageFactory()
+
+    def change_then_read():
+        assert visibility.visibility_of(page, visibility.restriction_roots()) == "public"
+        visibility.set_visibility(page, Visibility.INTRANET)
+        intranet = visibility.visibility_of(page, visibility.restriction_roots())
+        visibility.set_visibility(page, Visibility.RESTRICTED)
+        return intranet, visibility.visibility_of(page, visibility.restriction_roots())
+
+    assert _within_get_request(change_then_read) == (Visibility.INTRANET, Visibility.RESTRICTED)
+
+
+def test_a_post_request_shares_nothing():
+    def twice():
+        return visibility.restriction_roots() is visibility.restriction_roots()
+
+    assert not _within_get_request(twice, method="POST")

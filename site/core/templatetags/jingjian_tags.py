@@ -21,8 +21,9 @@ BADGES = {
 
 
 def _restriction_roots(context):
-    """The page restrictions resolved once per request (``visibility.restriction_roots``), so
-    that a listing asks the same few queries whatever its length."""
+    """The page restrictions, resolved once per request (``visibility.restriction_roots``
+    shares one resolution among everything a GET request asks), so that a listing asks the
+    same few queries whatever its length."""
     request = context.get("request")
     roots = getattr(request, "_jingjian_restriction_roots", None)
     if roots is None:
