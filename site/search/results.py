@@ -33,6 +33,8 @@ class Outcome:
     facets: dict = field(default_factory=dict)
     suggestions: list = field(default_factory=list)
     engine: str = "database"
+    # Said to the reader when the results are not the engine's (``reader.FALLBACK_NOTICE``).
+    notice: str = ""
 
 
 @dataclass(frozen=True)

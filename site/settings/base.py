@@ -264,6 +264,13 @@ ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "jingj
 # Make every write visible to searches at once (tests; slow for bulk work).
 ELASTICSEARCH_REFRESH_ON_WRITE = env_bool("ELASTICSEARCH_REFRESH_ON_WRITE", False)
 
+# --- Faults: Elasticsearch stopped (jingjian.search.elastic) ---
+# A reader's search waits at most ELASTICSEARCH_READER_TIMEOUT seconds for Elasticsearch (no
+# retries), then is answered from the database with a notice; after a failure each process asks
+# the database alone for ELASTICSEARCH_RETRY_AFTER seconds, then tries Elasticsearch again.
+ELASTICSEARCH_READER_TIMEOUT = float(os.environ.get("ELASTICSEARCH_READER_TIMEOUT", "0.8"))
+ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "30"))
+
 
 def elasticsearch_search_backends(url, index_prefix):
     """Wagtail's search settings for Elasticsearch at ``url`` (also used by tests and bench/)."""
