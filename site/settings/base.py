@@ -133,6 +133,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+
+# --- Faults: the database restarted ---
+# A connection kept between requests (CONN_MAX_AGE seconds; production keeps them for 60) is
+# checked before a request reuses it: one that a database restart killed is replaced and the
+# request goes on, instead of every worker failing its next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

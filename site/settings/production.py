@@ -25,6 +25,11 @@ if PUBLIC_BASE_URL:
             f"got {PUBLIC_BASE_URL!r}; leave it unset to use the default site's address."
         )
 
+# --- Faults: the database restarted ---
+# Persistent connections (a new one per request costs a PostgreSQL fork); base.py's
+# CONN_HEALTH_CHECKS replaces one that a restart killed before a request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
