@@ -136,3 +136,15 @@ def test_searches_return_to_the_engine_by_themselves_when_it_is_back(
     assert search.FALLBACK_NOTICE not in recovered and "某局窗口服务问题" in recovered
     assert "notice" not in api["meta"]
     assert {item["title"] for item in api["items"]} == {"某街道推诿扯皮问题", "某局窗口服务问题"}
+
+
+def test_publishing_goes_on_while_the_engine_is_stopped(settings):
+    engine_at(settings, f"http://127.0.0.1:{support_elasticsearch.closed_port()}")
+    page = ExemplarPageFactory(title="停电夜里守岗的所长", live=False)
+
+    page.save_revision().publish()
+
+    page.refresh_from_db()
+    assert page.live
+    text = page_text(Client().get("/search/?q=守岗"))
+    assert search.FALLBACK_NOTICE in text and "停电夜里守岗的所长" in text
