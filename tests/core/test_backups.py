@@ -128,7 +128,7 @@ def test_restore_refuses_a_database_that_is_not_empty(backup_folder, db):
 
 
 def test_restore_refuses_a_damaged_backup_before_touching_anything(
-    backup_folder, fresh_database, tmp_path
+    backup_folder, fresh_database, tmp_path, db
 ):
     damaged = tmp_path / "damaged"
     shutil.copytree(backup_folder, damaged)
