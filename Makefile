@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install demo run test lint format check pytest collectstatic bench clean lock places \
-	elasticsearch elasticsearch-stop serve worker
+	elasticsearch elasticsearch-stop serve worker backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,17 @@ bench: install
 	$(BIN)/python bench/anonymize.py
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/register_statistics.py
+
+# Backups (README, Backups): one folder under $(BACKUP_DIR) with the database, media, private
+# media and a manifest. Restore into an empty database: make restore BACKUP=backups/jingjian-backup-…
+# (FORCE=1 replaces what a database that is not empty holds).
+BACKUP_DIR ?= backups
+backup: install
+	$(MANAGE) backup --to $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "请指定要恢复的备份文件夹，例如：make restore BACKUP=backups/jingjian-backup-20260101-020000"; exit 2; }
+	$(MANAGE) restore $(BACKUP) $(if $(FORCE),--force)
 
 # Elasticsearch 8 for developers (the same distribution CI uses), on 127.0.0.1:9200.
 # Then: ELASTICSEARCH_URL=http://127.0.0.1:9200 make run   (or make test)

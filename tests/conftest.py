@@ -115,6 +115,8 @@ def _use_elasticsearch(request, settings):
     from jingjian.search import elastic as search_elasticsearch
     from tests.support import elasticsearch as support_elasticsearch
 
+    # A failure an earlier test provoked must not send this one to the database fallback.
+    search_elasticsearch.mark_available()
     prefix = f"jingjian_test_{os.getpid()}"
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
     settings.ELASTICSEARCH_REFRESH_ON_WRITE = True

@@ -41,7 +41,10 @@ class PreparedSearchFilter(SearchFilter):
             raise ParameterError(
                 "参数“search”的搜索词中没有可搜索的文字：请使用中文、字母或数字，多个词用空格分开。"
             )
-        return search.search_pages(queryset, request.GET["search"])
+        found, notice = search.search_pages_with_notice(queryset, request.GET["search"])
+        if notice:
+            request.search_notice = notice  # VisiblePagesAPIViewSet.listing_view says it
+        return found
 
 
 # --- Addresses: every full link of the API is on the public address (core.public_address) ---
@@ -150,6 +153,14 @@ class VisiblePagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
         PreparedSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
     ]
+
+    def listing_view(self, request):
+        response = super().listing_view(request)
+        notice = getattr(request, "search_notice", "")
+        if notice and isinstance(response.data, dict) and "meta" in response.data:
+            # Elasticsearch did not answer: the results are the database's (search.reader).
+            response.data["meta"]["notice"] = notice
+        return response
 
     def parameter_model(self):
         """The model whose fields ``?type=`` makes filterable (Page when none or several)."""

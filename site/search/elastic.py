@@ -12,10 +12,13 @@ The index follows publishing, unpublishing, moves, deletion and privacy changes 
 """
 
 import logging
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import elastic_transport
+import elasticsearch
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from elasticsearch.helpers import bulk
@@ -61,6 +64,51 @@ def client():
         )
     connections.add_connection("jingjian", _clients[url])
     return _clients[url]
+
+
+# Elasticsearch stopped or unreachable --------------------------------------------------------
+#
+# A reader's search waits at most ELASTICSEARCH_READER_TIMEOUT seconds for Elasticsearch and is
+# not retried; when it fails, the search is answered from the database (``reader``), and for
+# the next ELASTICSEARCH_RETRY_AFTER seconds this process does not ask Elasticsearch at all (a
+# dead engine costs one failed request per process per interval, not one per reader). The first
+# search after that asks again: recovery needs nobody.
+
+UNAVAILABLE = (elastic_transport.TransportError, elasticsearch.ApiError)
+_breaker_lock = threading.Lock()
+_unavailable_until = 0.0
+
+
+def reader_client():
+    """The client for readers' searches: a short timeout, no retries."""
+    return client().options(
+        request_timeout=settings.ELASTICSEARCH_READER_TIMEOUT, max_retries=0, retry_on_timeout=False
+    )
+
+
+def available():
+    """Whether readers' searches should ask Elasticsearch now (no failure in the last
+    ELASTICSEARCH_RETRY_AFTER seconds)."""
+    return time.monotonic() >= _unavailable_until
+
+
+def mark_unavailable(error):
+    """Record a failed search: readers go to the database for a while."""
+    global _unavailable_until
+    retry_after = settings.ELASTICSEARCH_RETRY_AFTER
+    with _breaker_lock:
+        _unavailable_until = time.monotonic() + retry_after
+    logger.warning(
+        "search.elasticsearch_unavailable: %s; searching the database for %ss",
+        type(error).__name__,
+        retry_after,
+    )
+
+
+def mark_available():
+    global _unavailable_until
+    with _breaker_lock:
+        _unavailable_until = 0.0
 
 
 class PageDocument(Document):
@@ -321,7 +369,9 @@ class ElasticsearchEngine:
         search = build_search(text, {}, EVERYONE)
         if search is None:
             return []
-        search = search.source(False).extra(size=limit, track_total_hits=False)
+        search = (
+            search.using(reader_client()).source(False).extra(size=limit, track_total_hits=False)
+        )
         ids = [int(hit.meta.id) for hit in search.execute()]
         allowed = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
         return [pk for pk in ids if pk in allowed]
@@ -333,6 +383,7 @@ class ElasticsearchEngine:
                 results.Outcome(query="", terms=[], total=0, results=[], engine=self.name),
                 None,
             )
+        search = search.using(reader_client())
         try:
             number = max(1, int(page_number or 1))
         except (TypeError, ValueError):

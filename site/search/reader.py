@@ -188,23 +188,56 @@ class RankedPages:
         return iter(self[:])
 
 
+# Elasticsearch stopped: what readers are told, and what the database finds instead ----------
+
+FALLBACK_NOTICE = (
+    "全文搜索服务暂时不可用，以下结果只在标题和摘要中查找，可能不全。请稍后再搜索一次。"
+)
+
+
+def fallback_matches(queryset, text, summary_lookups):
+    """The pages of ``queryset`` whose title or summary holds every term, ranked as
+    ``rank_ordering`` says: the database's answer while Elasticsearch is the engine but does
+    not answer (its index tables are not kept then, so only the pages' own columns are read)."""
+    terms = rank_terms(text)
+    matching = queryset.filter(_contains_all(["title", *summary_lookups], terms))
+    # Through a subquery: the summary lookups join the page types' tables.
+    matched = queryset.filter(pk__in=matching.values("pk"))
+    return matched.order_by(*rank_ordering(terms, summary_lookups))
+
+
+def _summary_lookups(queryset):
+    return ["summary"] if hasattr(queryset.model, "summary") else page_summary_lookups()
+
+
 def search_pages(queryset, text, summary_lookups=None):
     """Search a (visibility-narrowed) page queryset; every term must match; ranked."""
+    return search_pages_with_notice(queryset, text, summary_lookups)[0]
+
+
+def search_pages_with_notice(queryset, text, summary_lookups=None):
+    """``search_pages`` and what to tell the reader about the results (``""``, or
+    ``FALLBACK_NOTICE`` when Elasticsearch did not answer)."""
     if not prepare_query(text):
-        return queryset.none()
+        return queryset.none(), ""
     engine = get_engine()
     if engine is None and uses_ranked_tiers():
-        return RankedPages(queryset, text)
+        return RankedPages(queryset, text), ""
     if summary_lookups is None:
-        summary_lookups = (
-            ["summary"] if hasattr(queryset.model, "summary") else page_summary_lookups()
-        )
+        summary_lookups = _summary_lookups(queryset)
     ordered = queryset.order_by(*rank_ordering(rank_terms(text), summary_lookups))
     if engine is not None:
-        ids = engine.ranked_ids(text, ordered, limit=engine.max_results)
+        try:
+            ids = engine.ranked_ids(text, ordered, limit=engine.max_results)
+        except search_elasticsearch.UNAVAILABLE as error:
+            search_elasticsearch.mark_unavailable(error)
+            return fallback_matches(queryset, text, summary_lookups), FALLBACK_NOTICE
         preserved = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)])
-        return queryset.filter(pk__in=ids).order_by(preserved) if ids else queryset.none()
-    return database_matches(ordered, text)
+        found = queryset.filter(pk__in=ids).order_by(preserved) if ids else queryset.none()
+        return found, ""
+    if search_engine.uses_elasticsearch():  # the engine, but it failed a moment ago
+        return fallback_matches(queryset, text, summary_lookups), FALLBACK_NOTICE
+    return database_matches(ordered, text), ""
 
 
 # Filters ----------------------------------------------------------------------------------
@@ -365,7 +398,11 @@ def suggestions_for(text, base_queryset):
         engine = get_engine()
         for term in terms:
             if engine is not None:
-                found = engine.ranked_ids(term, base_queryset, limit=1)
+                try:
+                    found = engine.ranked_ids(term, base_queryset, limit=1)
+                except search_elasticsearch.UNAVAILABLE as error:
+                    search_elasticsearch.mark_unavailable(error)
+                    return []
             else:
                 found = database_matches(base_queryset, term).exists()
             if found:
@@ -395,14 +432,23 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
     filters = clean_filters(params)
     engine = get_engine()
     base = base_queryset(user)
+    outcome = None
+    fallback = engine is None and search_engine.uses_elasticsearch()
     if engine is not None:
-        outcome, page_obj = engine.run_search(text, filters, user, page_number, per_page)
-    else:
+        try:
+            outcome, page_obj = engine.run_search(text, filters, user, page_number, per_page)
+        except search_elasticsearch.UNAVAILABLE as error:
+            search_elasticsearch.mark_unavailable(error)
+            fallback = True
+    if outcome is None:
         narrowed = base
         if filters:
             # Filters go through a subquery: joins to child tables would repeat pages.
             narrowed = base.filter(pk__in=Page.objects.filter(filter_q(filters)).values("pk"))
-        if uses_ranked_tiers():
+        if fallback:
+            ranked = fallback_matches(narrowed, text, page_summary_lookups())
+            matched = ranked
+        elif uses_ranked_tiers():
             ranked = RankedPages(narrowed, text)
             matched = ranked.matched
         else:
@@ -424,16 +470,17 @@ def run_search(text, params, user, page_number=1, per_page=PER_PAGE):
             results=results,
             facets=_facets(counted, filters),
             facets_over=len(counted) if paginator.count > len(counted) else 0,
+            notice=FALLBACK_NOTICE if fallback else "",
         )
     _with_snippets(outcome.results, terms)
-    if outcome.total == 0:
+    if outcome.total == 0 and not fallback:
         outcome.suggestions = suggestions_for(text, base)
     return outcome, page_obj
 
 
 def get_engine():
-    """The Elasticsearch engine when it is the search engine (``search_engine``), else ``None``
-    (database)."""
-    if not search_engine.uses_elasticsearch():
+    """The Elasticsearch engine when it is the search engine (``search_engine``) and has not
+    just failed (``elastic.available``), else ``None`` (database)."""
+    if not search_engine.uses_elasticsearch() or not search_elasticsearch.available():
         return None
     return search_elasticsearch.engine()

@@ -36,6 +36,8 @@ class Outcome:
     # How many of the first results the facet counts were taken over, when fewer than all
     # (the database engine's ``FACET_SAMPLE``); 0: over every result.
     facets_over: int = 0
+    # Said to the reader when the results are not the engine's (``reader.FALLBACK_NOTICE``).
+    notice: str = ""
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+
+# --- Faults: the database restarted ---
+# A connection kept between requests (CONN_MAX_AGE seconds; production keeps them for 60) is
+# checked before a request reuses it: one that a database restart killed is replaced and the
+# request goes on, instead of every worker failing its next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AUTH_PASSWORD_VALIDATORS: in the security block at the end.
@@ -257,6 +264,13 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "").strip()
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "jingjian")
 # Make every write visible to searches at once (tests; slow for bulk work).
 ELASTICSEARCH_REFRESH_ON_WRITE = env_bool("ELASTICSEARCH_REFRESH_ON_WRITE", False)
+
+# --- Faults: Elasticsearch stopped (jingjian.search.elastic) ---
+# A reader's search waits at most ELASTICSEARCH_READER_TIMEOUT seconds for Elasticsearch (no
+# retries), then is answered from the database with a notice; after a failure each process asks
+# the database alone for ELASTICSEARCH_RETRY_AFTER seconds, then tries Elasticsearch again.
+ELASTICSEARCH_READER_TIMEOUT = float(os.environ.get("ELASTICSEARCH_READER_TIMEOUT", "0.8"))
+ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "30"))
 
 
 def elasticsearch_search_backends(url, index_prefix):

@@ -26,6 +26,11 @@ if PUBLIC_BASE_URL:
             f"got {PUBLIC_BASE_URL!r}; leave it unset to use the default site's address."
         )
 
+# --- Faults: the database restarted ---
+# Persistent connections (a new one per request costs a PostgreSQL fork); base.py's
+# CONN_HEALTH_CHECKS replaces one that a restart killed before a request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -88,6 +93,5 @@ DEMO_CONTENT_ALLOWED = False
 # --- Serving (issue 18): `make serve`, gunicorn.conf.py, README "Deploying" ---
 # Each gunicorn worker keeps its database connection for a minute rather than opening one per
 # request (a PostgreSQL connection costs a few milliseconds; SQLite's page cache would start
-# empty every time); checked before reuse, so a restarted database is reconnected to.
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# empty every time); checked before reuse, so a restarted database is reconnected to (both set
+# above, under "Faults: the database restarted").
