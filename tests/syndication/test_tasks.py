@@ -32,12 +32,21 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.fixture
+def worker_in_this_transaction(monkeypatch):
+    """The worker drops connections it finds outside autocommit (a request's housekeeping);
+    inside the test's transaction that would be the test's own connection."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
 def run_worker():
     call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
 
 
 def test_deliveries_wait_while_the_worker_is_stopped_then_go_out_once(
-    database_queue, receiver, django_capture_on_commit_callbacks
+    database_queue, receiver, django_capture_on_commit_callbacks, worker_in_this_transaction
 ):
     channels = [
         Channel.objects.create(
