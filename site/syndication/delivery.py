@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jingjian.core import content_types, visibility
-from jingjian.syndication import channels, clients, tasks
+from jingjian.syndication import channel_secrets, channels, clients, tasks
 from jingjian.syndication.channels.common import NotEligible
 from jingjian.syndication.models import (
     Channel,
@@ -271,6 +271,8 @@ def send_due(now=None):
 
 def _deliver(delivery):
     channel = delivery.channel
+    if channel_secrets.is_unreadable(channel.secret):
+        raise clients.ChannelError(channel_secrets.UNREADABLE, retryable=False)
     if delivery.event == DeliveryEvent.UNPUBLISHED:
         return _retract(delivery)
     page = delivery.page  # the base page: enough to check; adapters load the rest if needed
