@@ -405,7 +405,8 @@ class WeChatClient:
                 "appid": self.app_id,
                 "secret": self._app_secret,
                 "force_refresh": force_refresh,
-            }
+            },
+            ensure_ascii=False,  # WeChat refuses \uXXXX escapes (40033)
         ).encode("utf-8")
         response = _send(
             self.session,

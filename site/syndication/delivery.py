@@ -150,6 +150,8 @@ def queue_retractions(page, reason=""):
 
 
 def _validation_problems(page, channel):
+    if channel_secrets.is_unreadable(channel.secret):
+        return [channel_secrets.UNREADABLE]
     try:
         return list(channels.render(page, channel).problems)
     except Exception as error:  # a renderer bug blocks this channel, never the publish

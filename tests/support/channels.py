@@ -709,3 +709,25 @@ class WebhookReceiver(_LoopbackServer):
         if duplicate:
             return handler.reply(409, {"id": receiver_id, "error": "duplicate"})
         handler.reply(200, {"id": receiver_id})
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+class Redirector(_LoopbackServer):
+    """Answers every request with ``status`` (a redirect) to ``location``; counts ``requests``."""
+
+    def __init__(self, location, status=302):
+        self.location = location
+        self.status = status
+        self.requests = 0
+        super().__init__()
+
+    def _handle(self, handler, method):
+        with self._lock:
+            self.requests += 1
+        handler.body()
+        handler.send_response(self.status)
+        handler.send_header("Location", self.location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
