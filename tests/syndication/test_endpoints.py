@@ -224,3 +224,82 @@ def test_proxies_from_the_environment_are_not_used(receiver, monkeypatch):
     monkeypatch.setenv("http_proxy", "http://10.9.9.9:3128")
     client = WebhookClient(receiver.url, SECRET, timeout=2)
     assert client.send(b'{"id": 2}', "published", "key-proxy").startswith("rcv-")
+
+
+# --- HTTPS: pinned to the address, verified for the name --------------------------------------
+
+
+def _certificate(tmp_path, name):
+    """A self-signed certificate for ``name`` and its key, as PEM files."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """The webhook receiver behind TLS with a certificate for ``hooks.jianhu.test``."""
+    import ssl
+
+    cert_path, key_path = _certificate(tmp_path, "hooks.jianhu.test")
+    with WebhookReceiver(SECRET) as server:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_path, key_path)
+        server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True)
+        server.ca = str(cert_path)
+        yield server
+
+
+@pytest.mark.parametrize("name, ok", [("hooks.jianhu.test", True), ("other.jianhu.test", False)])
+def test_https_connects_to_the_checked_address_and_verifies_the_name(
+    tls_receiver, settings, monkeypatch, name, ok
+):
+    from jingjian.syndication.clients import new_session
+
+    settings.SYNDICATION_ALLOWED_HOSTS = [".jianhu.test", "127.0.0.1"]
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolver(host, port, *args, **kwargs):
+        return real_getaddrinfo("127.0.0.1" if host.endswith(".jianhu.test") else host, port)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    session = new_session()
+    session.verify = tls_receiver.ca
+    url = f"https://{name}:{tls_receiver.port}/webhook"
+    client = WebhookClient(url, SECRET, timeout=2, session=session)
+    if ok:
+        assert client.send(b'{"id": 3}', "published", "key-tls").startswith("rcv-")
+    else:  # the certificate is for another name: refused, never sent
+        with pytest.raises(ChannelError) as info:
+            client.send(b'{"id": 3}', "published", "key-tls")
+        assert "无法连接到接收方" in info.value.message and info.value.retryable
+        assert tls_receiver.received == []
