@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 import requests
 from django.core.cache import caches
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from jingjian.syndication import endpoints
 
@@ -141,13 +142,23 @@ class PinnedAddressAdapter(HTTPAdapter):
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         parts = urlsplit(request.url)
-        request.pinned_address = endpoints.resolve(request.url)[0]
+        addresses = endpoints.resolve(request.url)
         if "Host" not in request.headers:
             default_port = 443 if parts.scheme == "https" else 80
             host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
             port = parts.port
             request.headers["Host"] = host if port in (None, default_port) else f"{host}:{port}"
-        return super().send(request, stream, timeout, verify, cert, proxies={})
+        for number, address in enumerate(addresses, start=1):
+            request.pinned_address = address
+            try:
+                return super().send(request, stream, timeout, verify, cert, proxies={})
+            except requests.exceptions.ConnectionError as error:
+                # Nothing was sent when the connection could not be made: the next checked
+                # address (a name with IPv6 and IPv4 addresses) may answer.
+                reason = getattr(error.args[0] if error.args else None, "reason", None)
+                if number == len(addresses) or not isinstance(reason, NewConnectionError):
+                    raise
+        raise AssertionError("unreachable")
 
     def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
         host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)

@@ -137,7 +137,10 @@ def resolve(url, port=None):
     if literal is not None:
         found = [literal]
     else:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except UnicodeError:  # a name IDNA cannot encode
+            raise EndpointRefused(f"接口地址的主机名“{host}”无效：请在渠道设置中改正。") from None
         found = []
         for info in infos:
             address = _address(info[4][0].split("%", 1)[0])

@@ -303,3 +303,33 @@ def test_https_connects_to_the_checked_address_and_verifies_the_name(
             client.send(b'{"id": 3}', "published", "key-tls")
         assert "无法连接到接收方" in info.value.message and info.value.retryable
         assert tls_receiver.received == []
+
+
+def test_a_checked_address_that_refuses_the_connection_falls_back_to_the_next(
+    receiver, settings, monkeypatch
+):
+    """A name with an IPv6 and an IPv4 address, the receiver listening on IPv4 only."""
+    settings.SYNDICATION_ALLOWED_HOSTS = ["dual.example", "::1", "127.0.0.1"]
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *a, **k: (
+            [
+                (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+            ]
+            if host == "dual.example"
+            else [
+                (
+                    socket.AF_INET6 if ":" in host else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (host, port, 0, 0) if ":" in host else (host, port),
+                )
+            ]
+        ),
+    )
+    client = WebhookClient(f"http://dual.example:{receiver.port}/webhook", SECRET, timeout=2)
+    assert client.send(b'{"id": 4}', "published", "key-dual").startswith("rcv-")
+    assert len(receiver.received) == 1
