@@ -41,7 +41,7 @@ class Channel(models.Model):
         "投递文件夹",
         max_length=300,
         blank=True,
-        help_text="电视台、电台、报社从此共享文件夹取稿。填写投递根目录下的相对路径（如 tv）；"
+        help_text="电视台、电台、报社从此共享文件夹取稿。填写投递根目录下的相对路径（如“电视台”）；"
         "留空则使用投递根目录下与“标识”同名的子文件夹。",
     )
     author = models.CharField("署名", max_length=60, blank=True, help_text="如“鉴湖区融媒体中心”。")

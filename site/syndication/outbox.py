@@ -40,7 +40,7 @@ def folder_problem(folder: str) -> str | None:
     windows = PureWindowsPath(text)
     if text.startswith(("/", "\\", "~")) or windows.drive or windows.root:
         return (
-            f"投递文件夹须是投递根目录“{base}”下的相对路径（如 tv 或 share/tv），"
+            f"投递文件夹须是投递根目录“{base}”下的相对路径（如“电视台”或“共享/电视台”），"
             "不能是绝对路径或以“~”开头：请改为相对路径；根目录由管理员在设置"
             "“SYNDICATION_OUTBOX_ROOT”中配置。"
         )

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name="outbox_folder",
             field=models.CharField(
                 blank=True,
-                help_text="电视台、电台、报社从此共享文件夹取稿。填写投递根目录下的相对路径（如 tv）；"
+                help_text="电视台、电台、报社从此共享文件夹取稿。填写投递根目录下的相对路径（如“电视台”）；"
                 "留空则使用投递根目录下与“标识”同名的子文件夹。",
                 max_length=300,
                 verbose_name="投递文件夹",
