@@ -134,9 +134,10 @@ class PinnedAddressAdapter(HTTPAdapter):
     """Connects only to addresses ``endpoints.resolve`` checked, and to the one it checked.
 
     The host name is resolved once per request, every address it resolves to is checked, and
-    the connection goes to the first of them by address, with the name kept for the ``Host``
-    header and for TLS (SNI and the certificate check), so DNS cannot answer differently
-    between the check and the connection. Proxies from the environment are never used: the
+    the connection goes to those addresses in turn (the next only when one refuses the
+    connection, so nothing was sent), with the name kept for the ``Host`` header and for TLS
+    (SNI and the certificate check), so DNS cannot answer differently between the check and
+    the connection. Proxies from the environment are never used: the
     proxy, not the checked address, would be reached.
     """
 
