@@ -28,7 +28,8 @@ def setup(workdir):
     os.environ["DJANGO_SETTINGS_MODULE"] = "jingjian.settings.dev"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ["MEDIA_ROOT"] = f"{workdir}/media"
-    os.environ["SYNDICATION_OUTBOX"] = f"{workdir}/outbox"
+    os.environ["SYNDICATION_OUTBOX_ROOT"] = f"{workdir}/outbox"
+    os.environ["SYNDICATION_ALLOWED_HOSTS"] = "127.0.0.1"  # the loopback receivers
     os.environ["DEBUG"] = "false"
     # Deliveries are queued without running: the bench sends them itself, like the worker.
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"

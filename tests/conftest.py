@@ -15,7 +15,7 @@ def pytest_configure(config):
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="jingjian-test-media-")
     settings.PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="jingjian-test-private-")
-    settings.SYNDICATION_OUTBOX = os.path.join(settings.MEDIA_ROOT, "outbox")
+    settings.SYNDICATION_OUTBOX_ROOT = os.path.join(settings.MEDIA_ROOT, "outbox")
 
 
 def pytest_collection_modifyitems(config, items):

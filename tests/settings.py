@@ -7,3 +7,8 @@ from jingjian.settings.test import *  # noqa: F403
 from jingjian.settings.test import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS[:7], "tests.films", *INSTALLED_APPS[7:]]
+
+# --- Syndication: the loopback fakes of the channels' APIs (tests/support/channels.py) listen on
+# 127.0.0.1, which no channel may reach unless an administrator lists it (WeChat's and Weibo's
+# API hosts stay listed, as by default).
+SYNDICATION_ALLOWED_HOSTS = ["api.weixin.qq.com", "api.weibo.com", "127.0.0.1"]

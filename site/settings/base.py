@@ -180,9 +180,25 @@ TASKS = {
         )
     }
 }
-# Syndication: where broadcast scripts and newspaper manuscripts are dropped for the stations
-# and the paper to collect (a shared drive), unless a channel names its own folder.
-SYNDICATION_OUTBOX = Path(os.environ.get("SYNDICATION_OUTBOX", BASE_DIR / "outbox"))
+# --- Syndication: where channels may send and write, and the key their secrets are sealed with.
+# The one folder broadcast scripts and newspaper manuscripts are written under (a shared drive
+# the stations and the paper collect from); a channel's own folder is a path inside it, and its
+# default folder is <root>/<slug>. SYNDICATION_OUTBOX is the setting's older name, still read.
+SYNDICATION_OUTBOX_ROOT = Path(
+    os.environ.get("SYNDICATION_OUTBOX_ROOT")
+    or os.environ.get("SYNDICATION_OUTBOX")
+    or BASE_DIR / "outbox"
+)
+# The hosts channels may send to (jingjian.syndication.endpoints): names, IP addresses or
+# networks. Loopback, private and other internal addresses are reached only when listed by
+# address. WeChat's and Weibo's API hosts are listed by default.
+SYNDICATION_ALLOWED_HOSTS = env_list("SYNDICATION_ALLOWED_HOSTS", "api.weixin.qq.com,api.weibo.com")
+# Fernet keys for channel secrets (jingjian.syndication.channel_secrets), comma-separated: the
+# first encrypts, all decrypt, so a new key goes first and the old ones stay until
+# `manage.py rotate_channel_secrets` has run. Unset, a development key derived from a public
+# string is used: insecure, and production refuses to start without real keys.
+DEVELOPMENT_CHANNEL_SECRET_KEY = "jingjian-insecure-development-channel-secret-key"
+CHANNEL_SECRET_KEYS = env_list("CHANNEL_SECRET_KEYS")
 # Full links (API, feeds, sitemap, what channels receive) are on the default Wagtail Site's
 # address (load_demo_content --site sets it); PUBLIC_BASE_URL, when set, replaces it where the
 # public address differs (jingjian.core.public_address).

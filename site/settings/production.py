@@ -4,6 +4,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -95,3 +96,19 @@ DEMO_CONTENT_ALLOWED = False
 # request (a PostgreSQL connection costs a few milliseconds; SQLite's page cache would start
 # empty every time); checked before reuse, so a restarted database is reconnected to (both set
 # above, under "Faults: the database restarted").
+
+# --- Syndication: channel secrets are encrypted with keys only production holds.
+if not CHANNEL_SECRET_KEYS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CHANNEL_SECRET_KEYS must list at least one Fernet key in production (see .env.example); "
+        "refusing to start with the public development key."
+    )
+for _number, _key in enumerate(CHANNEL_SECRET_KEYS, start=1):  # noqa: F405
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CHANNEL_SECRET_KEYS: key {_number} is not a Fernet key (32 bytes, url-safe base64); "
+            "make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        ) from None

@@ -9,6 +9,6 @@ class SyndicationConfig(AppConfig):
 
     def ready(self):
         # Here, not at the top: signals imports the models, which need the app registry ready.
-        from jingjian.syndication import signals
+        from jingjian.syndication import checks, signals  # noqa: F401 (checks register themselves)
 
         signals.connect()

@@ -6,8 +6,11 @@ delivery engine may simply try again later (``retryable``).
 
 Sources for the requests, responses and error codes (checked when this module was written):
 
-- WeChat access token: developers.weixin.qq.com/doc/service/en/Basic_Information/Get_access_token.html
-  and doc/oplatform/developers/dev/AccessToken.html (42001 expired, 40001 invalid or not latest);
+- WeChat access token: developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken
+  (``POST cgi-bin/stable_token`` with JSON ``grant_type``, ``appid``, ``secret``,
+  ``force_refresh``; the normal mode hands every caller the same token and the next one in the
+  last 5 minutes, both valid; forcing retires the previous token, 20 times a day at most) and
+  doc/oplatform/developers/dev/AccessToken.html (42001 expired, 40001 invalid or not latest);
 - WeChat ``media/uploadimg``: doc/service/api/material/permanent/api_uploadimage (field ``media``,
   jpg/png under 1 MB; 40005 invalid file type, 40009 invalid image size);
 - WeChat ``material/add_material``: doc/service/api/material/permanent/api_addmaterial
@@ -31,10 +34,17 @@ import json
 import logging
 import math
 import re
-import threading
+import socket
 import time
+import uuid
+from urllib.parse import urlsplit
 
 import requests
+from django.core.cache import caches
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+
+from jingjian.syndication import endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +130,60 @@ def weibo_length(text: str) -> int:
     return math.ceil(halves / 2)
 
 
-def _new_session(session):
-    if session is not None:
-        return session
+class PinnedAddressAdapter(HTTPAdapter):
+    """Connects only to addresses ``endpoints.resolve`` checked, and to the one it checked.
+
+    The host name is resolved once per request, every address it resolves to is checked, and
+    the connection goes to those addresses in turn (the next only when one refuses the
+    connection, so nothing was sent), with the name kept for the ``Host`` header and for TLS
+    (SNI and the certificate check), so DNS cannot answer differently between the check and
+    the connection. Proxies from the environment are never used: the
+    proxy, not the checked address, would be reached.
+    """
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        parts = urlsplit(request.url)
+        addresses = endpoints.resolve(request.url)
+        if "Host" not in request.headers:
+            default_port = 443 if parts.scheme == "https" else 80
+            host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+            port = parts.port
+            request.headers["Host"] = host if port in (None, default_port) else f"{host}:{port}"
+        for number, address in enumerate(addresses, start=1):
+            request.pinned_address = address
+            try:
+                return super().send(request, stream, timeout, verify, cert, proxies={})
+            except requests.exceptions.ConnectionError as error:
+                # Nothing was sent when the connection could not be made: the next checked
+                # address (a name with IPv6 and IPv4 addresses) may answer.
+                reason = getattr(error.args[0] if error.args else None, "reason", None)
+                if number == len(addresses) or not isinstance(reason, NewConnectionError):
+                    raise
+        raise AssertionError("unreachable")
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        name = host_params["host"]
+        host_params["host"] = str(request.pinned_address)
+        if host_params["scheme"] == "https":
+            pool_kwargs = {**pool_kwargs, "server_hostname": name, "assert_hostname": name}
+        return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
+
+
+def new_session():
+    """A session for talking to channels: our User-Agent, no proxies from the environment,
+    and every connection through ``PinnedAddressAdapter``."""
     session = requests.Session()
+    session.trust_env = False
     session.headers["User-Agent"] = USER_AGENT
+    adapter = PinnedAddressAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session
+
+
+def _new_session(session):
+    return session if session is not None else new_session()
 
 
 def _send(session, method, url, *, timeout, channel, **kwargs):
@@ -136,6 +194,15 @@ def _send(session, method, url, *, timeout, channel, **kwargs):
     """
     try:
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
+    except endpoints.EndpointRefused as exc:
+        logger.warning("%s %s refused: address not allowed", method, mask_url(url))
+        raise ChannelError(f"未发送：{exc}", retryable=False) from None
+    except socket.gaierror as exc:
+        failure = (
+            f"{channel}的域名无法解析，系统会稍后自动重试；"
+            "如多次失败，请检查网络和渠道设置中的接口地址。"
+        )
+        kind = type(exc).__name__
     except requests.exceptions.Timeout as exc:
         failure = (
             f"{channel}在 {timeout:g} 秒内没有响应（请求超时），系统会稍后自动重试；"
@@ -262,12 +329,22 @@ class WeChatClient:
     """The WeChat official account API: access token, images, cover material and drafts.
 
     ``base_url`` is ``https://api.weixin.qq.com`` in production (a loopback fake in tests).
-    The access token is cached until shortly before it expires and shared by threads; a call
-    answered with an invalid or expired token (40001, 40014, 42001) refreshes it and is retried
-    once.
+
+    The access token comes from ``cgi-bin/stable_token`` and is kept in Django's default cache,
+    so every process (web servers, the task worker, cron's ``send_deliveries``) uses the same
+    one: a token fetched by one process never retires another's. One process at a time fetches
+    (a lock in the cache); the others wait for its token. A call answered with an invalid or
+    expired token (40001, 40014, 42001) replaces that token, and only that one (another process
+    may already have put a newer one in the cache), and is retried once.
     """
 
     channel = "微信公众号"
+    # How long one process may hold the fetching lock: the fetch itself is one request.
+    LOCK_SECONDS = 45
+    # Before trusting a lock it took, a process waits this long and reads the lock again: on
+    # caches whose ``add`` is not atomic (the file cache) two processes may both "take" it,
+    # and only the last writer then still finds its own mark.
+    LOCK_SETTLE_SECONDS = 0.05
 
     def __init__(self, base_url, app_id, app_secret, timeout=10, session=None):
         self.base_url = base_url.rstrip("/")
@@ -275,9 +352,9 @@ class WeChatClient:
         self._app_secret = app_secret
         self.timeout = timeout
         self.session = _new_session(session)
-        self._token = None
-        self._token_expires_at = 0.0
-        self._token_lock = threading.Lock()
+        account = hashlib.sha256(f"{self.base_url}\n{app_id}".encode()).hexdigest()[:32]
+        self._token_key = f"jingjian:syndication:wechat-token:{account}"
+        self._lock_key = f"{self._token_key}:lock"
 
     def __repr__(self):
         return f"<WeChatClient {self.base_url} appid={self.app_id}>"
@@ -285,33 +362,72 @@ class WeChatClient:
     # -- access token
 
     def access_token(self, force_refresh=False) -> str:
-        """A valid access token, fetched from ``cgi-bin/token`` when the cached one is stale."""
-        with self._token_lock:
-            if not force_refresh and self._token and time.monotonic() < self._token_expires_at:
-                return self._token
+        """A valid access token: the shared one, or a new one when there is none (or when
+        ``force_refresh``, which replaces the shared one)."""
+        if not force_refresh:
+            token = caches["default"].get(self._token_key)
+            if token:
+                return token
+        return self._replace(caches["default"].get(self._token_key) if force_refresh else None)
+
+    def _replace(self, refused):
+        """A new shared token; ``refused`` is the token WeChat refused (None: there was none).
+
+        Whoever holds the lock fetches; the others wait for the token it stores (at most the
+        request's timeout, then they fetch themselves: the holder may have died, and
+        ``stable_token`` gives every caller the same token anyway)."""
+        cache = caches["default"]
+        owner = uuid.uuid4().hex
+        deadline = time.monotonic() + self.timeout + 1
+        while not self._lock(cache, owner):
+            token = cache.get(self._token_key)
+            if token and token != refused:
+                return token
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        try:
+            token = cache.get(self._token_key)
+            if token and token != refused:
+                return token  # another process replaced it while this one waited
             token, expires_in = self._fetch_token()
-            # Refresh ahead of expiry (WeChat keeps the old token valid for 5 minutes after a
-            # refresh), but never wait longer than half of a short-lived token's life.
+            if token == refused:
+                # WeChat refused the very token it still hands out: force a new one.
+                token, expires_in = self._fetch_token(force_refresh=True)
+            # Fetch again ahead of expiry (stable_token hands out the next token in the old
+            # one's last 5 minutes, both valid), never later than half of a short token's life.
             margin = min(300.0, expires_in / 2)
-            self._token = token
-            self._token_expires_at = time.monotonic() + expires_in - margin
+            cache.set(self._token_key, token, timeout=max(1, math.floor(expires_in - margin)))
             return token
+        finally:
+            if cache.get(self._lock_key) == owner:
+                cache.delete(self._lock_key)
 
-    def _invalidate(self, token):
-        with self._token_lock:
-            if self._token == token:  # another thread may already have refreshed it
-                self._token = None
-                self._token_expires_at = 0.0
+    def _lock(self, cache, owner):
+        if not cache.add(self._lock_key, owner, timeout=self.LOCK_SECONDS):
+            return False
+        time.sleep(self.LOCK_SETTLE_SECONDS)
+        return cache.get(self._lock_key) == owner
 
-    def _fetch_token(self):
-        url = f"{self.base_url}/cgi-bin/token"
-        params = {
-            "grant_type": "client_credential",
-            "appid": self.app_id,
-            "secret": self._app_secret,
-        }
+    def _fetch_token(self, force_refresh=False):
+        url = f"{self.base_url}/cgi-bin/stable_token"
+        body = json.dumps(
+            {
+                "grant_type": "client_credential",
+                "appid": self.app_id,
+                "secret": self._app_secret,
+                "force_refresh": force_refresh,
+            },
+            ensure_ascii=False,  # WeChat refuses \uXXXX escapes (40033)
+        ).encode("utf-8")
         response = _send(
-            self.session, "GET", url, params=params, timeout=self.timeout, channel=self.channel
+            self.session,
+            "POST",
+            url,
+            data=body,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            timeout=self.timeout,
+            channel=self.channel,
         )
         data = self._parse(response, url)
         errcode = data.get("errcode", 0)
@@ -357,8 +473,8 @@ class WeChatClient:
     def _call(self, path, *, query=None, **kwargs):
         """POST to ``path`` with the access token; refresh the token and retry once if stale."""
         url = f"{self.base_url}{path}"
+        token = self.access_token()
         for attempt in (1, 2):
-            token = self.access_token()
             params = {**(query or {}), "access_token": token}
             response = _send(
                 self.session,
@@ -374,9 +490,9 @@ class WeChatClient:
             if not errcode:
                 return data
             if errcode in _TOKEN_ERRCODES:
-                self._invalidate(token)
                 if attempt == 1:
                     logger.info("WeChat %s: errcode %s, refreshing the token", path, errcode)
+                    token = self._replace(token)
                     continue
                 # A fresh token refused too: most likely another program fetched a newer one.
                 raise ChannelError(

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jingjian.core import content_types, visibility
-from jingjian.syndication import channels, clients, tasks
+from jingjian.syndication import channel_secrets, channels, clients, tasks
 from jingjian.syndication.channels.common import NotEligible
 from jingjian.syndication.models import (
     Channel,
@@ -150,6 +150,8 @@ def queue_retractions(page, reason=""):
 
 
 def _validation_problems(page, channel):
+    if channel_secrets.is_unreadable(channel.secret):
+        return [channel_secrets.UNREADABLE]
     try:
         return list(channels.render(page, channel).problems)
     except Exception as error:  # a renderer bug blocks this channel, never the publish
@@ -271,6 +273,8 @@ def send_due(now=None):
 
 def _deliver(delivery):
     channel = delivery.channel
+    if channel_secrets.is_unreadable(channel.secret):
+        raise clients.ChannelError(channel_secrets.UNREADABLE, retryable=False)
     if delivery.event == DeliveryEvent.UNPUBLISHED:
         return _retract(delivery)
     page = delivery.page  # the base page: enough to check; adapters load the rest if needed

@@ -3,7 +3,7 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from jingjian.syndication import channels
+from jingjian.syndication import channel_secrets, channels
 
 # The largest page id every database stores (PositiveIntegerField: 2147483647).
 PAGE_REF_MAX = 2**31 - 1
@@ -29,8 +29,10 @@ class PageRetryForm(forms.Form):
 
 
 class ChannelForm(WagtailAdminModelForm):
-    """The secret is write-only: never rendered back, and a blank field keeps the stored one.
-    Each kind's adapter checks the settings it needs (``validate``)."""
+    """The secret is write-only: never rendered back, and a blank field keeps the stored one
+    (which the database holds encrypted; one no key opens must be typed again). Each kind's
+    adapter checks the settings it needs (``validate``): the address on an allowed host, the
+    outbox folder inside the root."""
 
     SETTINGS = ("endpoint", "app_id", "secret", "outbox_folder")
 
@@ -39,13 +41,18 @@ class ChannelForm(WagtailAdminModelForm):
         field = self.fields.get("secret")
         if field is not None:
             field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
-            if self.instance.pk and self.instance.secret:
-                field.help_text = "已保存密钥（不显示）。留空表示不修改；填写则替换。"
+            if self.instance.pk and channel_secrets.is_unreadable(self.instance.secret):
+                field.help_text = channel_secrets.UNREADABLE
+            elif self.instance.pk and self.instance.secret:
+                field.help_text = "已保存密钥（加密保存，不显示）。留空表示不修改；填写则替换。"
 
     def clean_secret(self):
         value = self.cleaned_data.get("secret", "")
         if not value and self.instance.pk:
-            return type(self.instance).objects.get(pk=self.instance.pk).secret
+            stored = type(self.instance).objects.get(pk=self.instance.pk).secret
+            if channel_secrets.is_unreadable(stored):
+                raise forms.ValidationError(channel_secrets.UNREADABLE)
+            return stored
         return value
 
     def clean(self):
@@ -58,5 +65,6 @@ class ChannelForm(WagtailAdminModelForm):
                 **{name: cleaned_data.get(name) or "" for name in self.SETTINGS},
             )
             for name, message in channels.adapter_for(kind).validate(typed).items():
-                self.add_error(name, message)
+                if not self.has_error(name):
+                    self.add_error(name, message)
         return cleaned_data

@@ -5,14 +5,13 @@ retraction) sent to one channel, with its idempotency key, status, attempts and 
 """
 
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from jingjian.syndication.channel_secrets import SecretField
 from jingjian.syndication.choices import ChannelKind, DeliveryEvent, DeliveryStatus
 from jingjian.syndication.forms import ChannelForm
 
@@ -31,17 +30,19 @@ class Channel(models.Model):
         help_text="微信：https://api.weixin.qq.com；微博：https://api.weibo.com；客户端/通用接口：接收地址。",
     )
     app_id = models.CharField("AppID / App Key", max_length=100, blank=True)
-    secret = models.CharField(
+    # Encrypted in the database (channel_secrets): the column holds a Fernet token.
+    secret = SecretField(
         "密钥",
         max_length=200,
         blank=True,
-        help_text="微信 AppSecret、微博 access_token 或签名密钥。保存后不再显示；留空表示不修改。",
+        help_text="微信 AppSecret、微博 access_token 或签名密钥。加密保存，保存后不再显示；留空表示不修改。",
     )
     outbox_folder = models.CharField(
         "投递文件夹",
         max_length=300,
         blank=True,
-        help_text="电视台、电台、报社从此共享文件夹取稿；留空则使用系统默认文件夹下的同名子文件夹。",
+        help_text="电视台、电台、报社从此共享文件夹取稿。填写投递根目录下的相对路径（如“电视台”）；"
+        "留空则使用投递根目录下与“标识”同名的子文件夹。",
     )
     author = models.CharField("署名", max_length=60, blank=True, help_text="如“鉴湖区融媒体中心”。")
     max_duration_seconds = models.PositiveIntegerField(
@@ -97,10 +98,9 @@ class Channel(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def outbox_path(self):
-        if self.outbox_folder:
-            return Path(self.outbox_folder)
-        return Path(settings.SYNDICATION_OUTBOX) / self.slug
+    def outbox_relative_folder(self):
+        """The channel's folder inside the outbox root (``SYNDICATION_OUTBOX_ROOT``)."""
+        return self.outbox_folder or self.slug
 
 
 class Delivery(models.Model):

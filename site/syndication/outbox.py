@@ -9,11 +9,78 @@ a power cut.
 import errno
 import os
 import secrets
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from django.conf import settings
 
 from jingjian.syndication.clients import ChannelError
 
 TEMP_SUFFIX = ".part"
+
+
+# --- The root every channel's folder is inside ---------------------------------------------
+#
+# An editor names a channel's folder; without a limit the server would write wherever it says.
+# So a folder is a relative path inside SYNDICATION_OUTBOX_ROOT, checked when the channel is
+# saved (``folder_problem``) and again, after resolving symbolic links, every time a file is
+# written (``write``): a link made later inside the root that points out of it is refused too.
+
+
+def root() -> Path:
+    """The outbox root, as configured (``SYNDICATION_OUTBOX_ROOT``)."""
+    return Path(settings.SYNDICATION_OUTBOX_ROOT)
+
+
+def folder_problem(folder: str) -> str | None:
+    """Why ``folder`` cannot be a channel's outbox folder (Chinese, with what to do), or None."""
+    text = folder or ""
+    base = root()
+    if "\x00" in text or any(ord(c) < 32 for c in text):
+        return "投递文件夹不能包含控制字符：请重新填写。"
+    windows = PureWindowsPath(text)
+    if text.startswith(("/", "\\", "~")) or windows.drive or windows.root:
+        return (
+            f"投递文件夹须是投递根目录“{base}”下的相对路径（如“电视台”或“共享/电视台”），"
+            "不能是绝对路径或以“~”开头：请改为相对路径；根目录由管理员在设置"
+            "“SYNDICATION_OUTBOX_ROOT”中配置。"
+        )
+    if ".." in PurePosixPath(text.replace("\\", "/")).parts:
+        return "投递文件夹不能包含“..”（不能指向投递根目录之外）：请改为根目录下的相对路径。"
+    if not _inside(base / text, base):
+        return (
+            f"投递文件夹“{text}”经符号链接指向了投递根目录“{base}”之外：请改用根目录下的普通文件夹，"
+            "或请管理员删除该链接。"
+        )
+    return None
+
+
+def _inside(path, base):
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(base))
+    except (OSError, ValueError):
+        return False
+
+
+def write(folder: str, filename: str, data: bytes) -> Path:
+    """``data`` written atomically as ``filename`` in ``folder`` (relative to the root), which
+    is checked before it is made and again after: the file lands inside the root or nowhere.
+    A folder outside the root is a ``ChannelError`` that is not retried."""
+    base = root()
+    problem = folder_problem(folder)
+    if problem is None:
+        try:
+            (base / folder).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _outbox_error(base / folder, filename, exc) from exc
+        real = Path(os.path.realpath(base / folder))
+        if not _inside(real, base):  # a link appeared between the checks
+            problem = (
+                folder_problem(folder)
+                or "投递文件夹指向了投递根目录之外：请改用根目录下的普通文件夹。"
+            )
+    if problem is not None:
+        raise ChannelError(f"文件“{filename}”没有写入：{problem}", retryable=False)
+    return write_atomic(real, filename, data)
 
 
 def check_filename(filename: str) -> str:

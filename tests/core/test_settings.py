@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
+# A Fernet key for channel secrets (production refuses to start without one).
+CHANNEL_SECRET_KEYS = Fernet.generate_key().decode()
 
 
 def run_check(env):
@@ -34,7 +38,13 @@ def test_production_requires_allowed_hosts():
 
 
 def test_production_starts_when_configured():
-    result = run_check({"SECRET_KEY": "a-real-secret-" * 4, "ALLOWED_HOSTS": "jingjian.example"})
+    result = run_check(
+        {
+            "SECRET_KEY": "a-real-secret-" * 4,
+            "ALLOWED_HOSTS": "jingjian.example",
+            "CHANNEL_SECRET_KEYS": CHANNEL_SECRET_KEYS,
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -48,7 +58,11 @@ def test_database_follows_database_url():
 
 
 def test_production_refuses_a_public_address_that_is_not_a_full_url():
-    configured = {"SECRET_KEY": "a-real-secret-" * 4, "ALLOWED_HOSTS": "jingjian.example"}
+    configured = {
+        "SECRET_KEY": "a-real-secret-" * 4,
+        "ALLOWED_HOSTS": "jingjian.example",
+        "CHANNEL_SECRET_KEYS": CHANNEL_SECRET_KEYS,
+    }
     result = run_check({**configured, "PUBLIC_BASE_URL": "www.jianhu.gov.cn"})
     assert result.returncode != 0
     assert "PUBLIC_BASE_URL must be a full address" in result.stderr

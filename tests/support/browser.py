@@ -79,7 +79,7 @@ class DemoSite:
             MEDIA_ROOT=str(self.folder / "media"),
             STATIC_ROOT=str(self.folder / "static"),
             PRIVATE_MEDIA_ROOT=str(self.folder / "private-media"),
-            SYNDICATION_OUTBOX=str(self.outbox),
+            SYNDICATION_OUTBOX_ROOT=str(self.outbox),
             PYTHONUNBUFFERED="1",
         )
         return env

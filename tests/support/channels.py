@@ -4,7 +4,7 @@ not shipped in the ``jingjian`` package).
 Each fake is a real HTTP server on 127.0.0.1 (a free port), run in a daemon thread, and a
 context manager with ``.url`` and ``.stop()``:
 
-- ``FakeWeChat``: ``cgi-bin/token``, ``media/uploadimg``, ``material/add_material`` (thumb and
+- ``FakeWeChat``: ``cgi-bin/token``, ``cgi-bin/stable_token``, ``media/uploadimg``, ``material/add_material`` (thumb and
   image), ``draft/add`` and ``draft/delete``, answering with WeChat's documented ``errcode``s;
 - ``FakeWeibo``: ``2/statuses/share.json`` and ``2/statuses/destroy.json`` with Weibo's error
   JSON (``{"error", "error_code", "request"}``);
@@ -214,7 +214,13 @@ class FakeWeChat(_LoopbackServer):
     requests, fail with that errcode, or with a bare HTTP error when ``http_status`` ≥ 500).
     Records: ``drafts`` (dicts: ``media_id`` plus the article's fields), ``deleted_drafts``
     (media ids), ``uploads`` (dicts: ``kind``, ``filename``, ``size``, ``url``, ``media_id``),
-    ``requests`` (every request) and ``tokens_issued``.
+    ``requests`` (every request), ``token_requests`` (requests to either token endpoint) and
+    ``tokens_issued``.
+
+    ``stable_token`` behaves as WeChat documents it: in the normal mode every caller gets the
+    current token until its last ``min(300 s, half its life)``, when a new one is issued and
+    the old one stays valid until it expires; ``force_refresh`` issues a new token and retires
+    the previous one at once.
     """
 
     def __init__(self, app_id, app_secret, token_ttl=7200):
@@ -226,8 +232,10 @@ class FakeWeChat(_LoopbackServer):
         self.uploads = []
         self.materials = {}  # permanent media_id → url
         self.requests = 0
+        self.token_requests = 0
         self.tokens_issued = 0
         self._tokens = {}  # token → expiry (time.monotonic()), or None once expired
+        self._stable = None  # the token stable_token hands out
         self._failures = []
         super().__init__()
 
@@ -252,8 +260,13 @@ class FakeWeChat(_LoopbackServer):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         with self._lock:
             self.requests += 1
+        if url.path in ("/cgi-bin/token", "/cgi-bin/stable_token"):
+            with self._lock:
+                self.token_requests += 1
         if url.path == "/cgi-bin/token":
             return self._token(handler, method, query)
+        if url.path == "/cgi-bin/stable_token":
+            return self._stable_token(handler, method)
         routes = {
             "/cgi-bin/media/uploadimg": self._uploadimg,
             "/cgi-bin/material/add_material": self._add_material,
@@ -292,6 +305,32 @@ class FakeWeChat(_LoopbackServer):
             self._tokens[token] = time.monotonic() + self.token_ttl
             self.tokens_issued += 1
         handler.reply(200, {"access_token": token, "expires_in": self.token_ttl})
+
+    def _stable_token(self, handler, method):
+        if method != "POST":
+            return self._error(handler, 43002)
+        payload, error = self._json_body(handler)
+        if error or not isinstance(payload, dict):
+            return self._error(handler, error or 47001)
+        if payload.get("grant_type") != "client_credential":
+            return self._error(handler, 40002)
+        if payload.get("appid") != self.app_id:
+            return self._error(handler, 40013)
+        if payload.get("secret") != self.app_secret:
+            return self._error(handler, 40125)
+        now = time.monotonic()
+        window = min(300.0, self.token_ttl / 2)
+        with self._lock:
+            current = self._stable
+            expires_at = self._tokens.get(current) if current else None
+            if payload.get("force_refresh") is True and current:
+                self._tokens[current] = None
+                expires_at = None
+            if expires_at is None or expires_at - now <= window:
+                current = self._stable = f"fake-{secrets.token_urlsafe(24)}"
+                expires_at = self._tokens[current] = now + self.token_ttl
+                self.tokens_issued += 1
+        handler.reply(200, {"access_token": current, "expires_in": max(1, int(expires_at - now))})
 
     def _check_token(self, token):
         if not token:
@@ -670,3 +709,25 @@ class WebhookReceiver(_LoopbackServer):
         if duplicate:
             return handler.reply(409, {"id": receiver_id, "error": "duplicate"})
         handler.reply(200, {"id": receiver_id})
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+class Redirector(_LoopbackServer):
+    """Answers every request with ``status`` (a redirect) to ``location``; counts ``requests``."""
+
+    def __init__(self, location, status=302):
+        self.location = location
+        self.status = status
+        self.requests = 0
+        super().__init__()
+
+    def _handle(self, handler, method):
+        with self._lock:
+            self.requests += 1
+        handler.body()
+        handler.send_response(self.status)
+        handler.send_header("Location", self.location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()

@@ -1,7 +1,8 @@
-"""Deliveries that failed, and the people who look at them in the admin."""
+"""Deliveries that failed, and the people who look at them in the admin; a clean cache."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from django.test import Client
 
 from jingjian.syndication.models import Channel, Delivery
@@ -9,6 +10,13 @@ from tests.factories import ExemplarPageFactory, UserFactory
 from tests.support.channels import WebhookReceiver
 
 LOOPBACK_SECRET = "hmac-secret-重试"
+
+
+@pytest.fixture(autouse=True)
+def no_shared_wechat_tokens():
+    """WeChat tokens are kept in the cache, keyed by the API's address and the AppID: a fake
+    started on a port an earlier test's fake used must not find that fake's token."""
+    caches["default"].clear()
 
 
 @pytest.fixture

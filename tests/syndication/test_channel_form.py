@@ -52,15 +52,47 @@ def test_a_channel_without_its_settings_is_not_saved_and_says_what_is_missing(
 
 
 @pytest.mark.parametrize("kind", ["tv", "radio", "newspaper"])
-def test_an_outbox_folder_must_be_absolute(client, superuser, kind):
+def test_an_outbox_folder_is_a_relative_path_inside_the_root(client, superuser, kind):
     client.force_login(superuser)
     url = reverse("wagtailsnippets_syndication_channel:add")
-    response = client.post(url, channel_form(kind, outbox_folder="~/share"))
-    assert response.status_code == 200
-    assert "请填写绝对路径，如 /mnt/share/tv。" in response.content.decode()
-    response = client.post(url, channel_form(kind, outbox_folder="/mnt/share/tv"))
+    response = client.post(url, channel_form(kind, outbox_folder="share/tv"))
     assert response.status_code == 302
-    assert Channel.objects.get().outbox_folder == "/mnt/share/tv"
+    assert Channel.objects.get().outbox_folder == "share/tv"
+
+
+@pytest.mark.parametrize(
+    "folder, message",
+    [
+        ("/mnt/share/tv", "不能是绝对路径"),
+        ("~/share", "不能是绝对路径或以“~”开头"),
+        ("C:\\share", "不能是绝对路径"),
+        ("\\\\server\\share", "不能是绝对路径"),
+        ("tv/../../etc", "不能包含“..”"),
+        ("..", "不能包含“..”"),
+    ],
+)
+def test_an_outbox_folder_outside_the_root_is_refused_on_save(client, superuser, folder, message):
+    client.force_login(superuser)
+    url = reverse("wagtailsnippets_syndication_channel:add")
+    response = client.post(url, channel_form("tv", outbox_folder=folder))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Channel.objects.exists()
+
+
+def test_an_outbox_folder_that_links_out_of_the_root_is_refused_on_save(
+    client, superuser, settings, tmp_path
+):
+    settings.SYNDICATION_OUTBOX_ROOT = str(tmp_path / "outbox")
+    (tmp_path / "outbox").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "outbox" / "tv").symlink_to(tmp_path / "elsewhere")
+    client.force_login(superuser)
+    url = reverse("wagtailsnippets_syndication_channel:add")
+    response = client.post(url, channel_form("tv", outbox_folder="tv/scripts"))
+    assert response.status_code == 200
+    assert "经符号链接指向了投递根目录" in response.content.decode()
+    assert not Channel.objects.exists()
 
 
 def test_a_configured_wechat_channel_is_saved(client, superuser):

@@ -31,7 +31,12 @@ def test_an_unknown_kind_has_no_adapter():
         (ChannelKind.WECHAT, {"secret": "s"}, {"app_id"}),
         (ChannelKind.WEIBO, {}, {"secret"}),
         (ChannelKind.APP, {"secret": "s"}, {"endpoint"}),
-        (ChannelKind.WEBHOOK, {"endpoint": "https://example.com/hook", "secret": "s"}, set()),
+        (ChannelKind.WEBHOOK, {"endpoint": "http://127.0.0.1:9/hook", "secret": "s"}, set()),
+        (
+            ChannelKind.WEBHOOK,
+            {"endpoint": "https://example.com/hook", "secret": "s"},
+            {"endpoint"},
+        ),
     ],
 )
 def test_validate_names_the_settings_a_kind_still_needs(kind, settings, missing):

@@ -127,10 +127,10 @@ def test_wechat_expired_token_is_refreshed_and_the_call_retried_once(wechat, wec
 
 
 def test_wechat_short_lived_token_is_renewed_before_it_expires():
-    with FakeWeChat(APP_ID, APP_SECRET, token_ttl=1) as wechat:
+    with FakeWeChat(APP_ID, APP_SECRET, token_ttl=4) as wechat:
         client = WeChatClient(wechat.url, APP_ID, APP_SECRET, timeout=2)
         first = client.access_token()
-        time.sleep(0.6)  # past the refresh margin (half of a 1 s token), before expiry
+        time.sleep(2.3)  # past the refresh margin (half of a 4 s token), before expiry
 
         assert client.access_token() != first
         assert wechat.tokens_issued == 2

@@ -343,10 +343,11 @@ def test_weibo_posts_the_lead_with_a_link_and_an_expired_token_fails_clearly(
 
 
 def test_broadcast_and_newspaper_land_in_the_outbox(
-    tmp_path, photo, django_capture_on_commit_callbacks
+    settings, tmp_path, photo, django_capture_on_commit_callbacks
 ):
-    tv = make_channel("tv", outbox_folder=str(tmp_path / "tv"), secret="")
-    paper = make_channel("newspaper", outbox_folder=str(tmp_path / "paper"), secret="")
+    settings.SYNDICATION_OUTBOX_ROOT = str(tmp_path)
+    tv = make_channel("tv", outbox_folder="tv", secret="")
+    paper = make_channel("newspaper", outbox_folder="", secret="")  # the root's <slug>/
     page = publish(exemplar_with([tv, paper], portrait=photo), django_capture_on_commit_callbacks)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
     tv_files = sorted(p.name for p in (tmp_path / "tv").iterdir())
@@ -354,7 +355,7 @@ def test_broadcast_and_newspaper_land_in_the_outbox(
     assert not any(name.startswith(".") for name in tv_files)  # no temp files left behind
     text = next((tmp_path / "tv").glob("*.txt")).read_text(encoding="utf-8")
     assert page.title in text
-    assert len(list((tmp_path / "paper").glob("*.docx"))) == 1
+    assert len(list((tmp_path / paper.slug).glob("*.docx"))) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()

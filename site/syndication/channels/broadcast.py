@@ -114,7 +114,7 @@ def word_file(script):
 
 
 def validate(channel):
-    """What a TV or radio channel needs configured: an outbox folder that is absolute."""
+    """What a TV or radio channel needs configured: an outbox folder inside the root."""
     return common.validate_outbox(channel)
 
 

@@ -6,7 +6,7 @@ from html import escape
 
 from django.utils import timezone
 
-from jingjian.syndication import outbox
+from jingjian.syndication import endpoints, outbox
 from jingjian.syndication.reading import PREVIEW_RENDITION
 
 # One message for every kind that signs or authenticates with the channel's secret.
@@ -41,7 +41,7 @@ def _outbox_filename(delivery, suffix):
 def write_to_outbox(delivery, suffix, data):
     """``data`` in the channel's outbox under the delivery's file name; returns its path."""
     channel = delivery.channel
-    return outbox.write_atomic(channel.outbox_path, _outbox_filename(delivery, suffix), data)
+    return outbox.write(channel.outbox_relative_folder, _outbox_filename(delivery, suffix), data)
 
 
 def retract_from_outbox(delivery):
@@ -55,10 +55,17 @@ def retract_from_outbox(delivery):
 
 
 def validate_outbox(channel):
-    """What an outbox kind needs configured: a folder that is not relative to a home."""
-    if (channel.outbox_folder or "").startswith("~"):
-        return {"outbox_folder": "请填写绝对路径，如 /mnt/share/tv。"}
-    return {}
+    """What an outbox kind needs configured: a folder inside the outbox root (or none: the
+    root's folder named after the channel)."""
+    problem = outbox.folder_problem(channel.outbox_folder) if channel.outbox_folder else None
+    return {"outbox_folder": problem} if problem else {}
+
+
+def validate_endpoint(url):
+    """``{"endpoint": message}`` when the channel's address is not among the hosts the
+    administrator allows (``SYNDICATION_ALLOWED_HOSTS``), else ``{}``."""
+    problem = endpoints.refusal(url) if url else None
+    return {"endpoint": problem} if problem else {}
 
 
 # --- Pictures -----------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def word_file(manuscript):
 
 
 def validate(channel):
-    """What a newspaper channel needs configured: an outbox folder that is absolute."""
+    """What a newspaper channel needs configured: an outbox folder inside the root."""
     return common.validate_outbox(channel)
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlsplit
 
-import requests
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import RequestFactory
@@ -148,9 +147,9 @@ def render(page, channel, event="published", idempotency_key=None, secret=None, 
 
 
 def validate(channel):
-    """What an app or webhook channel needs configured: the receiver's address and the key the
-    payloads are signed with."""
-    errors = {}
+    """What an app or webhook channel needs configured: the receiver's address, on an allowed
+    host, and the key the payloads are signed with."""
+    errors = common.validate_endpoint(channel.endpoint)
     if not channel.endpoint:
         errors["endpoint"] = "客户端和通用接口必须填写接收地址。"
     if not channel.secret:
@@ -165,8 +164,7 @@ def _session():
     """One HTTP session per worker thread: connections to a receiver are kept and reused."""
     session = getattr(_sessions, "session", None)
     if session is None:
-        session = _sessions.session = requests.Session()
-        session.headers["User-Agent"] = clients.USER_AGENT
+        session = _sessions.session = clients.new_session()
     return session
 
 

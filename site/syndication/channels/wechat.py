@@ -14,6 +14,7 @@ from jingjian.syndication import clients, reading
 from jingjian.syndication.channels import common
 from jingjian.syndication.sentences import fit_sentences
 
+DEFAULT_ENDPOINT = "https://api.weixin.qq.com"
 TITLE_MAX = 32
 AUTHOR_MAX = 16
 DIGEST_MAX = 128
@@ -192,8 +193,9 @@ def _key(image):
 
 
 def validate(channel):
-    """What a WeChat channel needs configured: its AppSecret and AppID."""
-    errors = {}
+    """What a WeChat channel needs configured: its AppSecret and AppID, and an address (or
+    WeChat's own) on an allowed host."""
+    errors = common.validate_endpoint(channel.endpoint or DEFAULT_ENDPOINT)
     if not channel.secret:
         errors["secret"] = common.MISSING_SECRET
     if not channel.app_id:
@@ -205,9 +207,9 @@ _clients = {}
 
 
 def _client(channel):
-    """One client per account and process: its access token is reused until it expires
-    (WeChat limits token requests, and a new token retires the old one)."""
-    base_url = channel.endpoint or "https://api.weixin.qq.com"
+    """One client per account and process, keeping its connections; the access token is not
+    the client's but shared by every process through the cache (``clients.WeChatClient``)."""
+    base_url = channel.endpoint or DEFAULT_ENDPOINT
     key = (base_url, channel.app_id, hashlib.sha256(channel.secret.encode()).hexdigest())
     client = _clients.get(key)
     if client is None:

@@ -14,6 +14,7 @@ from jingjian.syndication.channels import common
 from jingjian.syndication.clients import weibo_length
 from jingjian.syndication.sentences import complete, fit_sentences
 
+DEFAULT_ENDPOINT = "https://api.weibo.com"
 POST_MAX = 2000
 LEAD_MAX = 140
 MAX_IMAGES = 9
@@ -78,13 +79,17 @@ def render(page, channel):
 
 
 def validate(channel):
-    """What a Weibo channel needs configured: its access token (in 密钥)."""
-    return {} if channel.secret else {"secret": common.MISSING_SECRET}
+    """What a Weibo channel needs configured: its access token (in 密钥), and an address (or
+    Weibo's own) on an allowed host."""
+    errors = common.validate_endpoint(channel.endpoint or DEFAULT_ENDPOINT)
+    if not channel.secret:
+        errors["secret"] = common.MISSING_SECRET
+    return errors
 
 
 def _client(channel):
     return clients.WeiboClient(
-        channel.endpoint or "https://api.weibo.com",
+        channel.endpoint or DEFAULT_ENDPOINT,
         channel.secret,
         timeout=channel.timeout_seconds,
     )
