@@ -61,18 +61,23 @@ run: demo collectstatic
 # gunicorn.conf.py: two workers per core plus one; static files collected and served by
 # WhiteNoise) on this machine, over plain HTTP on $(HOST):$(PORT), on the database `make demo`
 # fills (or DATABASE_URL). SECRET_KEY is taken from the environment, else from .secret-key
-# (written once, 50+ random characters, not committed). HTTPS=false and SECURE_COOKIES=false
+# (written once, 50+ random characters, not committed), CHANNEL_SECRET_KEYS likewise from
+# .channel-secret-key (a Fernet key, written once, not committed). HTTPS=false and SECURE_COOKIES=false
 # only because loopback has no TLS: behind the reverse proxy both stay on (README, Deploying).
 # `make worker` runs the task queue's worker (channel deliveries, search-index updates).
 SERVE_ENV = DJANGO_SETTINGS_MODULE=jingjian.settings.production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	CHANNEL_SECRET_KEYS="$${CHANNEL_SECRET_KEYS:-$$(cat .channel-secret-key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" \
 	HTTPS="$${HTTPS:-false}" SECURE_COOKIES="$${SECURE_COOKIES:-false}"
 
 .secret-key:
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-serve: install .secret-key
+.channel-secret-key: | $(VENV)/.installed
+	umask 077 && $(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
+
+serve: install .secret-key .channel-secret-key
 	$(SERVE_ENV) $(MANAGE) migrate --noinput
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	@echo ""
@@ -81,7 +86,7 @@ serve: install .secret-key
 	@echo ""
 	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn jingjian.wsgi
 
-worker: install .secret-key
+worker: install .secret-key .channel-secret-key
 	$(SERVE_ENV) $(MANAGE) db_worker
 
 lint: install

@@ -46,6 +46,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
@@ -331,8 +333,9 @@ def main():
             "MEDIA_ROOT": str(workdir / "media"),
             "PRIVATE_MEDIA_ROOT": str(workdir / "private-media"),
             "STATIC_ROOT": str(workdir / "static"),
-            "SYNDICATION_OUTBOX": str(workdir / "outbox"),
+            "SYNDICATION_OUTBOX_ROOT": str(workdir / "outbox"),
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "CHANNEL_SECRET_KEYS": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on loopback: no redirect to HTTPS, cookies without the Secure flag.
             "HTTPS": "false",

@@ -22,6 +22,7 @@ def test_production_settings_refuse_demo_content(tmp_path):
         DJANGO_SETTINGS_MODULE="jingjian.settings.production",
         SECRET_KEY="a-production-secret-that-is-long-enough-" * 2,
         ALLOWED_HOSTS="jingjian.example",
+        CHANNEL_SECRET_KEYS="u6cQ3-sXk3Ct9QdFZ6R2yD0w8kq5m1bNq9TtY2vJc0E=",
         # A database of its own: a refusal must leave it untouched (no user, no table).
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
     )

@@ -10,7 +10,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "kW3n-Tq7xZmLw9vR2pYh5sJd8fGb4cN6eUa1oXi0rVt_zLqM3wKeP"  # 53 random characters
-ENVIRONMENT = {"SECRET_KEY": KEY, "ALLOWED_HOSTS": "jingjian.jianhu.gov.cn"}
+ENVIRONMENT = {
+    "SECRET_KEY": KEY,
+    "ALLOWED_HOSTS": "jingjian.jianhu.gov.cn",
+    # A Fernet key for the channel secrets (production refuses to start without one).
+    "CHANNEL_SECRET_KEYS": "u6cQ3-sXk3Ct9QdFZ6R2yD0w8kq5m1bNq9TtY2vJc0E=",
+}
 # What a request looks like to the settings: printed as JSON by a child process.
 PROBE = """
 import json
@@ -34,6 +39,7 @@ print(json.dumps({
 # DJANGO_ALLOW_ASYNC_UNSAFE (their conftest sets it in this process; --deploy rightly objects).
 LEFT_OUT = {
     "SECRET_KEY",
+    "CHANNEL_SECRET_KEYS",
     "ALLOWED_HOSTS",
     "HTTPS",
     "TRUSTED_PROXY_SSL_HEADER",
