@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from jingjian.core import review
+from jingjian.core import page_cache, review
 
 
 class CoreConfig(AppConfig):
@@ -22,4 +22,5 @@ class CoreConfig(AppConfig):
         for model, policy in admin_access.media_policies():
             register_permission_policy(model, policy, exact_class=True)
         review.connect()
+        page_cache.connect()
         content_types.register_taxonomy("core.WorkArea", order=20)
