@@ -17,6 +17,8 @@ from casestudies.models import CaseFile, CaseFilePerson, ProblemType, UnitType
 from jingjian.core import page_cache
 from jingjian.core.visibility import Visibility, set_visibility
 from jingjian.settings.base import redis_caches
+from jingjian.syndication.choices import ChannelKind
+from jingjian.syndication.models import Channel
 from tests.factories import CaseStudyPageFactory, UserFactory, case_index
 from tests.support.redis import closed_port
 
@@ -473,3 +475,45 @@ def test_last_modified_is_when_the_content_last_changed(client, public_page):
     page_cache.purge()
     response = client.get(public_page.url)
     assert response["Last-Modified"] in (http_date(before), http_date(before + 1))
+
+
+# --- feeds and the embedded default ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "feed.json"])
+def test_channel_feeds_answer_304_to_if_modified_since(client, editor, public_page, name):
+    Channel.objects.create(name="新闻客户端", slug="app", kind=ChannelKind.APP)
+    url = f"/syndication/app/{name}"
+    first = client.get(url)
+    assert first.status_code == 200 and "Last-Modified" in first
+    since = first["Last-Modified"]
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # Not from the cache (an editor): the feed's own dates answer.
+    if name != "feed.json":
+        fresh_one = logged_in(editor).get(url, HTTP_IF_MODIFIED_SINCE=since)
+        assert state(fresh_one) is None and fresh_one.status_code == 304
+
+
+def test_listing_feeds_answer_304_to_if_modified_since(client, public_page):
+    url = case_index().url + "feed/"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_the_embedded_default_keeps_pages_in_files(settings, tmp_path, client, public_page):
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / alias),
+        }
+        for alias in ("default", "pages")
+    }
+    client.get(public_page.url)
+    assert state(client.get(public_page.url)) == "hit"
+    assert any((tmp_path / "pages").iterdir())
+    page = public_page.specific
+    page.title = "文件缓存也会清除"
+    page.save_revision().publish()
+    assert "文件缓存也会清除" in body(client.get(public_page.url))
