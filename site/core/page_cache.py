@@ -47,6 +47,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
 
@@ -186,8 +187,6 @@ def _tree_changed(sender, **kwargs):
 def connect():
     """Every write outside ``UNRENDERED`` purges; a page move too (treebeard moves the subtree
     with raw SQL, then Wagtail sends ``post_page_move``)."""
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
     post_save.connect(_written, dispatch_uid="jingjian.page_cache.saved")
     post_delete.connect(_written, dispatch_uid="jingjian.page_cache.deleted")
     m2m_changed.connect(_m2m_written, dispatch_uid="jingjian.page_cache.m2m")
