@@ -231,7 +231,12 @@ def entry_key(request, scope):
 def reader_marker():
     """What a stored page holds where the reader's name and logout form go: derived from the
     secret key, so no page content can forge it."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), b"jingjian.page_cache.reader", "sha256")
+    return _marker_for(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _marker_for(secret):
+    mac = hmac.new(secret.encode(), b"jingjian.page_cache.reader", "sha256")
     return f"<!--reader:{mac.hexdigest()[:24]}-->"
 
 
