@@ -3,6 +3,7 @@ import shutil
 import tempfile
 
 import pytest
+from django.core.cache import caches
 
 from jingjian.core import visibility
 from jingjian.settings.base import elasticsearch_search_backends
@@ -160,3 +161,41 @@ def demo_content(django_db_setup, django_db_blocker):
             ExemplarPage.objects.all().delete()
             get_image_model().objects.all().delete()
             get_user_model().objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with an empty page cache: a test's rolled-back writes never purge it.
+    (The "default" cache is left alone, as before: Wagtail keeps the sites' root paths there.)"""
+    from jingjian.core import page_cache
+
+    caches["pages"].clear()
+    page_cache.reset_for_tests()
+    yield
+
+
+@pytest.fixture
+def redis_url(settings):
+    """The Redis CI starts (REDIS_URL), emptied: without it the test is skipped on a laptop and
+    fails in CI (CI=true), where a missing Redis must never pass unnoticed."""
+    url = settings.TEST_REDIS_URL
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but REDIS_URL is not set: the Redis cache tests cannot run.")
+        pytest.skip("Redis not configured (set REDIS_URL to run these tests)")
+    return url
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own (Debian's package), which the test may stop."""
+    from tests.support.redis import RedisServer
+
+    server = RedisServer()
+    if server.binary is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but redis-server is not installed: the fault tests cannot run.")
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    server.start()
+    yield server
+    server.stop()

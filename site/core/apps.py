@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from jingjian.core import review
+from jingjian.core import page_cache, review
 
 
 class CoreConfig(AppConfig):
@@ -29,4 +29,5 @@ class CoreConfig(AppConfig):
             signal.connect(
                 visibility.forget_restriction_roots, dispatch_uid=f"jingjian_forget_roots_{signal}"
             )
+        page_cache.connect()
         content_types.register_taxonomy("core.WorkArea", order=20)

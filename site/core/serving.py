@@ -14,12 +14,14 @@ from django.utils.cache import add_never_cache_headers
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import BaseViewRestriction
 
-from jingjian.core import visibility
+from jingjian.core import page_cache, visibility
 
 
-def unmet_restriction(page, request):
+def unmet_restriction(page, request, restrictions=None):
     """The first restriction covering ``page`` that ``request`` does not satisfy, or ``None``."""
-    for restriction in visibility.restrictions_covering(page):
+    if restrictions is None:
+        restrictions = visibility.restrictions_covering(page)
+    for restriction in restrictions:
         if not restriction.accept_request(request):
             return restriction
     return None
@@ -48,9 +50,18 @@ def guard(callback):
     """An ``on_serve_page`` wrapper: serve only what the visibility module allows."""
 
     def serve(page, request, serve_args, serve_kwargs):
-        restriction = unmet_restriction(page, request)
+        restrictions = visibility.restrictions_covering(page)
+        restriction = unmet_restriction(page, request, restrictions)
         if restriction is not None:
             return refusal(page, request, restriction)
+        # The page cache may keep it for readers of the same scope; never a page a typed
+        # password opened (the session, not the scope, decides who sees it).
+        if any(r.restriction_type == BaseViewRestriction.PASSWORD for r in restrictions):
+            page_cache.forbid_storing(request)
+        else:
+            # Wagtail's own hook marks a restricted page no-store for browsers and proxies; the
+            # page cache still keeps it, per reader scope, and keeps those headers.
+            page_cache.allow_storing(request, restricted=bool(restrictions))
         return callback(page, request, serve_args, serve_kwargs)
 
     return serve

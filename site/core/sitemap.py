@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap as django_sitemap
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from jingjian.core import visibility
+from jingjian.core import page_cache, visibility
 from jingjian.core.public_address import public_url
 
 
@@ -24,5 +24,6 @@ class PublicSitemap(Sitemap):
         return urls
 
 
+@page_cache.storable
 def sitemap(request):
     return django_sitemap(request, sitemaps={"pages": PublicSitemap(request)})

@@ -3,6 +3,7 @@
 from django_tasks import task
 from wagtail.models import Page
 
+from jingjian.core import page_cache
 from jingjian.search import elastic as search_elasticsearch
 
 
@@ -15,8 +16,11 @@ def update_reader_index(page_ids):
     missing = [pk for pk in page_ids if pk not in found]
     if missing:
         search_elasticsearch.remove_pages(missing)
+    # The index is written after the page (in the worker): search pages stored meanwhile go.
+    page_cache.purge()
 
 
 @task()
 def remove_from_reader_index(page_ids):
     search_elasticsearch.remove_pages(page_ids)
+    page_cache.purge()

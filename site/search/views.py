@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.shortcuts import render
 
-from jingjian.core import content_types, visibility
+from jingjian.core import content_types, page_cache, visibility
 from jingjian.search import reader as site_search
 from jingjian.search import results as site_results
 
@@ -22,6 +22,7 @@ def browse_links(user):
     return links
 
 
+@page_cache.storable
 def search(request):
     raw_query = request.GET.get("q", "")
     outcome, page_obj = site_search.run_search(

@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -84,12 +86,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Caching (see "Caching" below): compress text responses, then answer conditional GETs
+    # (ETag, Last-Modified -> 304) on the uncompressed body.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Caching: whole pages per address and reader scope, after the user and messages are known.
+    "jingjian.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "jingjian.core.admin_access.AdminGuardMiddleware",
@@ -451,3 +459,60 @@ MIDDLEWARE.insert(
 # counts as stalled when its oldest due task has waited this many seconds.
 HEALTH_REQUIRED = env_list("HEALTH_REQUIRED", "database")
 HEALTH_TASKS_MAX_WAIT = int(os.environ.get("HEALTH_TASKS_MAX_WAIT", "600"))
+
+# --- Caching (jingjian.core.page_cache; README "Caching") ---------------------------------------
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0) puts both caches in Redis; otherwise they are files
+# under CACHE_DIR, shared by every process on this machine (runserver, gunicorn's workers, the
+# task worker), so the embedded default needs no server. "pages" holds whole pages and their
+# generation; "default" is for everything else.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "cache"))
+
+
+def redis_caches(url):
+    """Both caches in the Redis at ``url`` (also used by tests). A stopped or unreachable Redis
+    answers within a quarter of a second, without retries: pages are then served uncached
+    (page_cache skips the cache for PAGE_CACHE_RETRY_SECONDS)."""
+    options = {
+        "socket_connect_timeout": 0.25,
+        "socket_timeout": 0.25,
+        "retry": Retry(NoBackoff(), 0),
+    }
+    backends = {
+        # Wagtail and Django read "default" on every request: a stopped Redis reads as empty.
+        "default": "jingjian.core.cache_backends.TolerantRedisCache",
+        # The page cache handles a stopped Redis itself (it must know, to purge again later).
+        "pages": "django.core.cache.backends.redis.RedisCache",
+    }
+    return {
+        alias: {
+            "BACKEND": backend,
+            "LOCATION": url,
+            "KEY_PREFIX": f"jingjian:{alias}",
+            "OPTIONS": options,
+        }
+        for alias, backend in backends.items()
+    }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
+else:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / alias),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+        for alias in ("default", "pages")
+    }
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ALIAS = "pages"
+# How long a stored page lives at most (every content change purges it sooner).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Cache-Control max-age of pages served to anonymous readers (shared caches: s-maxage=0).
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", "5"))
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+# Never looked up or stored, whoever asks (the rest is decided by what the view allows).
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/accounts/", "/documents/", "/media/", "/api/", "/static/")

@@ -22,3 +22,13 @@ WHITENOISE_AUTOREFRESH = True
 TEST_ELASTICSEARCH_URL = ELASTICSEARCH_URL  # noqa: F405
 ELASTICSEARCH_INDEX_PREFIX = "jingjian_test"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "jingjian.search.backends"}}
+
+# Caching: the Redis URL CI provides is kept aside for the tests that ask for it (the
+# ``redis_url`` fixture); the others use memory, per test process, emptied before every test
+# (tests/conftest.py).
+TEST_REDIS_URL = REDIS_URL  # noqa: F405
+# Caching: in memory, per test process, emptied before every test (tests/conftest.py).
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+    for alias in ("default", "pages")
+}

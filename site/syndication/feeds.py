@@ -12,7 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from jingjian.core import content_types, visibility
+from jingjian.core import content_types, page_cache, visibility
 from jingjian.core.public_address import public_url
 from jingjian.syndication.models import Channel
 
@@ -129,10 +129,12 @@ class ChannelAtomFeed(ChannelFeed):
         return self.description(channel)
 
 
-channel_rss = ChannelFeed()
-channel_atom = ChannelAtomFeed()
+# Public content only, the same for every reader: stored per address like a page.
+channel_rss = page_cache.storable(ChannelFeed())
+channel_atom = page_cache.storable(ChannelAtomFeed())
 
 
+@page_cache.storable
 def channel_json_feed(request, slug):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of one channel's public content."""
     channel = channel_or_404(slug)

@@ -1,10 +1,22 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from jingjian.core import visibility
+from jingjian.core import page_cache, visibility
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def reader_nav(context):
+    """The header's login link, or the reader's name and logout form. In a page the cache
+    shares between readers it is a marker, filled in for each reader as the page is served."""
+    request = context.get("request")
+    if request is not None and page_cache.defers_reader_nav(request):
+        return mark_safe(page_cache.reader_marker())
+    # As {% include %} would: the page's own context (its user, request and CSRF token).
+    return context.template.engine.get_template("includes/reader_nav.html").render(context)
 
 
 @register.simple_tag

@@ -1,0 +1,439 @@
+"""Whole-page cache that never crosses a visibility line.
+
+What is stored: Wagtail pages (through ``serving.guard``) and the views marked ``@storable``
+(search, sitemap, channel feeds), for GET requests of readers without admin access. Editors,
+superusers, the admin, the login pages, POSTs and anything a view marks private are never
+stored. A response is stored under a key made of the full address (scheme, host, path, sorted
+query string) and the reader's *scope*:
+
+- ``anonymous``: no session (or an empty one); served without touching the database;
+- ``groups:<ids>``: a logged-in reader with exactly these groups. Who may see what depends on
+  nothing else for someone without admin access (``visibility._user_passes``), so two readers
+  with the same groups see the same page, and readers with different groups never share one.
+
+Per-reader fragments are not stored: the header's name and logout form (with its CSRF token)
+are a marker in the stored copy, filled in for each reader when the copy is served
+(``reader_nav``). A response that sets a cookie, carries a CSRF token elsewhere, queues a
+message, or comes from a session holding anything besides the login (a page password typed,
+messages) is not stored.
+
+Purging: every entry records the cache's *generation*, a random token replaced whenever
+content that pages show is written (any model save, delete or many-to-many change outside
+``UNRENDERED``: pages, their revisions going live, view restrictions, images, snippets,
+taxonomies, sites, channels...), once at once and again after the transaction commits (so a
+request that read the old state cannot store it under the new generation). An entry of another
+generation is a miss. A random token, never a counter: a lost or evicted generation can never
+come back and revive old entries.
+
+Faults: a cache that fails (Redis stopped) is skipped for ``PAGE_CACHE_RETRY_SECONDS`` and pages
+are rendered as if there were no cache; the first success after a failure replaces the
+generation, since a purge may have been missed meanwhile.
+"""
+
+import functools
+import hashlib
+import hmac
+import logging
+import threading
+import time
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "generation"
+AUTH_SESSION_KEYS = {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
+# Written often and shown on no reader's page: their writes do not purge. Everything else does
+# (a new model purges until someone decides otherwise).
+UNRENDERED = {
+    "sessions.session",
+    "auth.user",
+    "auth.user_groups",
+    "auth.user_user_permissions",
+    "auth.permission",
+    "admin.logentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.revision",
+    "wagtailcore.workflowstate",
+    "wagtailcore.taskstate",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.referenceindex",
+    "wagtailcore.uploadedfile",
+    "wagtailimages.rendition",
+    "wagtailusers.userprofile",
+    "django_tasks_database.dbtaskresult",
+    "django_tasks_db.dbtaskresult",
+    "syndication.delivery",
+    "casestudies.gatestatus",
+}
+# Content types worth keeping (HTML, feeds, JSON feeds, the sitemap).
+STORED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
+STORED_TYPES += ("application/feed+json", "text/xml")
+# Headers rebuilt on every response rather than stored.
+UNSTORED_HEADERS = {"set-cookie", "vary", "date", "cache-control", "etag", "last-modified"}
+UNSTORED_HEADERS |= {"content-length", "x-page-cache"}
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+
+class _Health:
+    """Per process: when the cache last failed, and whether a purge may have been missed."""
+
+    failed_at = None
+    purge_missed = False
+
+
+def _usable():
+    if _Health.failed_at is None:
+        return True
+    return time.monotonic() - _Health.failed_at >= settings.PAGE_CACHE_RETRY_SECONDS
+
+
+def _failed(error, doing):
+    if _Health.failed_at is None or _usable():
+        logger.warning("jingjian.page_cache.E001 cache failed while %s: %r", doing, error)
+    _Health.failed_at = time.monotonic()
+    _Health.purge_missed = True
+
+
+def _recovered():
+    """After a failure: replace the generation (a purge may have failed meanwhile)."""
+    _Health.failed_at = None
+    if _Health.purge_missed:
+        _Health.purge_missed = False
+        _set_generation()
+
+
+# --- generation ------------------------------------------------------------------------------
+
+
+def _new_generation():
+    return (uuid.uuid4().hex, time.time())
+
+
+def _set_generation():
+    generation = _new_generation()
+    _cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def purge():
+    """Make every stored page a miss (a new generation). Never raises: a cache that cannot be
+    reached is remembered, and purged again when it answers."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return
+    try:
+        _set_generation()
+    except Exception as error:
+        _failed(error, "purging")
+
+
+class _Pending(threading.local):
+    after_commit = False
+
+
+_pending = _Pending()
+
+
+def _purge_after_commit():
+    if _pending.after_commit:
+        _pending.after_commit = False
+        purge()
+
+
+def purge_on_commit():
+    """Purge now and again once the current transaction commits (every write that changes
+    what a reader sees calls this; several in one transaction purge once after it)."""
+    purge()
+    if transaction.get_connection().in_atomic_block:
+        _pending.after_commit = True
+        transaction.on_commit(_purge_after_commit)
+
+
+def _label(model):
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _written(sender, **kwargs):
+    if _label(sender) not in UNRENDERED:
+        purge_on_commit()
+
+
+def _m2m_written(sender, action, **kwargs):
+    if action.startswith("post_") and _label(sender) not in UNRENDERED:
+        purge_on_commit()
+
+
+def _tree_changed(sender, **kwargs):
+    purge_on_commit()
+
+
+def connect():
+    """Every write outside ``UNRENDERED`` purges; a page move too (treebeard moves the subtree
+    with raw SQL, then Wagtail sends ``post_page_move``)."""
+    post_save.connect(_written, dispatch_uid="jingjian.page_cache.saved")
+    post_delete.connect(_written, dispatch_uid="jingjian.page_cache.deleted")
+    m2m_changed.connect(_m2m_written, dispatch_uid="jingjian.page_cache.m2m")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_tree_changed, dispatch_uid=f"jingjian.page_cache.{id(signal)}")
+
+
+# --- who is asking ---------------------------------------------------------------------------
+
+
+def reader_scope(request):
+    """The scope a response for ``request`` may be shared within, or ``None`` (never stored:
+    editors, superusers, a session holding more than the login)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "anonymous"
+    session = request.session
+    extra = set(session.keys()) - AUTH_SESSION_KEYS
+    if extra:
+        return None
+    user = request.user
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+        return None
+    group_ids = sorted(user.groups.values_list("pk", flat=True))
+    return "groups:" + ",".join(str(pk) for pk in group_ids)
+
+
+def _normalized_query(request):
+    return urlencode(sorted(request.GET.lists()), doseq=True)
+
+
+def entry_key(request, scope):
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{_normalized_query(request)}"
+    digest = hashlib.sha256(f"{address}\n{scope}".encode()).hexdigest()
+    return f"page:{digest}"
+
+
+# --- the per-reader header -------------------------------------------------------------------
+
+
+def reader_marker():
+    """What a stored page holds where the reader's name and logout form go: derived from the
+    secret key, so no page content can forge it."""
+    return _marker_for(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _marker_for(secret):
+    mac = hmac.new(secret.encode(), b"jingjian.page_cache.reader", "sha256")
+    return f"<!--reader:{mac.hexdigest()[:24]}-->"
+
+
+def defers_reader_nav(request):
+    """Whether the header's per-reader part is left as a marker (``{% reader_nav %}``)."""
+    return getattr(request, "page_cache_scope", "anonymous") != "anonymous"
+
+
+def render_reader_nav(request):
+    return render_to_string("includes/reader_nav.html", {"user": request.user}, request=request)
+
+
+def _fill_in(content, request):
+    marker = reader_marker().encode()
+    if marker not in content:
+        return content
+    return content.replace(marker, render_reader_nav(request).encode())
+
+
+# --- marking views ---------------------------------------------------------------------------
+
+
+def allow_storing(request, restricted=False):
+    """Let this request's response be stored (when everything else allows it). A
+    ``restricted`` page (login or groups) is stored per scope like any other, but browsers and
+    proxies are told not to keep it (``no-store``, as Wagtail marks it)."""
+    request.page_cache_storable = True
+    request.page_cache_restricted = restricted
+
+
+def forbid_storing(request):
+    """Keep this request's response out of the cache, whatever it is."""
+    request.page_cache_forbidden = True
+
+
+def storable(view):
+    """A view whose GET response may be stored per address and reader scope."""
+
+    def wrapped(request, *args, **kwargs):
+        allow_storing(request)
+        return view(request, *args, **kwargs)
+
+    return functools.wraps(view)(wrapped) if hasattr(view, "__name__") else wrapped
+
+
+# --- the middleware --------------------------------------------------------------------------
+
+
+def _is_excluded(path):
+    return path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
+
+
+def _has_messages(request):
+    # Django's cookie message storage (the default's first half); session-stored ones count
+    # as session data (``reader_scope``).
+    return "messages" in request.COOKIES
+
+
+def _etag(content_digest, request, scope):
+    if scope == "anonymous":
+        return f'"{content_digest}"'
+    # The served copy holds this reader's name and token: so does its tag.
+    own = f"{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
+    mixed = hashlib.sha256(f"{content_digest}:{own}".encode()).hexdigest()[:32]
+    return f'"{mixed}"'
+
+
+def _finish(response, request, scope, generation, content_digest, state, restricted=False):
+    response["X-Page-Cache"] = state
+    response["ETag"] = _etag(content_digest, request, scope)
+    response["Last-Modified"] = http_date(generation[1])
+    patch_vary_headers(response, ("Cookie",))
+    if scope == "anonymous":
+        # Browsers may keep it a minute; shared caches must ask again (an ETag answers 304).
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        patch_cache_control(response, s_maxage=0)
+    elif restricted:
+        add_never_cache_headers(response)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves and stores whole pages (see the module's docstring). Sits after the
+    authentication and message middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._eligible(request):
+            return self._uncached(request)
+        scope = reader_scope(request)
+        if scope is None:
+            return self._uncached(request)
+        request.page_cache_scope = scope
+        key = entry_key(request, scope)
+        generation, entry = self._lookup(key)
+        if generation is None:
+            return self._uncached(request)
+        if entry is not None and entry["generation"] == generation[0]:
+            return self._from_entry(request, entry, scope, generation)
+        response = self.get_response(request)
+        return self._store(request, response, key, scope, generation)
+
+    def _eligible(self, request):
+        return (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and not _is_excluded(request.path)
+            and not _has_messages(request)
+            and _usable()
+        )
+
+    def _uncached(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            # Rendered for this reader alone.
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def _lookup(self, key):
+        try:
+            found = _cache().get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                candidate = _new_generation()
+                _cache().add(GENERATION_KEY, candidate, timeout=None)
+                generation = _cache().get(GENERATION_KEY) or candidate
+            if _Health.purge_missed:
+                _recovered()
+                return _cache().get(GENERATION_KEY), None
+            return generation, found.get(key)
+        except Exception as error:
+            _failed(error, "reading")
+            return None, None
+
+    def _from_entry(self, request, entry, scope, generation):
+        response = HttpResponse(_fill_in(entry["content"], request), status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        restricted = entry["restricted"]
+        return _finish(response, request, scope, generation, entry["digest"], "hit", restricted)
+
+    def _storable(self, request, response):
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        # A restricted page's no-store is Wagtail's word to browsers, not to this cache.
+        restricted = getattr(request, "page_cache_restricted", False)
+        cache_control = "" if restricted else response.get("Cache-Control", "")
+        session = getattr(request, "session", None)
+        messages = getattr(request, "_messages", None)
+        return (
+            request.method == "GET"
+            and getattr(request, "page_cache_storable", False)
+            and not getattr(request, "page_cache_forbidden", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and content_type in STORED_TYPES
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not (session is not None and session.modified)
+            and not (messages is not None and getattr(messages, "_queued_messages", None))
+            and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+        )
+
+    def _store(self, request, response, key, scope, generation):
+        if not self._storable(request, response):
+            if not response.streaming:
+                response.content = _fill_in(response.content, request)
+            if scope != "anonymous" and "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        content = response.content
+        digest = hashlib.sha256(content).hexdigest()[:32]
+        entry = {
+            "generation": generation[0],
+            "status": response.status_code,
+            "headers": [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS],
+            "content": content,
+            "digest": digest,
+            "restricted": getattr(request, "page_cache_restricted", False),
+        }
+        try:
+            _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception as error:
+            _failed(error, "storing")
+        response.content = _fill_in(content, request)
+        del response["Cache-Control"]
+        restricted = entry["restricted"]
+        return _finish(response, request, scope, generation, digest, "miss", restricted)
+
+
+def reset_for_tests():
+    """Forget past failures and pending purges (each test starts afresh)."""
+    _Health.failed_at = None
+    _Health.purge_missed = False
+    _pending.after_commit = False
