@@ -11,7 +11,7 @@ Usage: .venv/bin/python bench/load.py           (no arguments; knobs are environ
   BENCH_CONNECTIONS=8, BENCH_THREADS=2   wrk's -c and -t
   WEB_CONCURRENCY       gunicorn workers (default gunicorn.conf.py's: two per core plus one)
   BENCH_CACHE=both      which server configurations to measure: "cold" (started with
-                        PAGE_CACHE=false: no page cache), "cached" (the settings as deployed,
+                        PAGE_CACHE_ENABLED=false: no page cache), "cached" (the settings as deployed,
                         page cache on once it exists; each URL fetched once before measuring),
                         or both
   DATABASE_URL          an EMPTY PostgreSQL database to build the site in (default: a temporary
@@ -334,6 +334,7 @@ def main():
             "PRIVATE_MEDIA_ROOT": str(workdir / "private-media"),
             "STATIC_ROOT": str(workdir / "static"),
             "SYNDICATION_OUTBOX_ROOT": str(workdir / "outbox"),
+            "CACHE_DIR": str(workdir / "cache"),  # its own page cache, nobody else's
             "SECRET_KEY": secrets.token_urlsafe(50),
             "CHANNEL_SECRET_KEYS": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -366,7 +367,9 @@ def main():
 
     configurations = {}
     if which in ("both", "cold"):
-        configurations["cold"] = measure({**env, "PAGE_CACHE": "false"}, urls, cookie, False)
+        configurations["cold"] = measure(
+            {**env, "PAGE_CACHE_ENABLED": "false"}, urls, cookie, False
+        )
     if which in ("both", "cached"):
         configurations["cached"] = measure(env, urls, cookie, True)
     errors = sum(

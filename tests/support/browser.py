@@ -70,7 +70,8 @@ class DemoSite:
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("ELASTICSEARCH_URL", "TASKS_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE")
+            if key
+            not in ("ELASTICSEARCH_URL", "TASKS_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")
         }
         env.update(
             DJANGO_SETTINGS_MODULE="jingjian.settings.dev",
@@ -80,6 +81,8 @@ class DemoSite:
             STATIC_ROOT=str(self.folder / "static"),
             PRIVATE_MEDIA_ROOT=str(self.folder / "private-media"),
             SYNDICATION_OUTBOX_ROOT=str(self.outbox),
+            # Its own page cache in files (as `make run` has it), not the repository's or CI's Redis.
+            CACHE_DIR=str(self.folder / "cache"),
             PYTHONUNBUFFERED="1",
         )
         return env
