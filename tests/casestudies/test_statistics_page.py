@@ -189,3 +189,13 @@ def test_the_dashboard_shows_this_years_headline_at_the_viewers_level(
     assert re.search(
         r'data-figure="detained"><td class="title">留置人数</td><td><strong>1</strong>', panel
     )
+
+
+def test_outside_discipline_a_period_is_whole_months(client, reader, discipline_user, register):
+    """Two spans a day apart would give away by subtraction what each hides."""
+    client.force_login(reader)
+    response = client.get(PAGE + "figures.json?custom=2025-03-01..2025-03-19")
+    assert response.status_code == 400 and "整月" in json.loads(response.content)["error"]
+    assert client.get(PAGE + "?custom=2025-03..2025-06").status_code == 200
+    client.force_login(discipline_user)
+    assert client.get(PAGE + "figures.json?custom=2025-03-01..2025-03-19").status_code == 200
