@@ -28,6 +28,10 @@ def search(request):
     outcome, page_obj = site_search.run_search(
         raw_query, request.GET, request.user, request.GET.get("page")
     )
+    if outcome.notice:
+        # Results from the fallback, not the engine: not kept, so the page is the engine's
+        # again as soon as it is back.
+        page_cache.forbid_storing(request)
     query = request.GET.copy()
     query.pop("page", None)
     facet_groups = [

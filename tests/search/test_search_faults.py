@@ -120,6 +120,9 @@ def test_searches_return_to_the_engine_by_themselves_when_it_is_back(
     target = urlsplit(settings.TEST_ELASTICSEARCH_URL)
     forwarder = support_elasticsearch.Forwarder(target.hostname, target.port or 9200)
     settings.ELASTICSEARCH_RETRY_AFTER = 0.5
+    # The engine's answers, not the page cache's copy of the first one (a fallback page is
+    # never stored: test_a_fallback_page_is_not_kept).
+    settings.PAGE_CACHE_ENABLED = False
     client = Client()
     with forwarder:
         engine_at(settings, forwarder.url)
@@ -136,6 +139,19 @@ def test_searches_return_to_the_engine_by_themselves_when_it_is_back(
     assert search.FALLBACK_NOTICE not in recovered and "某局窗口服务问题" in recovered
     assert "notice" not in api["meta"]
     assert {item["title"] for item in api["items"]} == {"某街道推诿扯皮问题", "某局窗口服务问题"}
+
+
+def test_a_fallback_page_is_not_kept(settings):
+    """While the engine is down the page is answered from the database and not stored: the
+    same search asked again is answered again, not from the cache (which marks what it
+    stores and serves with X-Page-Cache)."""
+    engine_at(settings, f"http://127.0.0.1:{support_elasticsearch.closed_port()}")
+    client = Client()
+    first = client.get("/search/?q=推诿扯皮")
+    second = client.get("/search/?q=推诿扯皮")
+    assert search.FALLBACK_NOTICE in page_text(first)
+    assert search.FALLBACK_NOTICE in page_text(second)
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
 
 
 def test_publishing_goes_on_while_the_engine_is_stopped(settings):
