@@ -2,13 +2,15 @@
 (small numbers hidden), an anonymous visitor none. Every function that returns figures takes
 the level as an explicit argument and refuses a missing one."""
 
+import calendar
 import enum
 
 from django.core.exceptions import PermissionDenied
 
+from casestudies.statistics.periods import PeriodError
 from jingjian.core.groups import in_discipline_group
 
-__all__ = ["Level", "StatisticsRefused", "check_level", "level_for"]
+__all__ = ["Level", "StatisticsRefused", "check_level", "check_period", "level_for"]
 
 
 class Level(enum.Enum):
@@ -33,3 +35,13 @@ def check_level(level):
     if isinstance(level, Level):
         return level
     raise StatisticsRefused("统计数据仅向已登录的干部提供，请先登录。")
+
+
+def check_period(period, level):
+    """``period`` itself if ``level`` may ask for it: outside 纪检监察 only whole months, since
+    two spans a day apart would give away by subtraction the small numbers each hides
+    (``PeriodError`` with the reason otherwise)."""
+    last = calendar.monthrange(period.end.year, period.end.month)[1]
+    if check_level(level) is not Level.EXACT and (period.start.day != 1 or period.end.day != last):
+        raise PeriodError("统计期间请按整月选择（如 2025-01..2025-06），不能从月中起止。")
+    return period

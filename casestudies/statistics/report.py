@@ -15,7 +15,7 @@ from django.db.models import Count, Max
 
 from casestudies.choices import AdministrativeSanction, DisciplineForm, PartySanction, RankLevel
 from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit
-from casestudies.statistics.access import Level, check_level
+from casestudies.statistics.access import Level, check_level, check_period
 from casestudies.statistics.register import (
     DIMENSIONS,
     MEASURES,
@@ -430,6 +430,7 @@ def report(period, *, level, cached=True):
     """The ``Figures`` of ``period`` as ``level`` may see them (``check_level`` refuses anything
     else). Kept in Django's cache while the register is unchanged (``CACHE_SECONDS``)."""
     level = check_level(level)
+    check_period(period, level)
     if not cached:
         return _build(period, level)
     state = f"{level.value}|{period.start}|{period.end}|{_fingerprint()}"

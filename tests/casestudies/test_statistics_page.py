@@ -199,3 +199,18 @@ def test_outside_discipline_a_period_is_whole_months(client, reader, discipline_
     assert client.get(PAGE + "?custom=2025-03..2025-06").status_code == 200
     client.force_login(discipline_user)
     assert client.get(PAGE + "figures.json?custom=2025-03-01..2025-03-19").status_code == 200
+
+
+def test_the_register_itself_refuses_a_part_month_outside_discipline(register):
+    """The rule is the statistics package's (``access.check_period``), asked by every figure,
+    not only by the page."""
+    import datetime
+
+    from casestudies import statistics
+    from casestudies.statistics.periods import Period, PeriodError
+
+    part = Period.between(datetime.date(2025, 3, 1), datetime.date(2025, 3, 19))
+    with pytest.raises(PeriodError):
+        statistics.figures(part, level=statistics.Level.SUPPRESSED)
+    # 1 to 19 March 2025: the matter of 10 March, 钱砚澄 and 周珩筠.
+    assert statistics.figures(part, level=statistics.Level.EXACT).totals["persons"].value == 2
