@@ -50,8 +50,10 @@ def site_server():
 
 
 @pytest.fixture
-def persistent_connections():
-    """CONN_MAX_AGE as in production, for the connections the server thread opens."""
+def persistent_connections(settings):
+    """CONN_MAX_AGE as in production, for the connections the server thread opens. The page
+    cache is off: a page it answers would never reach the database this test restarts."""
+    settings.PAGE_CACHE_ENABLED = False
     config = connections.settings["default"]
     before = config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]
     config["CONN_MAX_AGE"] = 60
