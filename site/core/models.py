@@ -65,3 +65,19 @@ class ImportedPage(models.Model):
 
     def __str__(self):
         return self.source_id
+
+
+class PageCacheDebt(models.Model):
+    """A purge of the page cache that could not reach it (Redis unreachable from the process
+    that wrote). Kept in the database, which every process shares: whichever process next
+    reaches the cache purges it and clears these (``page_cache``), so a missed purge is never
+    left to the one process that missed it, which may be a command that has since exited."""
+
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待补的缓存清除"
+        verbose_name_plural = "待补的缓存清除"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S}"

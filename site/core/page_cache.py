@@ -27,7 +27,12 @@ come back and revive old entries.
 
 Faults: a cache that fails (Redis stopped) is skipped for ``PAGE_CACHE_RETRY_SECONDS`` and pages
 are rendered as if there were no cache; the first success after a failure replaces the
-generation, since a purge may have been missed meanwhile.
+generation, since a purge may have been missed meanwhile. A purge that fails is also recorded in
+the database (``PageCacheDebt``), which every process shares: each process that serves from the
+cache looks for such a record at most every ``PAGE_CACHE_DEBT_SECONDS`` and, finding one, purges
+and clears it. So a purge missed by one process (a command, the task worker, a worker cut off
+from Redis while the others still reach it) is made up for by the others within that time, and
+an anonymous hit still touches the database only once per that interval and process.
 """
 
 import functools
@@ -76,6 +81,7 @@ UNRENDERED = {
     "django_tasks_db.dbtaskresult",
     "syndication.delivery",
     "casestudies.gatestatus",
+    "core.pagecachedebt",
 }
 # Content types worth keeping (HTML, feeds, JSON feeds, the sitemap).
 STORED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
@@ -97,6 +103,7 @@ class _Health:
 
     failed_at = None
     purge_missed = False
+    debts_checked_at = None
 
 
 def _usable():
@@ -110,6 +117,39 @@ def _failed(error, doing):
         logger.warning("jingjian.page_cache.E001 cache failed while %s: %r", doing, error)
     _Health.failed_at = time.monotonic()
     _Health.purge_missed = True
+    if doing == "purging":
+        _record_debt()
+
+
+def _record_debt():
+    """Tell every process that a purge was missed (the database is what they share)."""
+    from jingjian.core.models import PageCacheDebt  # Here, not at the top: apps load first.
+
+    try:
+        PageCacheDebt.objects.create()
+    except Exception as error:  # the database too: the write that purged failed with it
+        logger.warning("jingjian.page_cache.E002 could not record a missed purge: %r", error)
+
+
+def _settle_debts():
+    """Purge for any process that could not (at most every ``PAGE_CACHE_DEBT_SECONDS``)."""
+    from jingjian.core.models import PageCacheDebt  # Here, not at the top: apps load first.
+
+    now = time.monotonic()
+    checked = _Health.debts_checked_at
+    if checked is not None and now - checked < settings.PAGE_CACHE_DEBT_SECONDS:
+        return False
+    _Health.debts_checked_at = now
+    try:
+        latest = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True).first()
+    except Exception as error:
+        logger.warning("jingjian.page_cache.E003 could not read missed purges: %r", error)
+        return False
+    if latest is None:
+        return False
+    _set_generation()  # raises if the cache cannot be reached: the debt stays for later
+    PageCacheDebt.objects.filter(pk__lte=latest).delete()
+    return True
 
 
 def _recovered():
@@ -371,6 +411,8 @@ class PageCacheMiddleware:
             if _Health.purge_missed:
                 _recovered()
                 return _cache().get(GENERATION_KEY), None
+            if _settle_debts():
+                return _cache().get(GENERATION_KEY), None
             return generation, found.get(key)
         except Exception as error:
             _failed(error, "reading")
@@ -436,4 +478,5 @@ def reset_for_tests():
     """Forget past failures and pending purges (each test starts afresh)."""
     _Health.failed_at = None
     _Health.purge_missed = False
+    _Health.debts_checked_at = time.monotonic()
     _pending.after_commit = False

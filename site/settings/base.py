@@ -513,6 +513,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Cache-Control max-age of pages served to anonymous readers (shared caches: s-maxage=0).
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", "5"))
+# How often each process looks for purges another process could not make (PageCacheDebt).
+PAGE_CACHE_DEBT_SECONDS = float(os.environ.get("PAGE_CACHE_DEBT_SECONDS", "2"))
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # Never looked up or stored, whoever asks (the rest is decided by what the view allows).
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/accounts/", "/documents/", "/media/", "/api/", "/static/")

@@ -15,6 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from casestudies.models import CaseFile, CaseFilePerson, ProblemType, UnitType
 from jingjian.core import page_cache
+from jingjian.core.models import PageCacheDebt
 from jingjian.core.visibility import Visibility, set_visibility
 from jingjian.settings.base import redis_caches
 from jingjian.syndication.choices import ChannelKind
@@ -457,6 +458,52 @@ def test_redis_stopped_then_back(settings, client, public_page, redis_server):
     back = client.get(public_page.url)
     assert "停机期间改的标题" in body(back)
     assert state(client.get(public_page.url)) == "hit"
+
+
+def test_a_purge_missed_by_another_process_is_made_up_for(settings, client, public_page, redis_url):
+    """The writer (a command, the task worker) cannot reach Redis, which still holds the old
+    page for every other process; those purge on its behalf, from the record in the database."""
+    settings.PAGE_CACHE_DEBT_SECONDS = 0
+    settings.CACHES = redis_caches(redis_url)
+    client.get(public_page.url)
+    assert state(client.get(public_page.url)) == "hit"
+
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")  # the writer's view
+    page = public_page.specific
+    page.title = "写入方连不上缓存时改的标题"
+    page.save_revision().publish()
+    assert PageCacheDebt.objects.exists()
+
+    # Another process, which never saw the failure, with Redis in reach (its entry still there).
+    settings.CACHES = redis_caches(redis_url)
+    page_cache.reset_for_tests()
+    served = client.get(public_page.url)
+    assert "写入方连不上缓存时改的标题" in body(served)
+    assert not PageCacheDebt.objects.exists()
+    assert state(client.get(public_page.url)) == "hit"
+
+
+def test_a_missed_purge_waits_while_the_cache_is_still_unreachable(settings, client, public_page):
+    settings.PAGE_CACHE_DEBT_SECONDS = 0
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    page_cache.purge()
+    assert PageCacheDebt.objects.count() == 1
+    page_cache.reset_for_tests()
+    assert client.get(public_page.url).status_code == 200
+    assert PageCacheDebt.objects.count() == 1  # kept until a process can purge
+
+
+def test_looking_for_missed_purges_is_rare(
+    settings, client, public_page, django_assert_num_queries
+):
+    """An anonymous hit touches the database once per PAGE_CACHE_DEBT_SECONDS, not per request."""
+    settings.PAGE_CACHE_DEBT_SECONDS = 60
+    client.get(public_page.url)
+    page_cache._Health.debts_checked_at = None  # as in a process that has not looked yet
+    with django_assert_num_queries(1):
+        assert state(client.get(public_page.url)) == "hit"
+    with django_assert_num_queries(0):
+        assert state(client.get(public_page.url)) == "hit"
 
 
 def test_the_cache_in_redis(settings, client, public_page, redis_url):
