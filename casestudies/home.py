@@ -5,19 +5,22 @@ from django.db.models import Count, Q
 
 from casestudies.models import CaseIndexPage, Handling
 from casestudies.models.pages import LISTING_DEFERRED
+from jingjian.core import figures
 from jingjian.core.content_types import HeadlineCount, HomeSection
 
 
 def home_section(pages, home_page):
     """``pages``: the live case studies under the home page, narrowed by the visibility module."""
     handlings = Handling.objects.filter(page__in=pages.values("pk"))
-    totals = handlings.aggregate(
+    totals = figures.aggregate(
+        handlings,
         persons=Count("pk"),
         party_sanctions=Count("pk", filter=~Q(party_sanction="")),
     )
-    # Both page figures in one pass over the archive (each count reads every visible case).
-    cases = pages.order_by().aggregate(
-        all=Count("pk"), bulletined=Count("pk", filter=Q(named_in_bulletin=True))
+    # Both page figures in one pass over the archive (each count reads every visible case),
+    # kept until the content next changes.
+    cases = figures.aggregate(
+        pages.order_by(), all=Count("pk"), bulletined=Count("pk", filter=Q(named_in_bulletin=True))
     )
     return HomeSection(
         template="casestudies/includes/home_section.html",

@@ -1,6 +1,7 @@
 """The exemplars' part of the home page: four profiles (the featured ones first) and a count."""
 
 from exemplars.models import LISTING_DEFERRED, ExemplarIndexPage
+from jingjian.core import figures
 from jingjian.core.content_types import HeadlineCount, HomeSection
 
 FEATURED = 4
@@ -21,5 +22,5 @@ def home_section(pages, home_page):
             "featured_exemplars": featured,
             "exemplar_index": ExemplarIndexPage.objects.live().descendant_of(home_page).first(),
         },
-        counts=(HeadlineCount("exemplars", "先进典型", pages.count(), "人", position=50),),
+        counts=(HeadlineCount("exemplars", "先进典型", figures.count(pages), "人", position=50),),
     )

@@ -8,11 +8,10 @@ same definitions the search engines use.
 """
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from jingjian.core import content_types, facets, visibility
+from jingjian.core import content_types, facets, figures, visibility
 from jingjian.core.public_address import public_url
 
 
@@ -93,7 +92,7 @@ class FilterableListMixin(RoutablePageMixin):
     @path("")
     def listing(self, request):
         form, queryset = self.filtered_items(request, request.user)
-        paginator = Paginator(queryset, self.paginate_by)
+        paginator = figures.CountingPaginator(queryset, self.paginate_by)
         page_obj = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

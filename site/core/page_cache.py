@@ -174,10 +174,9 @@ def _set_generation():
 
 
 def purge():
-    """Make every stored page a miss (a new generation). Never raises: a cache that cannot be
-    reached is remembered, and purged again when it answers."""
-    if not settings.PAGE_CACHE_ENABLED:
-        return
+    """Make every stored page and figure a miss (a new generation). Never raises: a cache that
+    cannot be reached is remembered, and purged again when it answers. Done whether or not
+    whole pages are stored: the figures (``core.figures``) follow the same generation."""
     try:
         _set_generation()
     except Exception as error:
@@ -263,6 +262,27 @@ def entry_key(request, scope):
     address = f"{request.scheme}://{request.get_host()}{request.path}?{_normalized_query(request)}"
     digest = hashlib.sha256(f"{address}\n{scope}".encode()).hexdigest()
     return f"page:{digest}"
+
+
+def current_generation():
+    """The generation's token, or ``None`` when the cache cannot be read (then nothing derived
+    from it may be reused). Made when missing, as a lookup does."""
+    if not _usable():
+        return None
+    try:
+        generation = _cache().get(GENERATION_KEY)
+        if generation is None:
+            _cache().add(GENERATION_KEY, _new_generation(), timeout=None)
+            generation = _cache().get(GENERATION_KEY)
+        if _Health.purge_missed:
+            _recovered()
+            return None
+        if _settle_debts():
+            return None
+        return generation[0] if generation else None
+    except Exception as error:
+        _failed(error, "reading")
+        return None
 
 
 # --- the per-reader header -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from django import template
+from django import forms, template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -83,3 +83,76 @@ def shown(context, media):
         if request is not None:
             request._jingjian_collection_roots = roots
     return media if visibility.can_see_media(media, user, roots) else None
+
+
+def _attributes(attrs):
+    """HTML attributes as Django's widget templates write them (``True`` alone, ``False`` and
+    ``None`` left out)."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(format_html(" {}", name))
+        elif value is not False and value is not None:
+            parts.append(format_html(' {}="{}"', name, value))
+    return mark_safe("".join(parts))
+
+
+def _widget_context(field):
+    """What ``BoundField.as_widget`` gives the widget's template: its attributes and id."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({})
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return widget.get_context(field.html_name, field.value(), attrs)["widget"]
+
+
+def _options(widget):
+    for _group, options, _index in widget["optgroups"]:
+        yield from options
+
+
+@register.simple_tag
+def filter_options(field, label_class="filters__option"):
+    """A filter form's checkboxes (``CheckboxSelectMultiple``), each in its label, written here
+    rather than through a template per option (a listing's filters hold some 40 of them, and the
+    per-option templates were a third of a listing's time). Same markup as ``{{ option.tag }}``."""
+    rows = []
+    for option in _options(_widget_context(field)):
+        attrs = {"type": option["type"], "name": option["name"]}
+        if option["value"] is not None:
+            attrs["value"] = option["value"]
+        attrs.update(option["attrs"])
+        rows.append(
+            format_html(
+                '<label class="{}"><input{}> {}</label>',
+                label_class,
+                _attributes(attrs),
+                option["label"],
+            )
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def filter_select(field):
+    """A filter form's ``<select>`` written without a template per option (see
+    ``filter_options``); any other widget is rendered as Django renders it."""
+    widget = field.field.widget
+    if not isinstance(widget, forms.Select) or widget.allow_multiple_selected:
+        return str(field)
+    data = _widget_context(field)
+    if any(group for group, _options, _index in data["optgroups"]):
+        return str(field)
+    attrs = {"name": data["name"], **data["attrs"]}
+    options = [
+        format_html(
+            '  <option value="{}"{}>{}</option>',
+            "" if option["value"] is None else option["value"],
+            mark_safe(" selected") if option["selected"] else "",
+            option["label"],
+        )
+        for option in _options(data)
+    ]
+    return format_html(
+        "<select{}>\n{}\n</select>", _attributes(attrs), mark_safe("\n".join(options))
+    )
