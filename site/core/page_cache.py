@@ -11,6 +11,11 @@ query string) and the reader's *scope*:
   nothing else for someone without admin access (``visibility._user_passes``), so two readers
   with the same groups see the same page, and readers with different groups never share one.
 
+Who a logged-in reader is, for this purpose, is kept too: their scope and the name the header
+shows, per session under the *auth generation* (a token replaced on every write to users,
+groups and permissions, as the page generation is on content), so serving a stored page to a
+reader reads their session and nothing else from the database (``reader_card``).
+
 Per-reader fragments are not stored: the header's name and logout form (with its CSRF token)
 are a marker in the stored copy, filled in for each reader when the copy is served
 (``reader_nav``). A response that sets a cookie, carries a CSRF token elsewhere, queues a
@@ -57,6 +62,11 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "generation"
+AUTH_GENERATION_KEY = "auth-generation"
+# Writes that change who a reader is (their groups, permissions, whether they may log in): each
+# replaces the auth generation, so every kept reader card is a miss.
+AUTH_MODELS = {"auth.user", "auth.group", "auth.permission"}
+AUTH_RELATIONS = {"auth.user_groups", "auth.user_user_permissions", "auth.group_permissions"}
 AUTH_SESSION_KEYS = {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
 # Written often and shown on no reader's page: their writes do not purge. Everything else does
 # (a new model purges until someone decides otherwise).
@@ -168,9 +178,21 @@ def _new_generation():
 
 
 def _set_generation():
+    """A new page generation and a new auth generation (after a fault, both are made up for)."""
     generation = _new_generation()
-    _cache().set(GENERATION_KEY, generation, timeout=None)
+    _cache().set_many({GENERATION_KEY: generation, AUTH_GENERATION_KEY: _new_generation()}, None)
     return generation
+
+
+def purge_readers():
+    """Forget every kept reader card (a user, group or permission changed). Never raises: a
+    failure is recorded as a missed purge, made up for as any other."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return
+    try:
+        _cache().set(AUTH_GENERATION_KEY, _new_generation(), timeout=None)
+    except Exception as error:
+        _failed(error, "purging")
 
 
 def purge():
@@ -209,13 +231,27 @@ def _label(model):
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
+def _readers_changed():
+    purge_readers()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(purge_readers)
+
+
 def _written(sender, **kwargs):
-    if _label(sender) not in UNRENDERED:
+    label = _label(sender)
+    if label in AUTH_MODELS:
+        _readers_changed()
+    if label not in UNRENDERED:
         purge_on_commit()
 
 
 def _m2m_written(sender, action, **kwargs):
-    if action.startswith("post_") and _label(sender) not in UNRENDERED:
+    if not action.startswith("post_"):
+        return
+    label = _label(sender)
+    if label in AUTH_RELATIONS:
+        _readers_changed()
+    if label not in UNRENDERED:
         purge_on_commit()
 
 
@@ -236,22 +272,87 @@ def connect():
 # --- who is asking ---------------------------------------------------------------------------
 
 
-def reader_scope(request):
-    """The scope a response for ``request`` may be shared within, or ``None`` (never stored:
-    editors, superusers, a session holding more than the login)."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return "anonymous"
-    session = request.session
-    extra = set(session.keys()) - AUTH_SESSION_KEYS
-    if extra:
+class ReaderCard:
+    """What serving a stored page needs to know of a logged-in reader: their scope, and what the
+    header shows (``reader_nav.html`` reads ``is_authenticated``, the full name, the username)."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, pk, scope, full_name, username):
+        self.pk, self.scope, self.full_name, self.username = pk, scope, full_name, username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_username(self):
+        return self.username
+
+    def as_tuple(self):
+        return (self.pk, self.scope, self.full_name, self.username)
+
+
+def _card_key(session):
+    """Per session, login and auth generation; ``None`` when the session holds no login."""
+    user_id = session.get("_auth_user_id")
+    if user_id is None:
         return None
-    user = request.user
+    auth_generation = _cache().get(AUTH_GENERATION_KEY)
+    if auth_generation is None:
+        _cache().add(AUTH_GENERATION_KEY, _new_generation(), timeout=None)
+        auth_generation = _cache().get(AUTH_GENERATION_KEY)
+        if auth_generation is None:
+            return None  # never a card without a generation every auth write replaces
+    login = f"{session.session_key}:{user_id}:{session.get('_auth_user_hash', '')}"
+    digest = hashlib.sha256(login.encode()).hexdigest()
+    return f"reader:{auth_generation[0]}:{digest}"
+
+
+def _scope_of(user):
     if not user.is_authenticated:
         return "anonymous"
     if user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
         return None
     group_ids = sorted(user.groups.values_list("pk", flat=True))
     return "groups:" + ",".join(str(pk) for pk in group_ids)
+
+
+def reader_scope(request):
+    """The scope a response for ``request`` may be shared within, or ``None`` (never stored:
+    editors, superusers, a session holding more than the login).
+
+    A logged-in reader's scope is read from their card when one is kept (see ``ReaderCard``);
+    otherwise worked out from the user, and a card kept for the next request."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "anonymous"
+    session = request.session
+    extra = set(session.keys()) - AUTH_SESSION_KEYS
+    if extra:
+        return None
+    try:
+        key = _card_key(session)
+        found = _cache().get(key) if key is not None else None
+    except Exception as error:
+        _failed(error, "reading")
+        key = found = None
+    if found is not None:
+        card = ReaderCard(*found)
+        request.page_cache_reader = card
+        return card.scope
+    user = request.user
+    scope = _scope_of(user)
+    if key is not None and user.is_authenticated:
+        card = ReaderCard(user.pk, scope, user.get_full_name(), user.get_username())
+        try:
+            _cache().set(key, card.as_tuple(), timeout=settings.SESSION_COOKIE_AGE)
+        except Exception as error:
+            _failed(error, "storing")
+    return scope
+
+
+def _reader(request):
+    """The reader as far as serving needs: the kept card, or the user."""
+    return getattr(request, "page_cache_reader", None) or request.user
 
 
 def _normalized_query(request):
@@ -306,7 +407,7 @@ def defers_reader_nav(request):
 
 
 def render_reader_nav(request):
-    return render_to_string("includes/reader_nav.html", {"user": request.user}, request=request)
+    return render_to_string("includes/reader_nav.html", {"user": _reader(request)}, request=request)
 
 
 def _fill_in(content, request):
@@ -359,7 +460,7 @@ def _etag(content_digest, request, scope):
     if scope == "anonymous":
         return f'"{content_digest}"'
     # The served copy holds this reader's name and token: so does its tag.
-    own = f"{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
+    own = f"{_reader(request).pk}:{request.META.get('CSRF_COOKIE', '')}"
     mixed = hashlib.sha256(f"{content_digest}:{own}".encode()).hexdigest()[:32]
     return f'"{mixed}"'
 

@@ -197,6 +197,69 @@ def test_a_reader_moved_to_another_group_gets_that_groups_pages(reader, outsider
     assert official.get(restricted_page.url).status_code == 403
 
 
+def test_a_stored_page_is_served_to_a_reader_reading_only_their_session(
+    reader, intranet_page, django_assert_num_queries
+):
+    official = logged_in(reader)
+    official.get(intranet_page.url)
+    official.get(intranet_page.url)  # their card is kept from here
+    with django_assert_num_queries(1):  # the session
+        again = official.get(intranet_page.url)
+    assert state(again) == "hit"
+    assert '<span class="site-nav__user">' in body(again)
+
+
+@pytest.mark.parametrize("change", ["groups", "admin access", "deactivated", "password"])
+def test_a_kept_reader_card_never_outlives_a_change_to_the_reader(
+    change, reader, outsiders, restricted_page, intranet_page
+):
+    """Same browser, same session: after each change the next request is judged afresh."""
+    official = logged_in(reader)
+    reader.groups.add(outsiders)
+    for _ in range(2):
+        assert state(official.get(restricted_page.url)) in ("miss", "hit")
+    assert state(official.get(restricted_page.url)) == "hit"
+    if change == "groups":
+        reader.groups.remove(outsiders)
+        assert official.get(restricted_page.url).status_code == 403
+    elif change == "admin access":
+        Group.objects.get(name="宣传员").permissions.add(
+            Permission.objects.get(codename="access_admin")
+        )
+        assert state(official.get(restricted_page.url)) is None  # an editor now: fresh pages
+    elif change == "deactivated":
+        reader.is_active = False
+        reader.save()
+        assert official.get(restricted_page.url).status_code == 302  # to the login
+        assert official.get(intranet_page.url).status_code == 302
+    else:
+        reader.set_password("另一个足够长的新口令2026")
+        reader.save()
+        assert official.get(restricted_page.url).status_code == 302  # logged out by Django
+
+
+def test_a_reader_change_cache_cannot_record_is_made_up_for(
+    settings, reader, restricted_page, outsiders, redis_url
+):
+    """The admin's process cannot reach Redis when a reader loses a group; the others forget
+    that reader's card from the missed purge recorded in the database."""
+    settings.PAGE_CACHE_DEBT_SECONDS = 0
+    settings.CACHES = redis_caches(redis_url)
+    reader.groups.add(outsiders)
+    official = logged_in(reader)
+    both = logged_in(UserFactory(username="both", groups=["读者", "宣传员"]))
+    for _ in range(3):
+        assert official.get(restricted_page.url).status_code == 200
+        assert both.get(restricted_page.url).status_code == 200
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    reader.groups.remove(outsiders)
+    settings.CACHES = redis_caches(redis_url)
+    page_cache.reset_for_tests()  # another process, which saw no failure
+    for _ in range(2):
+        assert official.get(restricted_page.url).status_code == 403
+        assert both.get(restricted_page.url).status_code == 200  # stored for 读者 + 宣传员
+
+
 # --- never stored ------------------------------------------------------------------------------
 
 
