@@ -50,6 +50,22 @@ def _remembered(key, compute):
     return value
 
 
+def remember(kind, parts, compute):
+    """``compute()``, kept for the current generation under ``kind`` and ``parts`` (a value
+    whose ``repr`` names everything the result depends on besides the content)."""
+    generation = page_cache.current_generation()
+    if generation is None:
+        return compute()
+    digest = hashlib.sha256(f"{kind}\n{parts!r}".encode()).hexdigest()
+    return _remembered(f"figure:{generation}:{digest}", compute)
+
+
+def for_query(kind, queryset, extra, compute):
+    """``compute()``, kept for the current generation under ``queryset``'s exact SQL and
+    ``extra`` (whatever else the result depends on)."""
+    return _remembered(_key(kind, queryset, repr(extra)), compute)
+
+
 def count(queryset):
     """``queryset.count()``, kept for the current generation."""
     return _remembered(_key("count", queryset), queryset.count)

@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from modelsearch.query import And, Phrase
 from wagtail.models import Page
 
-from jingjian.core import chinese, content_types, visibility
+from jingjian.core import chinese, content_types, figures, visibility
 from jingjian.search import backends as search_backends
 from jingjian.search import elastic as search_elasticsearch
 from jingjian.search import engine as search_engine
@@ -148,14 +148,21 @@ class RankedPages:
 
     def count(self):
         if self._count is None:
-            self._count = self.matched.count()
+            self._count = figures.count(self.matched)
         return self._count
 
     def __len__(self):
         return self.count()
 
     def ranked_ids(self, stop):
-        """The ids of the first ``stop`` results."""
+        """The ids of the first ``stop`` results (kept per generation, under the query's SQL:
+        it carries the reader's visibility)."""
+        tiers = [str(expression) for expression in self._index.tiers]
+        return figures.for_query(
+            "ranked-ids", self.queryset, (tiers, stop), lambda: self._ranked_ids(stop)
+        )
+
+    def _ranked_ids(self, stop):
         ids = []
         for expression in self._index.tiers:
             need = stop - len(ids)
@@ -367,7 +374,13 @@ def facet_labels():
 
 def _facets(ids, filters):
     """Facet counts over the pages ``ids`` (a list): one grouped count by type and, for each
-    type with matches, one grouped query per part of each shown facet (``Facet.counts``)."""
+    type with matches, one grouped query per part of each shown facet (``Facet.counts``).
+    The counts depend on nothing but these pages and the content: kept per generation."""
+    counts = figures.remember("search-facets", tuple(ids), lambda: _facet_counts(ids))
+    return results.facet_groups(counts, filters)
+
+
+def _facet_counts(ids):
     by_type = dict(
         Page.objects.filter(pk__in=ids)
         .order_by()
@@ -386,7 +399,7 @@ def _facets(ids, filters):
         for facet in content_type.facets:
             if facet.shown:
                 counts.setdefault(facet.name, Counter()).update(facet.counts(pages))
-    return results.facet_groups(counts, filters)
+    return counts
 
 
 def suggestions_for(text, base_queryset):

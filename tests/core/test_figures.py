@@ -72,3 +72,23 @@ def test_figures_are_computed_when_the_cache_cannot_be_read(settings, client):
         response = client.get(case_index().url)
         assert response.status_code == 200 and response.context["result_count"] == 2
     page_cache.reset_for_tests()
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_search_figures_never_cross_readers_or_changes(search_engine, client):
+    """The ranked ids, the total and the facet counts of a search are kept per generation:
+    never shown to a reader who may not see a page they count, nor after it is hidden."""
+    CaseStudyPageFactory(title="敢于担当的公开案例")
+    hidden = CaseStudyPageFactory(title="敢于担当的内部案例")
+    set_visibility(hidden, Visibility.INTRANET)
+    official = reader()
+    url = "/search/?q=担当"
+    for _ in range(2):
+        public = client.get(url).content.decode()
+        assert "公开案例" in public and "内部案例" not in public
+        assert client.get(url).context["outcome"].total == 1
+        assert "内部案例" in official.get(url).content.decode()
+        assert official.get(url).context["outcome"].total == 2
+    set_visibility(hidden, Visibility.RESTRICTED, groups=["纪检监察"])
+    assert official.get(url).context["outcome"].total == 1
+    assert "内部案例" not in official.get(url).content.decode()

@@ -2,6 +2,8 @@
 object's searchable values, the marked title and summary tokens, the query rewriting, the
 preloading of modelcluster relations and the title norms."""
 
+import functools
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import (
@@ -14,7 +16,7 @@ from modelsearch.conf import get_app_config
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Or, Phrase, PlainText
 
-from jingjian.core import chinese
+from jingjian.core import chinese, page_cache
 
 
 def _flatten(value, separator=" "):
@@ -306,3 +308,20 @@ def _fts_table():
 
 def _entries_table():
     return get_app_config().get_model("IndexEntry")._meta.db_table
+
+
+def purges_pages(index_class):
+    """Every write of ``index_class`` to a search index purges the page cache (and the figures
+    kept per generation: a search's ranked ids, total and facet counts), after the transaction
+    commits: an index can change after the content it follows (a publish re-indexes once its
+    relations are written; a rebuild writes late; Elasticsearch's reader index in a task)."""
+    for name in ("add_item", "add_items", "delete_item"):
+        method = getattr(index_class, name)
+
+        def written(self, *args, _method=method, **kwargs):
+            result = _method(self, *args, **kwargs)
+            page_cache.purge_on_commit()
+            return result
+
+        setattr(index_class, name, functools.wraps(method)(written))
+    return index_class

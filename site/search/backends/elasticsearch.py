@@ -8,7 +8,7 @@ from modelsearch.backends import elasticsearch8 as es8
 from modelsearch.index import RelatedFields, SearchField
 
 from jingjian.core import chinese
-from jingjian.search.backends.common import _flatten
+from jingjian.search.backends.common import _flatten, purges_pages
 
 
 def _phrase_clause(tokens, fields):
@@ -91,6 +91,7 @@ class AutocompleteCompiler(es8.Elasticsearch8AutocompleteQueryCompiler):
     mapping_class = Mapping
 
 
+@purges_pages
 class Index(es8.Elasticsearch8Index):
     mapping_class = Mapping
 

@@ -32,6 +32,7 @@ from jingjian.search.backends.common import (
     marked_phrase,
     marked_text,
     objects_to_index,
+    purges_pages,
     refresh_stale_title_norms,
     searchable_texts,
 )
@@ -89,6 +90,7 @@ class Compiler(ChineseCompilerMixin, postgres.PostgresSearchQueryCompiler):
         return super().build_tsquery_content(query, config=config, invert=invert)
 
 
+@purges_pages
 class Index(postgres.PostgresIndex):
     # The table add_items writes: Wagtail's, or a rebuild's new one (``writing_to``), and
     # how many objects this index object has written.

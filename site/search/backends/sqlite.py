@@ -28,6 +28,7 @@ from jingjian.search.backends.common import (
     database_columns,
     marked_phrase,
     objects_to_index,
+    purges_pages,
     refresh_stale_title_norms,
 )
 
@@ -36,6 +37,7 @@ class Compiler(ChineseCompilerMixin, sqlite.SQLiteSearchQueryCompiler):
     pass
 
 
+@purges_pages
 class Index(sqlite.SQLiteIndex):
     # Replaces modelsearch 1.3.2's SQLiteIndex.add_items, with Django 5.2's private
     # QuerySet._raw_delete (pinned: tests/search/test_library_overrides.py).

@@ -11,7 +11,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
 
-from jingjian.core import content_types
+from jingjian.core import content_types, page_cache
 from jingjian.search import elastic as search_elasticsearch
 from jingjian.search import engine as search_engine
 from jingjian.search.backends import bulk_indexing
@@ -43,6 +43,7 @@ class Command(WagtailUpdateIndex):
         with bulk_indexing():
             super().handle(**options)
         reindex_published_since(started)
+        page_cache.purge()  # a rebuild may end by swapping tables: no index write says so
         if not search_engine.uses_elasticsearch():
             return
         total = sum(model.objects.live().count() for model in content_types.page_models())
@@ -51,6 +52,7 @@ class Command(WagtailUpdateIndex):
             total=total, desc="读者检索索引", unit="页", file=sys.stderr, disable=quiet
         ) as bar:
             name = search_elasticsearch.rebuild(progress=bar.update)
+        page_cache.purge()
         if not quiet:
             self.stdout.write(f"reader index rebuilt as {name} ({total} pages), alias swapped")
 
