@@ -190,6 +190,29 @@ def test_a_listing_rendered_after_a_missed_purge_never_reaches_the_old_scope(
     assert RESTRICTED_TITLE not in body(colleague.get(index))
 
 
+def test_a_group_gained_while_this_process_was_cut_off_never_reaches_the_old_scope(
+    settings, reader, outsiders, restricted_page, redis_url
+):
+    """One process: Redis unreachable from it (not stopped: what it holds survives) while a
+    reader is added to 宣传员. When it answers again, the reader's old card decides the scope of
+    the first request, which replaces the generation (``_recovered``) and stores the page
+    rendered for 读者 + 宣传员 under 读者."""
+    settings.PAGE_CACHE_DEBT_SECONDS = 3600  # no debt settling: the recovery alone
+    settings.PAGE_CACHE_RETRY_SECONDS = 0
+    use_redis(settings, redis_url)
+    official = logged_in(reader)
+    colleague = logged_in(UserFactory(username="colleague", groups=["读者"]))
+    warm(official, case_index().url)
+
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    reader.groups.add(outsiders)
+    settings.CACHES = redis_caches(redis_url)
+
+    assert official.get(restricted_page.url).status_code == 200
+    leaked = colleague.get(restricted_page.url)
+    assert leaked.status_code == 403 and RESTRICTED_TITLE not in body(leaked), state(leaked)
+
+
 # --- attacks that held (regression tests) ------------------------------------------------------
 
 
@@ -292,3 +315,44 @@ def test_a_listings_count_never_crosses_scopes_through_the_figures(reader, restr
     assert with_page.context["result_count"] == 1
     assert without.context["result_count"] == 0
     assert anonymous.context["result_count"] == 0
+
+
+def test_the_users_listings_assign_role_bulk_action_is_judged_afresh(
+    reader, outsiders, restricted_page, superuser
+):
+    admin = logged_in(superuser)
+    official = logged_in(reader)
+    assert official.get(restricted_page.url).status_code == 403
+    warm(official, case_index().url)
+    url = reverse("wagtail_bulk_action", args=("auth", "user", "assign_role"))
+    response = admin.post(f"{url}?id={reader.pk}", {"role": str(outsiders.pk)})
+    assert response.status_code == 302
+    assert official.get(restricted_page.url).status_code == 200
+
+
+def test_the_users_listings_delete_bulk_action_ends_the_readers_access(
+    reader, outsiders, restricted_page, superuser
+):
+    admin = logged_in(superuser)
+    reader.groups.add(outsiders)
+    official = logged_in(reader)
+    assert state(warm(official, restricted_page.url)) == "hit"
+    url = reverse("wagtail_bulk_action", args=("auth", "user", "delete"))
+    assert admin.post(f"{url}?id={reader.pk}").status_code == 302
+    assert not get_user_model().objects.filter(pk=reader.pk).exists()
+    assert RESTRICTED_TITLE not in body(official.get(restricted_page.url))
+
+
+# --- purges anyone can cause ------------------------------------------------------------------
+
+
+def test_a_failed_login_does_not_purge_every_page(client, restricted_page):
+    """django-axes records each failed login (axes.accessattempt), a model outside UNRENDERED:
+    anyone posting wrong passwords replaces the generation, emptying the page cache and the
+    figures for everyone, as often as they post."""
+    public = CaseStudyPageFactory(title="公开的案例")
+    warm(client, public.url)
+    before = caches["pages"].get(page_cache.GENERATION_KEY)
+    Client().post("/accounts/login/", {"username": "nobody", "password": "wrong-password-1"})
+    assert caches["pages"].get(page_cache.GENERATION_KEY) == before
+    assert state(client.get(public.url)) == "hit"
