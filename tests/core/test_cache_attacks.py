@@ -213,6 +213,25 @@ def test_a_group_gained_while_this_process_was_cut_off_never_reaches_the_old_sco
     assert leaked.status_code == 403 and RESTRICTED_TITLE not in body(leaked), state(leaked)
 
 
+def test_a_group_removed_while_the_page_cache_was_switched_off(
+    settings, reader, outsiders, restricted_page
+):
+    """PAGE_CACHE_ENABLED off (an operator's switch, for a while): ``purge_readers`` does
+    nothing, so the cards kept before stay valid when it is switched on again, and a reader
+    removed from 宣传员 meanwhile is served what readers of 读者 + 宣传员 stored."""
+    both = logged_in(UserFactory(username="both", groups=["读者", "宣传员"]))
+    reader.groups.add(outsiders)
+    official = logged_in(reader)
+    assert state(warm(official, restricted_page.url)) == "hit"
+    settings.PAGE_CACHE_ENABLED = False
+    reader.groups.remove(outsiders)
+    assert official.get(restricted_page.url).status_code == 403  # uncached: judged afresh
+    settings.PAGE_CACHE_ENABLED = True
+    assert both.get(restricted_page.url).status_code == 200  # stored again for 读者 + 宣传员
+    leaked = official.get(restricted_page.url)
+    assert leaked.status_code == 403 and RESTRICTED_TITLE not in body(leaked), state(leaked)
+
+
 # --- attacks that held (regression tests) ------------------------------------------------------
 
 
@@ -356,3 +375,30 @@ def test_a_failed_login_does_not_purge_every_page(client, restricted_page):
     Client().post("/accounts/login/", {"username": "nobody", "password": "wrong-password-1"})
     assert caches["pages"].get(page_cache.GENERATION_KEY) == before
     assert state(client.get(public.url)) == "hit"
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def test_a_listings_count_follows_a_move_under_a_restricted_section():
+    """The count kept per generation is replaced when a case moves under a restricted section
+    (treebeard moves with raw SQL; Wagtail's post_page_move purges)."""
+    index = case_index()
+    CaseStudyPageFactory.create_batch(2)
+    section = CaseStudyPageFactory(title="限定栏目")
+    set_visibility(section, Visibility.INTRANET)
+    anonymous = Client()
+    before = anonymous.get(index.url).context["result_count"]
+    moved = CaseStudyPageFactory(title="要移走的案例")
+    assert anonymous.get(index.url).context["result_count"] == before + 1
+    moved.move(section, pos="last-child")
+    assert anonymous.get(index.url).context["result_count"] == before
+
+
+def test_a_listings_count_follows_an_unpublish():
+    index = case_index()
+    pages = CaseStudyPageFactory.create_batch(3)
+    anonymous = Client()
+    assert anonymous.get(index.url).context["result_count"] == 3
+    pages[0].unpublish()
+    assert anonymous.get(index.url).context["result_count"] == 2
