@@ -183,6 +183,9 @@ def redis_url(settings):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but REDIS_URL is not set: the Redis cache tests cannot run.")
         pytest.skip("Redis not configured (set REDIS_URL to run these tests)")
+    import redis  # Here, not at the top: only the Redis tests need the client.
+
+    redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()  # emptied, as said above
     return url
 
 

@@ -11,10 +11,9 @@ query string) and the reader's *scope*:
   nothing else for someone without admin access (``visibility._user_passes``), so two readers
   with the same groups see the same page, and readers with different groups never share one.
 
-Who a logged-in reader is, for this purpose, is kept too: their scope and the name the header
-shows, per session under the *auth generation* (a token replaced on every write to users,
-groups and permissions, as the page generation is on content), so serving a stored page to a
-reader reads their session and nothing else from the database (``reader_card``).
+Whether a logged-in reader has admin access (two queries) is kept too, per user under the
+*auth generation*, a token replaced on every write to users, groups and permissions, as the page
+generation is on content; their login and groups are read on every request (``reader_scope``).
 
 Per-reader fragments are not stored: the header's name and logout form (with its CSRF token)
 are a marker in the stored copy, filled in for each reader when the copy is served
@@ -92,6 +91,11 @@ UNRENDERED = {
     "syndication.delivery",
     "casestudies.gatestatus",
     "core.pagecachedebt",
+    # django-axes: every login attempt is written; none is shown on a reader's page.
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accesslog",
+    "axes.accessfailurelog",
 }
 # Content types worth keeping (HTML, feeds, JSON feeds, the sitemap).
 STORED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
@@ -141,6 +145,15 @@ def _record_debt():
         logger.warning("jingjian.page_cache.E002 could not record a missed purge: %r", error)
 
 
+def _catch_up():
+    """Make up for a missed purge: this process's own (``_Health``), or any process's recorded in
+    the database. Both generations are replaced, so no page and no reader card from before is
+    read. Raises if the cache cannot be reached."""
+    if _Health.purge_missed:
+        _recovered()
+    _settle_debts()
+
+
 def _settle_debts():
     """Purge for any process that could not (at most every ``PAGE_CACHE_DEBT_SECONDS``)."""
     from jingjian.core.models import PageCacheDebt  # Here, not at the top: apps load first.
@@ -186,9 +199,8 @@ def _set_generation():
 
 def purge_readers():
     """Forget every kept reader card (a user, group or permission changed). Never raises: a
-    failure is recorded as a missed purge, made up for as any other."""
-    if not settings.PAGE_CACHE_ENABLED:
-        return
+    failure is recorded as a missed purge, made up for as any other. Done whether or not pages
+    are stored here: another process may store them, and this setting may be switched on."""
     try:
         _cache().set(AUTH_GENERATION_KEY, _new_generation(), timeout=None)
     except Exception as error:
@@ -239,10 +251,16 @@ def _readers_changed():
 
 def _written(sender, **kwargs):
     label = _label(sender)
-    if label in AUTH_MODELS:
+    if label in AUTH_RELATIONS or (label in AUTH_MODELS and not _only_login_time(kwargs)):
         _readers_changed()
     if label not in UNRENDERED:
         purge_on_commit()
+
+
+def _only_login_time(kwargs):
+    """A user saved by a login (``update_last_login``): nothing a scope depends on."""
+    fields = kwargs.get("update_fields")
+    return fields is not None and set(fields) == {"last_login"}
 
 
 def _m2m_written(sender, action, **kwargs):
@@ -272,87 +290,90 @@ def connect():
 # --- who is asking ---------------------------------------------------------------------------
 
 
-class ReaderCard:
-    """What serving a stored page needs to know of a logged-in reader: their scope, and what the
-    header shows (``reader_nav.html`` reads ``is_authenticated``, the full name, the username)."""
-
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, pk, scope, full_name, username):
-        self.pk, self.scope, self.full_name, self.username = pk, scope, full_name, username
-
-    def get_full_name(self):
-        return self.full_name
-
-    def get_username(self):
-        return self.username
-
-    def as_tuple(self):
-        return (self.pk, self.scope, self.full_name, self.username)
-
-
-def _card_key(session):
-    """Per session, login and auth generation; ``None`` when the session holds no login."""
-    user_id = session.get("_auth_user_id")
-    if user_id is None:
-        return None
+def _card_key(user):
+    """Where a reader's admin access is kept: per user, under the auth generation; ``None``
+    when there is no generation to key it by."""
     auth_generation = _cache().get(AUTH_GENERATION_KEY)
     if auth_generation is None:
         _cache().add(AUTH_GENERATION_KEY, _new_generation(), timeout=None)
         auth_generation = _cache().get(AUTH_GENERATION_KEY)
         if auth_generation is None:
             return None  # never a card without a generation every auth write replaces
-    login = f"{session.session_key}:{user_id}:{session.get('_auth_user_hash', '')}"
-    digest = hashlib.sha256(login.encode()).hexdigest()
-    return f"reader:{auth_generation[0]}:{digest}"
+    return f"reader:{auth_generation[0]}:{user.pk}"
+
+
+def _has_admin_access(user):
+    """Asked of the database, whatever this request read before."""
+    for cached in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cached, None)
+    return user.has_perm("wagtailadmin.access_admin")
+
+
+def _groups_scope(user):
+    group_ids = sorted(user.groups.values_list("pk", flat=True))
+    return "groups:" + ",".join(str(pk) for pk in group_ids)
 
 
 def _scope_of(user):
+    """Worked out from the database, whatever this request read before."""
     if not user.is_authenticated:
         return "anonymous"
-    if user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+    if user.is_superuser or _has_admin_access(user):
         return None
-    group_ids = sorted(user.groups.values_list("pk", flat=True))
-    return "groups:" + ",".join(str(pk) for pk in group_ids)
+    return _groups_scope(user)
+
+
+def _admin_access_from_card(request, user):
+    """Whether ``user`` has admin access, from their *card* when one is kept (it takes two
+    queries): per user under the auth generation, replaced by every write to users, groups,
+    permissions and memberships that sends a signal. Only this is kept: a card that missed a
+    change (rows deleted through a relation model send no signal) can only make an editor be
+    served a stored reader's page, or a former editor fresh pages; never a page of groups the
+    reader is not in, as their groups are read on every request."""
+    try:
+        key = _card_key(user)
+        found = _cache().get(key) if key is not None else None
+    except Exception as error:
+        _failed(error, "reading")
+        return _has_admin_access(user)
+    if found is not None:
+        return found[0]
+    access = _has_admin_access(user)
+    if key is not None:
+        try:
+            _cache().set(key, (access,), timeout=settings.SESSION_COOKIE_AGE)
+        except Exception as error:
+            _failed(error, "storing")
+    return access
 
 
 def reader_scope(request):
     """The scope a response for ``request`` may be shared within, or ``None`` (never stored:
     editors, superusers, a session holding more than the login).
 
-    A logged-in reader's scope is read from their card when one is kept (see ``ReaderCard``);
-    otherwise worked out from the user, and a card kept for the next request."""
+    The user is loaded as Django loads them (the session's login still valid, the account
+    active) and their groups are read; whether they have admin access comes from their card
+    (``_admin_access_from_card``). A response is stored only if the scope worked out again as it
+    is stored is the same (``_store``): a group changed during the request never stores a page
+    under the scope it had."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return "anonymous"
     session = request.session
     extra = set(session.keys()) - AUTH_SESSION_KEYS
     if extra:
         return None
-    try:
-        key = _card_key(session)
-        found = _cache().get(key) if key is not None else None
-    except Exception as error:
-        _failed(error, "reading")
-        key = found = None
-    if found is not None:
-        card = ReaderCard(*found)
-        request.page_cache_reader = card
-        return card.scope
     user = request.user
-    scope = _scope_of(user)
-    if key is not None and user.is_authenticated:
-        card = ReaderCard(user.pk, scope, user.get_full_name(), user.get_username())
-        try:
-            _cache().set(key, card.as_tuple(), timeout=settings.SESSION_COOKIE_AGE)
-        except Exception as error:
-            _failed(error, "storing")
-    return scope
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser or _admin_access_from_card(request, user):
+        return None
+    return _groups_scope(user)
 
 
-def _reader(request):
-    """The reader as far as serving needs: the kept card, or the user."""
-    return getattr(request, "page_cache_reader", None) or request.user
+def _scope_still(request, scope):
+    """Whether ``scope`` is still the reader's, asked of the database as a response is about to
+    be stored (the groups read at the start may be older than what the view read)."""
+    return scope == "anonymous" or _scope_of(request.user) == scope
 
 
 def _normalized_query(request):
@@ -407,7 +428,7 @@ def defers_reader_nav(request):
 
 
 def render_reader_nav(request):
-    return render_to_string("includes/reader_nav.html", {"user": _reader(request)}, request=request)
+    return render_to_string("includes/reader_nav.html", {"user": request.user}, request=request)
 
 
 def _fill_in(content, request):
@@ -460,7 +481,7 @@ def _etag(content_digest, request, scope):
     if scope == "anonymous":
         return f'"{content_digest}"'
     # The served copy holds this reader's name and token: so does its tag.
-    own = f"{_reader(request).pk}:{request.META.get('CSRF_COOKIE', '')}"
+    own = f"{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
     mixed = hashlib.sha256(f"{content_digest}:{own}".encode()).hexdigest()[:32]
     return f'"{mixed}"'
 
@@ -490,6 +511,11 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not self._eligible(request):
+            return self._uncached(request)
+        try:
+            _catch_up()  # before any reader card or page is read
+        except Exception as error:
+            _failed(error, "reading")
             return self._uncached(request)
         scope = reader_scope(request)
         if scope is None:
@@ -529,11 +555,6 @@ class PageCacheMiddleware:
                 candidate = _new_generation()
                 _cache().add(GENERATION_KEY, candidate, timeout=None)
                 generation = _cache().get(GENERATION_KEY) or candidate
-            if _Health.purge_missed:
-                _recovered()
-                return _cache().get(GENERATION_KEY), None
-            if _settle_debts():
-                return _cache().get(GENERATION_KEY), None
             return generation, found.get(key)
         except Exception as error:
             _failed(error, "reading")
@@ -569,7 +590,7 @@ class PageCacheMiddleware:
         )
 
     def _store(self, request, response, key, scope, generation):
-        if not self._storable(request, response):
+        if not self._storable(request, response) or not _scope_still(request, scope):
             if not response.streaming:
                 response.content = _fill_in(response.content, request)
             if scope != "anonymous" and "Cache-Control" not in response:

@@ -197,13 +197,13 @@ def test_a_reader_moved_to_another_group_gets_that_groups_pages(reader, outsider
     assert official.get(restricted_page.url).status_code == 403
 
 
-def test_a_stored_page_is_served_to_a_reader_reading_only_their_session(
+def test_a_stored_page_is_served_to_a_reader_reading_their_login_and_groups(
     reader, intranet_page, django_assert_num_queries
 ):
     official = logged_in(reader)
     official.get(intranet_page.url)
     official.get(intranet_page.url)  # their card is kept from here
-    with django_assert_num_queries(1):  # the session
+    with django_assert_num_queries(3):  # the session, the user, their groups
         again = official.get(intranet_page.url)
     assert state(again) == "hit"
     assert '<span class="site-nav__user">' in body(again)
