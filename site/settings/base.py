@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jingjian.syndication",
     "exemplars",
     "casestudies",
+    "study",
     "demo",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
@@ -225,6 +226,13 @@ if MEDIA_ACCEL_REDIRECT_PREFIX:
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# Study records (学习记录, the app ``study``): the page types readers may mark 我已学习 on, as
+# "app_label.ModelName" (each type's template includes study/includes/study_mark.html). The study
+# app imports no feature app; a new type (the bulletin) is added here.
+STUDY_PAGE_TYPES = env_list("STUDY_PAGE_TYPES", "casestudies.CaseStudyPage,exemplars.ExemplarPage")
+# The most one visit may add to a reader's time on a page (a tab left open overnight is not study).
+STUDY_MAX_SECONDS_PER_VISIT = int(os.environ.get("STUDY_MAX_SECONDS_PER_VISIT", str(2 * 60 * 60)))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "镜鉴"
