@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from jingjian.core import visibility
-from study.models import StudyList, StudyRecord
+from study.models import OfficialProfile, StudyList, StudyRecord
 
 
 def today():
@@ -42,7 +42,8 @@ def lists_for(user):
     """The study lists assigned to ``user``, nearest deadline first."""
     if not user.is_authenticated:
         return StudyList.objects.none()
-    unit_id = getattr(getattr(user, "official_profile", None), "unit_id", None)
+    profile = OfficialProfile.objects.filter(user=user).first()
+    unit_id = profile.unit_id if profile else None
     who = Q(groups__in=user.groups.all())
     if unit_id:
         who |= Q(units=unit_id)
