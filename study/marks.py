@@ -58,13 +58,17 @@ def mark_studied(user, page, now=None):
 
 
 def add_reading_time(user, page, seconds, now=None):
-    """Add one visit's ``seconds`` (capped at ``STUDY_MAX_SECONDS_PER_VISIT``)."""
+    """Add one visit's ``seconds`` (capped at ``STUDY_MAX_SECONDS_PER_VISIT``). One ``UPDATE``
+    when the reader has a record already (the common case: sent as every visit ends); the row is
+    created first otherwise."""
     now = now or timezone.now()
     seconds = max(0, min(int(seconds), settings.STUDY_MAX_SECONDS_PER_VISIT))
-    rows = _ensure_record(user, page)
+    rows = StudyRecord.objects.filter(user=user, page=page)
     # The total is capped too, far beyond any reading, so the column can never overflow.
-    rows.update(seconds=Least(F("seconds") + seconds, 2_000_000_000), last_read_at=now)
-    return rows.get()
+    change = {"seconds": Least(F("seconds") + seconds, 2_000_000_000), "last_read_at": now}
+    if not rows.update(**change):
+        _ensure_record(user, page)
+        rows.update(**change)
 
 
 def state(user, page):

@@ -5,7 +5,7 @@ body). Bad input is a 400 with the reason in Chinese; nothing here answers 500.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
@@ -74,8 +74,8 @@ def mark_state(request):
 @never_cache
 @require_POST
 def record(request):
-    """``action=studied`` marks the page 已学习; ``action=time&seconds=N`` adds a visit's time
-    (sent with ``navigator.sendBeacon`` as the reader leaves)."""
+    """``action=studied`` marks the page 已学习 (answers its state); ``action=time&seconds=N``
+    adds a visit's time (sent with ``navigator.sendBeacon`` as the reader leaves; answers 204)."""
     page, error = _page_or_error(request, request.POST.get("page"))
     if error:
         return error
@@ -88,7 +88,9 @@ def record(request):
         seconds = (request.POST.get("seconds") or "").strip()
         if not seconds.isascii() or not seconds.isdigit() or len(seconds) > 9:
             return _error(BAD_SECONDS, 400)
-        saved = marks.add_reading_time(request.user, page, int(seconds))
+        marks.add_reading_time(request.user, page, int(seconds))
+        # Sent by sendBeacon as the reader leaves: nobody reads an answer.
+        return HttpResponse(status=204)
     return JsonResponse(_state(saved, page))
 
 
