@@ -13,7 +13,8 @@ What it does: a temporary folder; migrate; the demo content (without the search 
 for BENCH_READERS readers of group 读者; then gunicorn on a free loopback port and wrk posting, in
 turn across readers and the case studies and exemplars they may see, ``action=time`` (what
 sendBeacon sends as a reader leaves), then ``action=studied`` (我已学习), each with the reader's
-session cookie and CSRF token as study.js sends them. A response other than 2xx is an error.
+session cookie and CSRF token as study.js sends them; then the mark's state (``state``: the GET
+study.js makes as a page loads, the same session and visibility work without a write). A response other than 2xx is an error.
 The trivial view (/bench/trivial/, as in bench/load.py) is measured first on the same server, as
 a yardstick for a machine other work keeps busy.
 Afterwards: the rows written (one per reader and page, whatever the number of posts) and whether
@@ -49,6 +50,9 @@ local n = 0
 request = function()
   n = n + 1
   local post = posts[(n % #posts) + 1]
+  if METHOD == "GET" then
+    return wrk.format("GET", "/study/mark/?" .. post[2], {["Cookie"] = post[1]})
+  end
   return wrk.format("POST", "/study/mark/record/", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = post[1],
@@ -133,10 +137,13 @@ def build_site(port, readers):
     return posts, len(users), len(pages), anonymous_url, built
 
 
+EXTRA = {"time": "&action=time&seconds=42", "studied": "&action=studied", "state": ""}
+
+
 def lua_posts(posts, action):
-    extra = "&action=time&seconds=42" if action == "time" else "&action=studied"
-    rows = ",".join(f"{{{json.dumps(c)}, {json.dumps(b + extra)}}}" for c, b in posts)
-    return WRK_SCRIPT.replace("{POSTS}", "{" + rows + "}")
+    rows = ",".join(f"{{{json.dumps(c)}, {json.dumps(b + EXTRA[action])}}}" for c, b in posts)
+    method = "GET" if action == "state" else "POST"
+    return f'METHOD = "{method}"\n' + WRK_SCRIPT.replace("{POSTS}", "{" + rows + "}")
 
 
 def cache_state(base, url):
@@ -206,7 +213,7 @@ def main():
             base, "/bench/trivial/", seconds, threads, connections, str(trivial_script)
         )
         results["trivial_view_per_second"] = round(trivial["rps"])
-        for action in ("time", "studied"):
+        for action in ("time", "studied", "state"):
             script = workdir / f"{action}.lua"
             script.write_text(lua_posts(posts, action), encoding="utf-8")
             load.wrk(base, "/study/mark/record/", 1, threads, connections, str(script))  # warm

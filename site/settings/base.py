@@ -525,4 +525,6 @@ PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", "5")
 PAGE_CACHE_DEBT_SECONDS = float(os.environ.get("PAGE_CACHE_DEBT_SECONDS", "2"))
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # Never looked up or stored, whoever asks (the rest is decided by what the view allows).
+# /study/: 我的学习 and the study mark's state are one reader's own (never a cache lookup).
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/accounts/", "/documents/", "/media/", "/api/", "/static/")
+PAGE_CACHE_EXCLUDED_PATHS += ("/study/",)
