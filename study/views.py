@@ -6,10 +6,11 @@ body). Bad input is a 400 with the reason in Chinese; nothing here answers 500.
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from study import completion, marks
@@ -19,6 +20,7 @@ LOGIN_FIRST = "请先登录内网，再记录学习。"
 BAD_PAGE = "请求缺少有效的页面编号，请刷新页面后重试。"
 BAD_ACTION = "学习记录的类型无效，请刷新页面后重试。"
 BAD_SECONDS = "阅读时长应为不小于零的整数秒，请刷新页面后重试。"
+CSRF_REFUSED = "页面已过期或缺少安全校验，请刷新页面后重试。"
 ACTIONS = ("studied", "time")
 
 
@@ -71,11 +73,20 @@ def mark_state(request):
     return JsonResponse(_state(marks.state(request.user, page), page))
 
 
+def _csrf_refused(request):
+    """Django's own CSRF check, asked here so that a refusal is this endpoint's Chinese JSON
+    rather than Django's English page (the check itself is unchanged)."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None
+
+
+@csrf_exempt  # checked in the view, by Django's middleware, for a Chinese answer
 @never_cache
 @require_POST
 def record(request):
     """``action=studied`` marks the page 已学习 (answers its state); ``action=time&seconds=N``
     adds a visit's time (sent with ``navigator.sendBeacon`` as the reader leaves; answers 204)."""
+    if _csrf_refused(request):
+        return _error(CSRF_REFUSED, 403)
     page, error = _page_or_error(request, request.POST.get("page"))
     if error:
         return error

@@ -112,7 +112,13 @@ def test_csrf_is_required(reader):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reader)
     page = CaseStudyPageFactory()
-    assert client.post(RECORD, {"page": page.pk, "action": "studied"}).status_code == 403
+    refused = client.post(RECORD, {"page": page.pk, "action": "studied"})
+    assert refused.status_code == 403
+    assert body(refused)["error"] == "页面已过期或缺少安全校验，请刷新页面后重试。"
+    forged = {"page": page.pk, "action": "studied", "csrfmiddlewaretoken": "x" * 32}
+    client.cookies["csrftoken"] = "y" * 32
+    assert client.post(RECORD, forged).status_code == 403
+    del client.cookies["csrftoken"]
     assert not StudyRecord.objects.exists()
     # The state request sets the cookie; the token in the form (as sendBeacon sends it) passes.
     client.get(STATE, {"page": page.pk})
