@@ -78,15 +78,15 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def get(self, request, pk):
-        report = completion.completion(self.study_list, request.user)
+        self.report = completion.completion(self.study_list, request.user)
         if request.GET.get("format") == "xlsx":
-            return self.export(report)
+            return self.export(self.report)
         return super().get(request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["study_list"] = self.study_list
-        context["report"] = completion.completion(self.study_list, self.request.user)
+        context["report"] = self.report
         context["export_url"] = (
             reverse("study_lists:report", args=[self.study_list.pk]) + "?format=xlsx"
         )

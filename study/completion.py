@@ -62,7 +62,8 @@ class _Scopes:
         self.known = {}
 
     def visible(self, user):
-        key = (user.is_superuser, frozenset(user.groups.values_list("pk", flat=True)))
+        # ``groups.all()``: the report prefetches them, so a person costs no query here.
+        key = (user.is_superuser, frozenset(g.pk for g in user.groups.all()))
         if key not in self.known:
             self.known[key] = {
                 p.pk for p in self.pages if visibility.can_see_page(p, user, self.roots)

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from study import completion, marks
@@ -131,3 +133,14 @@ def test_history_leaves_out_pages_no_longer_visible(client, world, make_page_vis
     assert marks.history(a) == []
     client.force_login(a)
     assert world["cases"][0].title not in client.get("/study/").content.decode()
+
+
+def test_the_report_asks_as_many_queries_for_many_people_as_for_few(world):
+    viewer = UserFactory(is_superuser=True)
+    with CaptureQueriesContext(connection) as few:
+        completion.completion(world["past"], viewer)
+    for n in range(15):
+        official(f"more{n}", world["units"][0])
+    with CaptureQueriesContext(connection) as many:
+        completion.completion(world["past"], viewer)
+    assert len(many) == len(few)
