@@ -251,7 +251,8 @@ def main():
                 "target_reads_per_second": 500,
                 **results,
                 "records": rows.count(),
-                "records_expected": len({(c, b) for c, b in posts}),
+                # At most one row per pair, however many posts each pair received.
+                "reader_page_pairs": len({(c, b) for c, b in posts}),
                 "studied_records": rows.filter(studied_at__isnull=False).count(),
                 "anonymous_page_cache": {"before": before, "after_posts": after},
                 "load_average": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
