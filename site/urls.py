@@ -30,6 +30,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # The intranet statistics page (统计): by name, the feature app's own URLs.
     path("statistics/", include("casestudies.statistics.urls")),
+    # 我的学习 and the study mark's JSON (the feature app's own URLs, by name).
+    path("study/", include("study.urls")),
     path("syndication/<str:slug>/rss.xml", feeds.channel_rss, name="syndication_rss"),
     path("syndication/<str:slug>/atom.xml", feeds.channel_atom, name="syndication_atom"),
     path("syndication/<str:slug>/feed.json", feeds.channel_json_feed, name="syndication_json_feed"),

@@ -149,6 +149,7 @@ def demo_content(django_db_setup, django_db_blocker):
     from casestudies.models import CaseFile, CaseStudyPage
     from exemplars.models import ExemplarPage
     from jingjian.syndication.models import Channel
+    from study.models import StudyList, Unit
 
     with django_db_blocker.unblock():
         call_command("load_demo_content", verbosity=0)
@@ -158,6 +159,8 @@ def demo_content(django_db_setup, django_db_blocker):
             CaseStudyPage.objects.all().delete()  # before the case files they protect
             CaseFile.objects.all().delete()
             Channel.objects.all().delete()
+            StudyList.objects.all().delete()
+            Unit.objects.all().delete()
             ExemplarPage.objects.all().delete()
             get_image_model().objects.all().delete()
             get_user_model().objects.all().delete()

@@ -13,9 +13,10 @@ PACKAGES = {
     "jingjian": ROOT / "site",
     "casestudies": ROOT / "casestudies",
     "exemplars": ROOT / "exemplars",
+    "study": ROOT / "study",
     "demo": ROOT / "demo",
 }
-FEATURE_APPS = ("casestudies", "exemplars", "demo", "tests")
+FEATURE_APPS = ("casestudies", "exemplars", "study", "demo", "tests")
 
 
 def _modules():

@@ -97,6 +97,14 @@ UNRENDERED = {
     "axes.accesslog",
     "axes.accessfailurelog",
 }
+
+
+def never_rendered(*labels):
+    """Add models ("app_label.modelname") whose writes no stored page shows, so they do not
+    purge: a feature app's own records (a reader's study marks, written many times a minute)."""
+    UNRENDERED.update(label.lower() for label in labels)
+
+
 # Content types worth keeping (HTML, feeds, JSON feeds, the sitemap).
 STORED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
 STORED_TYPES += ("application/feed+json", "text/xml")

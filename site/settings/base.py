@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jingjian.syndication",
     "exemplars",
     "casestudies",
+    "study",
     "demo",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
@@ -225,6 +226,13 @@ if MEDIA_ACCEL_REDIRECT_PREFIX:
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# Study records (学习记录, the app ``study``): the page types readers may mark 我已学习 on, as
+# "app_label.ModelName" (each type's template includes study/includes/study_mark.html). The study
+# app imports no feature app; a new type (the bulletin) is added here.
+STUDY_PAGE_TYPES = env_list("STUDY_PAGE_TYPES", "casestudies.CaseStudyPage,exemplars.ExemplarPage")
+# The most one visit may add to a reader's time on a page (a tab left open overnight is not study).
+STUDY_MAX_SECONDS_PER_VISIT = int(os.environ.get("STUDY_MAX_SECONDS_PER_VISIT", str(2 * 60 * 60)))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "镜鉴"
@@ -517,4 +525,6 @@ PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", "5")
 PAGE_CACHE_DEBT_SECONDS = float(os.environ.get("PAGE_CACHE_DEBT_SECONDS", "2"))
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # Never looked up or stored, whoever asks (the rest is decided by what the view allows).
+# /study/: 我的学习 and the study mark's state are one reader's own (never a cache lookup).
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/accounts/", "/documents/", "/media/", "/api/", "/static/")
+PAGE_CACHE_EXCLUDED_PATHS += ("/study/",)

@@ -18,7 +18,7 @@ from wagtail.models import Collection, Site
 
 from casestudies.drafts import generate_draft
 from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
-from demo import images, register
+from demo import images, register, study
 from jingjian.core import groups, review, visibility
 from jingjian.core.models import ImportedPage, WorkArea
 from jingjian.importing.rows import ImportFileError, read_rows
@@ -112,6 +112,7 @@ class Command(BaseCommand):
         case_files = self.load_case_files()
         register_files, register_persons = self.load_register()
         self.create_channels()
+        study_lists, study_records = study.load_study(DEMO_USERS, DEMO_PASSWORD)
         if site:
             default = Site.objects.get(is_default_site=True)
             default.hostname, default.port = hostname, port
@@ -123,7 +124,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"演示内容已就绪：新建 {result.created} 条，更新 {result.updated} 条；"
                     f"案卷 {case_files} 份；台账 {register_files} 份案卷、"
-                    f"{register_persons} 名被处理人。"
+                    f"{register_persons} 名被处理人；学习任务 {study_lists} 项、"
+                    f"学习记录 {study_records} 条。"
                     f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
                 )
             )
