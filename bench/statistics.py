@@ -41,6 +41,7 @@ import shutil  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import traceback  # noqa: E402
 
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -241,6 +242,8 @@ def main():
                 measured = measure(persons, rounds)
                 (workdir / "result.json").write_text(json.dumps(measured))
                 status = 0
+            except BaseException:
+                traceback.print_exc()
             finally:
                 os._exit(status)
         _pid, status = os.waitpid(pid, 0)
