@@ -14,7 +14,11 @@ class HomePage(AccessControlledPage, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
-    subpage_types = ["exemplars.ExemplarIndexPage", "casestudies.CaseIndexPage"]
+    subpage_types = [
+        "exemplars.ExemplarIndexPage",
+        "casestudies.CaseIndexPage",
+        "casestudies.BulletinIndexPage",
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
