@@ -133,7 +133,8 @@ class BulletinPickerView(WagtailAdminTemplateMixin, TemplateView):
             return self.render_to_response(self.context(page, form, problems))
         bulletin = page.get_latest_revision_as_object()
         raw = request.POST.getlist("case_study")
-        ids = [int(value) for value in raw if value.isdigit()]
+        # Ids as the database holds them (a 40-digit number is no id, and no server error).
+        ids = [int(value) for value in raw if value.isdigit() and 0 < int(value) < 2**63]
         allowed = {
             study.pk: study
             for study in visibility.visible_pages(
