@@ -208,7 +208,10 @@ class BulletinItem(Orderable):
     case_study = models.ForeignKey(
         "casestudies.CaseStudyPage",
         verbose_name="案例",
-        on_delete=models.PROTECT,
+        # A case study deleted later leaves an empty row that no output shows (PROTECT would
+        # make deleting the study fail in the admin).
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="bulletin_items",
     )
     heading = models.CharField(
