@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from casestudies.bulletins import chinese_ordinal, shown_items
 from casestudies.choices import RankLevel
@@ -101,8 +102,12 @@ def test_web_page_print_view_and_listing_for_readers(client, reader, studies):
     printed = client.get(bulletin.url + "print/").content.decode()
     assert "print.css" in printed and "二、某镇原党委委员李某吃拿卡要问题" in printed
     assert "site-header" not in printed
-    listing = client.get(bulletin_index().url).content.decode()
-    assert bulletin.title in listing
+    home = client.get("/").content.decode()
+    assert 'href="/bulletins/">通报</a>' in home  # the navigation, once signed in
+    listing = client.get("/bulletins/").content.decode()
+    assert bulletin.title in listing and "鉴纪通〔2026〕3号" in listing
+    draft = make_bulletin(studies, publish=False, title="尚未发布的通报")
+    assert draft.title not in client.get("/bulletins/").content.decode()
 
 
 def test_review_goes_through_before_the_bulletin_is_published(
@@ -205,17 +210,52 @@ def test_an_item_hidden_later_never_reaches_a_reader(
     ]
 
 
-def test_saving_a_bulletin_is_for_discipline_staff(client, editor, studies):
-    client.force_login(editor)
+def bulletin_form(title, studies=(), slug="bulletin-9"):
+    """What the add form posts for a bulletin of ``studies``."""
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "issuing_body": "中共鉴湖区纪委 鉴湖区监委",
+            "document_number": "鉴纪通〔2026〕9号",
+            "recipients": "区直各单位党组织：",
+            "preamble": PREAMBLE,
+            "exhortation": EXHORTATION,
+            "issuer": "中共鉴湖区纪委 鉴湖区监委",
+            "date_issued": "2026-05-01",
+            "items": inline_formset(
+                [
+                    {"case_study": str(study.pk), "heading": "", "ORDER": str(n)}
+                    for n, study in enumerate(studies, start=1)
+                ]
+            ),
+        }
+    )
+
+
+def test_only_discipline_staff_save_a_bulletin_and_the_form_names_what_to_fix(
+    client, editor, discipline_user, studies, make_page_visible
+):
     url = reverse(
         "wagtailadmin_pages:add", args=("casestudies", "bulletinpage", bulletin_index().pk)
     )
-    response = client.get(url)
+    client.force_login(editor)
+    response = client.post(url, bulletin_form("编辑写的通报", studies[:1]))
     assert response.status_code in (200, 302, 403)
+    assert not BulletinPage.objects.filter(title="编辑写的通报").exists()
     if response.status_code == 200:
-        posted = client.post(url, {"title": "编辑写的通报", "slug": "x"})
-        assert posted.status_code == 200
-        assert not BulletinPage.objects.filter(title="编辑写的通报").exists()
+        assert "只有纪检监察干部可以编写通报" in response.content.decode()
+    client.force_login(discipline_user)
+    secret = make_study("限定范围的案例")
+    make_page_visible(secret, "restricted", ["纪检监察"])
+    refused = client.post(url, bulletin_form("纪检写的通报", [studies[0], secret]))
+    assert refused.status_code == 200
+    assert "第2条“限定范围的案例”的可见范围比本通报窄" in refused.content.decode()
+    saved = client.post(url, bulletin_form("纪检写的通报", [studies[1], studies[0]]))
+    assert saved.status_code == 302
+    page = BulletinPage.objects.get(title="纪检写的通报")
+    latest = page.get_latest_revision_as_object()
+    assert [i.case_study_id for i in latest.items.all()] == [studies[1].pk, studies[0].pk]
 
 
 def test_the_public_view_of_visibility_helper_is_sound(make_page_visible, studies):
