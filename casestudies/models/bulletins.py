@@ -159,7 +159,10 @@ class BulletinPage(RoutablePageMixin, AccessControlledPage, Page):
             )
             return None
         result = super().publish(revision, *args, **kwargs)
-        issue(bulletin)
+        # Issued only once it is live: a publish for a later 上线时间 only schedules it, and the
+        # scheduler's publish issues it then.
+        if BulletinPage.objects.filter(pk=self.pk, live=True, live_revision=revision).exists():
+            issue(bulletin)
         return result
 
     def get_context(self, request, *args, **kwargs):

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -166,6 +168,24 @@ def test_issuing_a_public_bulletin_names_cases_files_and_units_and_statistics_fo
     assert CaseStudyPage.objects.get(pk=study.pk).named_in_bulletin
     internal.unpublish()
     assert CaseFile.objects.get(pk=case_file.pk).named_in_bulletin
+
+
+def test_a_scheduled_bulletin_names_its_cases_when_it_goes_live(studies):
+    study = studies[0]
+    bulletin = make_bulletin([study], for_publication=True, publish=False)
+    bulletin.go_live_at = timezone.now() + datetime.timedelta(days=2)
+    revision = bulletin.save_revision()
+    revision.publish()
+    assert not BulletinPage.objects.get(pk=bulletin.pk).live
+    assert not CaseStudyPage.objects.get(pk=study.pk).named_in_bulletin
+    # The time comes (the revision's own 上线时间 too, which the publish reads).
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    call_command("publish_scheduled", verbosity=0)
+    assert BulletinPage.objects.get(pk=bulletin.pk).live
+    assert CaseStudyPage.objects.get(pk=study.pk).named_in_bulletin
 
 
 def test_a_public_bulletin_refuses_a_case_the_gate_fails(studies):
