@@ -3,7 +3,7 @@
 A4, margins 37/35/28/26 mm; the issuing body's mark in red 方正小标宋简体 over a red rule, with
 the document number (文号) centred above the rule; the title in 方正小标宋简体 二号 (22 pt); the
 recipients flush left and the body in 仿宋_GB2312 三号 (16 pt), first lines indented two
-characters; each item a level-one heading (一、 in 黑体) with its subject line, then its facts and
+characters, the page number “— 1 —” in 宋体 四号 centred in the footer; each item a level-one heading (一、 in 黑体) with its subject line, then its facts and
 its handling; the 以案为鉴 paragraph; the issuer and the date (成文日期) set right. The date is in
 Arabic numerals, as GB/T 9704-2012 §7.3.5.1 asks (“2026年3月5日”; the 1999 edition's Chinese
 numerals are no longer the standard). The fonts are named, not embedded: Word substitutes what
@@ -23,6 +23,7 @@ from jingjian.syndication.channels.word import (
     bottom_rule,
     document_bytes,
     new_document,
+    page_number_footer,
     set_font,
 )
 
@@ -54,6 +55,7 @@ def bulletin_docx(bulletin, items):
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    page_number_footer(section, "宋体", 14)  # 4号半角宋体 page numbers, “— 1 —”
 
     # 版头: the mark, the number, the red rule.
     mark = _paragraph(

@@ -185,7 +185,8 @@ class BulletinPage(RoutablePageMixin, AccessControlledPage, Page):
 
     @path("docx/")
     def docx(self, request):
-        # Here, not at the top: python-docx costs ~90 ms to import (jingjian.syndication.channels.word).
+        # Here, not at the top: python-docx costs ~90 ms to import (channels.word), and
+        # casestudies.bulletins reads these models (cycle).
         from casestudies.bulletin_docx import bulletin_docx
         from casestudies.bulletins import shown_items
 

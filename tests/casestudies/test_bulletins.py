@@ -2,6 +2,8 @@
 issuing marks, and the rules (the gate, visibility) on save and on publish."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -82,12 +84,12 @@ def test_the_docx_reads_back_in_the_official_layout(client, reader, studies):
     assert texts[-3:] == [EXHORTATION, "中共鉴湖区纪委 鉴湖区监委", "2026年3月5日"]
     # The red rule under the header.
     assert b'w:color="E60012"' in _document_xml(response.content)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        footer = archive.read("word/footer1.xml").decode()
+    assert 'w:instr="PAGE"' in footer and "— " in footer  # page numbers “— 1 —”
 
 
 def _document_xml(data):
-    import io
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read("word/document.xml")
 

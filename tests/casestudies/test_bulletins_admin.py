@@ -4,6 +4,7 @@ reaches them; no input gives a 500."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from casestudies.models import BulletinPage
@@ -114,8 +115,6 @@ def test_a_case_restricted_to_someone_elses_group_cannot_be_ticked(
     client, draft_bulletin, make_page_visible
 ):
     staff = UserFactory(username="jijian2", groups=["纪检监察"])
-    from django.contrib.auth.models import Group
-
     Group.objects.get_or_create(name="专案组")
     hidden = make_study("专案组限定案例")
     make_page_visible(hidden, "restricted", ["专案组"])

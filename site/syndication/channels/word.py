@@ -28,6 +28,7 @@ __all__ = [
     "bottom_rule",
     "document_bytes",
     "new_document",
+    "page_number_footer",
     "picture_stream",
     "set_font",
 ]
@@ -112,6 +113,21 @@ def bottom_rule(paragraph, color="FF0000", size=12):
         bottom.set(qn(f"w:{key}"), value)
     borders.append(bottom)
     properties.append(borders)
+
+
+def page_number_footer(section, font, size):
+    """Centre the page number in ``section``'s footer as “— 1 —”, in ``font`` at ``size``
+    points (a PAGE field, which Word fills in)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = CENTER
+    for text in ("— ", None, " —"):
+        run = paragraph.add_run(text or "1")
+        set_font(run, font, size)
+        if text is None:
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), "PAGE")
+            run._r.addnext(field)
+            field.append(run._r)
 
 
 def document_bytes(document):
