@@ -1,11 +1,10 @@
-"""The 通报 section under the home page: intranet (logged-in readers), reviewed by the case
-studies' workflow, and the page permissions 纪检监察 hold on 警示案例 held on it too."""
+"""The 通报 section under 警示案例 (``/cases/bulletins/``): intranet (logged-in readers); the case
+studies' workflow and 纪检监察's page permissions on 警示案例 cover it (a section of its own under
+the home page would have widened 纪检监察's explorer to the whole site)."""
 
 from django.db import migrations
 from django.utils import timezone
 
-# A migration keeps its own copy of the names (groups.DISCIPLINE may change later).
-DISCIPLINE = "纪检监察"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's path alphabet, 4 per level
 
 
@@ -29,15 +28,15 @@ def create_index(apps, schema_editor):
     BulletinIndexPage = apps.get_model("casestudies", "BulletinIndexPage")
     CaseIndexPage = apps.get_model("casestudies", "CaseIndexPage")
     PageViewRestriction = apps.get_model("wagtailcore", "PageViewRestriction")
-    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
     if BulletinIndexPage.objects.exists():
         return
-    home = Page.objects.filter(depth=2, slug="home").first()
     case_index = CaseIndexPage.objects.first()
-    if home is None or case_index is None:
+    if case_index is None:
         return
-    last = Page.objects.filter(depth=3, path__startswith=home.path).order_by("-path").first()
+    depth = case_index.depth + 1
+    last = (
+        Page.objects.filter(depth=depth, path__startswith=case_index.path).order_by("-path").first()
+    )
     now = timezone.now()
     content_type = ContentType.objects.get_or_create(
         app_label="casestudies", model="bulletinindexpage"
@@ -46,27 +45,20 @@ def create_index(apps, schema_editor):
         title="通报",
         draft_title="通报",
         slug="bulletins",
-        path=_next_path(last.path if last else None, home.path),
-        depth=3,
+        path=_next_path(last.path if last else None, case_index.path),
+        depth=depth,
         numchild=0,
-        url_path=f"{home.url_path}bulletins/",
+        url_path=f"{case_index.url_path}bulletins/",
         content_type=content_type,
-        locale_id=home.locale_id,
+        locale_id=case_index.locale_id,
         live=True,
         first_published_at=now,
         last_published_at=now,
         introduction="区纪委监委通报的典型案例，供全区党员干部学习，以案为鉴、以案促改。",
     )
-    home.numchild = Page.objects.filter(depth=3, path__startswith=home.path).count()
-    home.save(update_fields=["numchild"])
+    case_index.numchild = Page.objects.filter(depth=depth, path__startswith=case_index.path).count()
+    case_index.save(update_fields=["numchild"])
     PageViewRestriction.objects.create(page=index, restriction_type="login")
-    flow = WorkflowPage.objects.filter(page=case_index).first()
-    if flow is not None:
-        WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": flow.workflow})
-    for permission in GroupPagePermission.objects.filter(page=case_index, group__name=DISCIPLINE):
-        GroupPagePermission.objects.get_or_create(
-            group=permission.group, page=index, permission=permission.permission
-        )
 
 
 class Migration(migrations.Migration):

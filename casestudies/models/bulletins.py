@@ -27,7 +27,7 @@ class BulletinIndexPage(AccessControlledPage, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     subpage_types = ["casestudies.BulletinPage"]
-    parent_page_types = ["home.HomePage"]
+    parent_page_types = ["casestudies.CaseIndexPage"]
     max_count = 1
 
     class Meta:

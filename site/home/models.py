@@ -14,11 +14,7 @@ class HomePage(AccessControlledPage, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
-    subpage_types = [
-        "exemplars.ExemplarIndexPage",
-        "casestudies.CaseIndexPage",
-        "casestudies.BulletinIndexPage",
-    ]
+    subpage_types = ["exemplars.ExemplarIndexPage", "casestudies.CaseIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 

@@ -107,11 +107,11 @@ def test_web_page_print_view_and_listing_for_readers(client, reader, studies):
     assert "print.css" in printed and "二、某镇原党委委员李某吃拿卡要问题" in printed
     assert "site-header" not in printed
     home = client.get("/").content.decode()
-    assert 'href="/bulletins/">通报</a>' in home  # the navigation, once signed in
-    listing = client.get("/bulletins/").content.decode()
+    assert 'href="/cases/bulletins/">通报</a>' in home  # the navigation, once signed in
+    listing = client.get("/cases/bulletins/").content.decode()
     assert bulletin.title in listing and "鉴纪通〔2026〕3号" in listing
     draft = make_bulletin(studies, publish=False, title="尚未发布的通报")
-    assert draft.title not in client.get("/bulletins/").content.decode()
+    assert draft.title not in client.get("/cases/bulletins/").content.decode()
 
 
 def test_review_goes_through_before_the_bulletin_is_published(
