@@ -280,7 +280,7 @@ def test_only_discipline_staff_save_a_bulletin_and_the_form_names_what_to_fix(
     assert [i.case_study_id for i in latest.items.all()] == [studies[1].pk, studies[0].pk]
 
 
-def test_the_public_view_of_visibility_helper_is_sound(make_page_visible, studies):
+def test_an_intranet_bulletin_is_narrower_than_a_public_case_not_the_reverse(studies):
     bulletin = make_bulletin([], publish=True)
     assert visibility.audience_within(bulletin, studies[0])  # intranet within public
     assert not visibility.audience_within(studies[0], bulletin)
