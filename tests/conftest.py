@@ -146,7 +146,7 @@ def demo_content(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from wagtail.images import get_image_model
 
-    from casestudies.models import CaseFile, CaseStudyPage
+    from casestudies.models import BulletinPage, CaseFile, CaseStudyPage
     from exemplars.models import ExemplarPage
     from jingjian.syndication.models import Channel
     from study.models import StudyList, Unit
@@ -156,6 +156,7 @@ def demo_content(django_db_setup, django_db_blocker):
         try:
             yield
         finally:
+            BulletinPage.objects.all().delete()
             CaseStudyPage.objects.all().delete()  # before the case files they protect
             CaseFile.objects.all().delete()
             Channel.objects.all().delete()

@@ -1,6 +1,7 @@
 """警示案例's models: pages (``pages``), taxonomies (``taxonomies``) and case files
 (``case_files``), imported here so that Django and callers find them as ``casestudies.models``."""
 
+from casestudies.models.bulletins import BulletinIndexPage, BulletinItem, BulletinPage
 from casestudies.models.case_files import (
     CandidateDecision,
     CaseFile,
@@ -14,6 +15,9 @@ from casestudies.models.pages import CaseIndexPage, CaseStudyPage, GateStatus, H
 from casestudies.models.taxonomies import GovernancePriority, ProblemType, UnitType
 
 __all__ = [
+    "BulletinIndexPage",
+    "BulletinItem",
+    "BulletinPage",
     "CandidateDecision",
     "CaseFile",
     "CaseFileDocument",

@@ -52,7 +52,8 @@ class CaseIndexPage(AccessControlledPage, FilterableListMixin, Page):
     introduction = models.TextField("导语", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
-    subpage_types = ["casestudies.CaseStudyPage"]
+    # 通报 lives here too: the case studies' workflow and 纪检监察's page permissions cover it.
+    subpage_types = ["casestudies.CaseStudyPage", "casestudies.BulletinIndexPage"]
     parent_page_types = ["home.HomePage"]
     max_count = 1
 

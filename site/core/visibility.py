@@ -258,6 +258,33 @@ def can_see_page(page, user=None, roots=None):
     return all(_user_passes(r, user, group_ids) for r in restrictions_covering(page, roots))
 
 
+def _implies(narrower, restriction):
+    """Whether everyone who passes every one of ``narrower`` (restrictions) passes
+    ``restriction``. A password keeps out only those without it, so it narrows nothing here."""
+    kept = [r for r in narrower if r.restriction_type != BaseViewRestriction.PASSWORD]
+    if restriction.restriction_type == BaseViewRestriction.LOGIN:
+        return bool(kept)
+    if restriction.restriction_type == BaseViewRestriction.GROUPS:
+        allowed = {group.pk for group in restriction.groups.all()}
+        return any(
+            r.restriction_type == BaseViewRestriction.GROUPS
+            and {group.pk for group in r.groups.all()} <= allowed
+            for r in kept
+        )
+    # A password: only the same restriction (the same password page) is as narrow.
+    return any(r.pk == restriction.pk for r in narrower)
+
+
+def audience_within(page, other, roots=None):
+    """Whether every reader who may see ``page`` may also see ``other`` (``page``'s audience is
+    no wider than ``other``'s), read off the restrictions covering each. Sound, not complete:
+    a ``True`` is a guarantee for every user (superusers see both), a ``False`` may be
+    cautious (two group restrictions whose intersection would do are not combined)."""
+    roots = restriction_roots() if roots is None else roots
+    narrower = restrictions_covering(page, roots)
+    return all(_implies(narrower, r) for r in restrictions_covering(other, roots))
+
+
 @transaction.atomic
 def set_visibility(page, visibility, groups=None):
     """Give ``page`` exactly one view restriction matching ``visibility``.

@@ -1,5 +1,6 @@
 """manage.py load_demo_content: demo users, pictures, exemplars and case studies. Idempotent."""
 
+import datetime
 import json
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -17,7 +18,16 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
 from casestudies.drafts import generate_draft
-from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
+from casestudies.models import (
+    BulletinIndexPage,
+    BulletinItem,
+    BulletinPage,
+    CaseFile,
+    CaseFilePerson,
+    CaseFileUnit,
+    ProblemType,
+    UnitType,
+)
 from demo import images, register, study
 from jingjian.core import groups, review, visibility
 from jingjian.core.models import ImportedPage, WorkArea
@@ -111,6 +121,7 @@ class Command(BaseCommand):
         call_command("rename_media_files", stdout=StringIO())
         case_files = self.load_case_files()
         register_files, register_persons = self.load_register()
+        bulletins = self.load_bulletins()
         self.create_channels()
         study_lists, study_records = study.load_study(DEMO_USERS, DEMO_PASSWORD)
         if site:
@@ -124,8 +135,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"演示内容已就绪：新建 {result.created} 条，更新 {result.updated} 条；"
                     f"案卷 {case_files} 份；台账 {register_files} 份案卷、"
-                    f"{register_persons} 名被处理人；学习任务 {study_lists} 项、"
-                    f"学习记录 {study_records} 条。"
+                    f"{register_persons} 名被处理人；通报 {bulletins} 份；"
+                    f"学习任务 {study_lists} 项、学习记录 {study_records} 条。"
                     f"管理员账号 {ADMIN_USERNAME} / {ADMIN_PASSWORD}"
                 )
             )
@@ -176,6 +187,45 @@ class Command(BaseCommand):
             if record.get("draft") and case_file.draft_study() is None:
                 generate_draft(CaseFile.objects.get(pk=case_file.pk))
         return len(records)
+
+    def load_bulletins(self):
+        """Two bulletins: one issued for publication over public case studies, one internal
+        draft. A bulletin already there (by its 文号) is left as staff may have edited it."""
+        index = BulletinIndexPage.objects.first()
+        if index is None:
+            return 0
+        records = json.loads((DEMO_DIR / "bulletins.json").read_text(encoding="utf-8"))
+        for record in records:
+            if BulletinPage.objects.filter(document_number=record["document_number"]).exists():
+                continue
+            studies = dict(
+                ImportedPage.objects.filter(
+                    source_id__in=[source for source, _heading in record["items"]]
+                ).values_list("source_id", "page_id")
+            )
+            page = BulletinPage(
+                title=record["title"],
+                slug=record["slug"],
+                document_number=record["document_number"],
+                recipients=record["recipients"],
+                preamble=record["preamble"],
+                exhortation=record["exhortation"],
+                issuer=record["issuer"],
+                date_issued=datetime.date.fromisoformat(record["date_issued"]),
+                for_publication=record["for_publication"],
+                live=False,
+            )
+            page.items = [
+                BulletinItem(case_study_id=studies[source], heading=heading, sort_order=order)
+                for order, (source, heading) in enumerate(record["items"])
+                if source in studies
+            ]
+            index.add_child(instance=page)
+            revision = page.save_revision()
+            if record["live"]:
+                with review.publishing_as("load_demo_content"):
+                    revision.publish()
+        return BulletinPage.objects.count()
 
     def load_register(self):
         """The demo register (``demo.register``): invented matters handled 2019–2026 for the

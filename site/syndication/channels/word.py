@@ -13,13 +13,29 @@ import zipfile
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image as DocxImage
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-__all__ = ["CENTER", "Cm", "Pt", "document_bytes", "new_document", "picture_stream"]
+__all__ = [
+    "CENTER",
+    "JUSTIFY",
+    "RIGHT",
+    "Cm",
+    "Pt",
+    "RGBColor",
+    "bottom_rule",
+    "document_bytes",
+    "new_document",
+    "page_number_footer",
+    "picture_stream",
+    "set_font",
+]
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 # python-docx's default template carries 800 KB of styles (two copies) that every document would
 # parse and compress again; the scripts and manuscripts use the Normal style only.
@@ -73,6 +89,45 @@ def new_document(title):
     document.core_properties.title = title
     document.core_properties.author = "镜鉴"
     return document
+
+
+def set_font(run, name, size=None, bold=False, color=None):
+    """Set ``run`` in the font ``name`` for Chinese and Latin text alike (Word reads the East
+    Asian font from its own attribute), at ``size`` points, optionally bold or coloured."""
+    run.font.name = name
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    if size is not None:
+        run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+
+
+def bottom_rule(paragraph, color="FF0000", size=12):
+    """A rule under ``paragraph`` (its bottom border), in ``color`` (hex), ``size`` eighths of a
+    point thick: the red line under an official document's header."""
+    properties = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", str(size)), ("space", "4"), ("color", color)):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    properties.append(borders)
+
+
+def page_number_footer(section, font, size):
+    """Centre the page number in ``section``'s footer as “— 1 —”, in ``font`` at ``size``
+    points (a PAGE field, which Word fills in)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = CENTER
+    for text in ("— ", None, " —"):
+        run = paragraph.add_run(text or "1")
+        set_font(run, font, size)
+        if text is None:
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), "PAGE")
+            run._r.addnext(field)
+            field.append(run._r)
 
 
 def document_bytes(document):

@@ -1,0 +1,168 @@
+"""The rules of a bulletin (通报), decided once and asked by every path.
+
+- What may be in it (``problems_of``, ``enforce``: the admin form, every save, every publish):
+  live case studies only, each once; in a bulletin meant for publication (公开发布) only case
+  studies the anonymization gate passes (``casestudies.publication.check_page``, the gate's own
+  question); and never a case study whose readers are fewer than the bulletin's: the bulletin's
+  audience must lie within each item's (``visibility.audience_within``).
+- What a reader gets (``shown_items``: the web page, the print view, the .docx): the items whose
+  case study that reader may see (``visibility.can_see_page``), again, whatever was saved.
+- What issuing marks (``issue``, after a publish): for a bulletin meant for publication, each
+  case study, its case file and the file's units become “已公开通报”, and the statistics follow.
+  Taking the bulletin down does not undo it: what was announced stays announced.
+
+Only the case studies' anonymized text ever reaches a bulletin; the case file is read only for
+its id, to mark it.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.models import Revision
+
+from casestudies.models import BulletinPage, CaseFile, CaseFileUnit, CaseStudyPage
+from casestudies.publication import check_page
+from jingjian.core import page_cache, visibility
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_ordinal(number):
+    """1 → 一, 12 → 十二, 20 → 二十, 35 → 三十五 (an item's number, 一、二、…)."""
+    if number <= 10:
+        return NUMERALS[number - 1]
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 1 else NUMERALS[tens - 1]
+    return head + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def problems_of(bulletin, studies, for_publication, parent=None):
+    """Every reason ``studies`` (case studies, in order) may not stand in ``bulletin``, as
+    Chinese sentences naming the item. ``parent``: where a bulletin not yet saved will be."""
+    problems = []
+    placed = bulletin if bulletin.path else parent
+    roots = visibility.restriction_roots()
+    seen = set()
+    for number, study in enumerate(studies, start=1):
+        study = study.specific if not isinstance(study, CaseStudyPage) else study
+        name = f"第{number}条“{study.title}”"
+        if study.pk in seen:
+            problems.append(f"{name}重复收录，请删去其中一条。")
+            continue
+        seen.add(study.pk)
+        if not study.live:
+            problems.append(f"{name}尚未发布，请先发布该案例再收入通报。")
+            continue
+        if placed is not None and not visibility.audience_within(placed, study, roots):
+            problems.append(
+                f"{name}的可见范围比本通报窄，看得到通报的人未必看得到该案例。"
+                "请把通报放在同样受限的位置，或删去该案例。"
+            )
+        if for_publication and check_page(study):
+            problems.append(
+                f"{name}未通过脱敏检查，公开发布的通报不能收录。"
+                "请先在案例中处理脱敏问题，或取消“公开发布”。"
+            )
+    return problems
+
+
+def studies_of(bulletin):
+    return [item.case_study for item in bulletin.items.all() if item.case_study_id]
+
+
+def enforce(bulletin):
+    """Refuse (``ValidationError``) a bulletin whose items break a rule."""
+    problems = problems_of(bulletin, studies_of(bulletin), bulletin.for_publication)
+    if problems:
+        raise ValidationError(problems)
+
+
+def shown_items(bulletin, user):
+    """The items ``user`` gets, in order: each whose case study is live and visible to them
+    (and, in a bulletin meant for publication, still passing the gate), numbered (一、二、…)
+    with its facts (``paragraphs``) and handling (``handled``) as plain text."""
+    roots = visibility.restriction_roots()
+    shown = []
+    for item in bulletin.items.all():
+        if not item.case_study_id:
+            continue
+        study = CaseStudyPage.objects.live().filter(pk=item.case_study_id).first()
+        if study is None or not visibility.can_see_page(study, user, roots):
+            continue
+        if bulletin.for_publication and check_page(study):
+            continue
+        item.case_study = study
+        shown.append(item)
+    for number, item in enumerate(shown, start=1):
+        item.number = chinese_ordinal(number)
+        item.paragraphs = fact_paragraphs(item.case_study)
+        item.handled = handling_sentence(item.case_study)
+    return shown
+
+
+def listed_bulletins(index, user):
+    """The live bulletins under ``index`` that ``user`` may see, newest first."""
+    bulletins = BulletinPage.objects.child_of(index).live()
+    return visibility.visible_pages(bulletins, user).order_by("-date_issued", "-pk")
+
+
+def fact_paragraphs(study):
+    """The case study's 基本案情 as plain paragraphs (text blocks only: no pictures or video)."""
+    paragraphs = []
+    for block in study.facts:
+        if block.block_type == "paragraph":
+            html = block.value.source
+            for part in re.split(r"</p>|<br\s*/?>|</li>", html):
+                text = strip_tags(part).strip()
+                if text:
+                    paragraphs.append(text)
+        elif block.block_type == "heading":
+            paragraphs.append(str(block.value).strip())
+        elif block.block_type == "quote":
+            paragraphs.append(str(block.value["text"]).strip())
+    return [p for p in paragraphs if p]
+
+
+def handling_sentence(study):
+    """“王某受到党纪严重警告、政务记过处分。” for each person handled, in one paragraph."""
+    parts = []
+    for handling in study.handlings.all():
+        outcome = handling.outcome()
+        if outcome:
+            parts.append(f"{handling.pseudonym}受到{outcome}")
+        else:
+            parts.append(f"{handling.pseudonym}受到{handling.get_discipline_form_display()}处理")
+    return "；".join(parts) + "。" if parts else ""
+
+
+@transaction.atomic
+def issue(bulletin):
+    """Mark what a published bulletin meant for publication names (``已公开通报``).
+
+    Written with ``update``: the mark is no input of the gate, so saving case files (which
+    re-runs it) is not needed. A case study's latest and live revisions carry the mark too,
+    so publishing the study again keeps it."""
+    if not bulletin.for_publication:
+        return
+    study_ids = [study.pk for study in studies_of(bulletin)]
+    studies = CaseStudyPage.objects.filter(pk__in=study_ids)
+    studies.update(named_in_bulletin=True)
+    revision_ids = set()
+    for latest, live in studies.values_list("latest_revision_id", "live_revision_id"):
+        revision_ids.update(r for r in (latest, live) if r)
+    for revision in Revision.objects.filter(pk__in=revision_ids):
+        if not revision.content.get("named_in_bulletin"):
+            revision.content["named_in_bulletin"] = True
+            revision.save(update_fields=["content"])
+    file_ids = set(
+        studies.exclude(source_case_file=None).values_list("source_case_file", flat=True)
+    )
+    # ``updated_at`` moves too: the statistics' cache follows it (``statistics.report``).
+    CaseFile.objects.filter(pk__in=file_ids).update(
+        named_in_bulletin=True, updated_at=timezone.now()
+    )
+    CaseFileUnit.objects.filter(case_file__in=file_ids).update(named_in_bulletin=True)
+    page_cache.purge_on_commit()
