@@ -230,7 +230,9 @@ LOGIN_REDIRECT_URL = "/"
 # Study records (学习记录, the app ``study``): the page types readers may mark 我已学习 on, as
 # "app_label.ModelName" (each type's template includes study/includes/study_mark.html). The study
 # app imports no feature app; a new type (the bulletin) is added here.
-STUDY_PAGE_TYPES = env_list("STUDY_PAGE_TYPES", "casestudies.CaseStudyPage,exemplars.ExemplarPage")
+STUDY_PAGE_TYPES = env_list(
+    "STUDY_PAGE_TYPES", "casestudies.CaseStudyPage,exemplars.ExemplarPage,casestudies.BulletinPage"
+)
 # The most one visit may add to a reader's time on a page (a tab left open overnight is not study).
 STUDY_MAX_SECONDS_PER_VISIT = int(os.environ.get("STUDY_MAX_SECONDS_PER_VISIT", str(2 * 60 * 60)))
 
