@@ -13,7 +13,13 @@ until the register changes):
 - ``figures``: everything the statistics page shows (totals, the four forms, sanctions by kind,
   six breakdowns, the monthly table, small numbers suppressed), for the whole register and for
   one year;
-- ``monthly_table``: the monthly report table of one month and of a year to date.
+- ``monthly_table``: the monthly report table of one month and of a year to date;
+- ``pages``: the statistics page (a year, a month) and the JSON of a year through Django's test
+  client (middleware, templates, no socket), as 纪检监察 (exact) and as a reader (suppressed),
+  with the cache emptied before each run and then cached; their ratio is to a request for the
+  health check through the same client.
+
+Each figure is the median and the p95 of ``--repeat`` runs.
 
 Each time is given in ms and as a ratio to a baseline measured in the same run on the same
 database (one ``COUNT(*)`` of the persons handled joined to their case files), so runs on
@@ -39,13 +45,38 @@ sys.path.insert(0, str(ROOT))
 
 
 def timed(function, repeat):
+    """(median, p95) in ms of ``repeat`` runs of ``function``."""
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         function()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return samples[len(samples) // 2]
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return samples[len(samples) // 2], p95
+
+
+def entry(times, base):
+    median, p95 = times
+    return {
+        "median_ms": round(median, 1),
+        "p95_ms": round(p95, 1),
+        "ratio": round(median / base, 1),
+    }
+
+
+def user_in(group):
+    from django.contrib.auth.models import Group, User
+
+    user, _ = User.objects.get_or_create(username=f"bench-{len(group)}")
+    user.groups.set([Group.objects.get(name=group)])
+    return user
+
+
+def get_ok(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
 
 
 def run_size(n, args):
@@ -76,7 +107,7 @@ def run_size(n, args):
     def baseline():
         CaseFilePerson.objects.filter(case_file__date_handled__isnull=False).count()
 
-    base = timed(baseline, args.repeat)
+    base, _ = timed(baseline, args.repeat)
     whole = Period.parse("2019-01..2026-12")
     year = Period.year(2025)
     cases = {
@@ -99,19 +130,62 @@ def run_size(n, args):
         "cached": {},
     }
     for name, function in cases.items():
-        ms = timed(function, args.repeat)
-        result["uncached"][name] = {"ms": round(ms, 1), "ratio": round(ms / base, 1)}
+        result["uncached"][name] = entry(timed(function, args.repeat), base)
     cache.clear()
     report(whole, level=Level.SUPPRESSED)  # fills the cache
-    ms = timed(lambda: report(whole, level=Level.SUPPRESSED), args.repeat)
-    result["cached"]["figures_all_years"] = {"ms": round(ms, 1), "ratio": round(ms / base, 1)}
+    result["cached"]["figures_all_years"] = entry(
+        timed(lambda: report(whole, level=Level.SUPPRESSED), args.repeat), base
+    )
+    result["pages"] = pages(args, base)
     return result
+
+
+def pages(args, base):
+    """The statistics page and its JSON through Django's test client (the whole middleware
+    stack, templates and charts' tables; no socket), as 纪检监察 (exact) and as a reader
+    (suppressed), each uncached (the cache emptied before every run) and cached."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from jingjian.core.groups import DISCIPLINE, READERS
+
+    year = "2025"
+    urls = {
+        "page_year": f"/statistics/?period={year}",
+        "page_month": "/statistics/?period=2025-03",
+        "json_year": f"/statistics/figures.json?period={year}",
+    }
+
+    def trivial():
+        # The baseline of a request: the same middleware to the health check (a few pings).
+        Client(HTTP_HOST=args.host).get("/healthz/")
+
+    # Pages are compared with a request, not with a query.
+    base = timed(trivial, args.repeat)[0]
+    out = {"request_baseline_ms": round(base, 2)}
+    for who, group in (("exact", DISCIPLINE), ("suppressed", READERS)):
+        client = Client(HTTP_HOST=args.host)
+        client.force_login(user_in(group))
+        for name, url in urls.items():
+            get_ok(client, url)  # warms templates and the session
+
+            def cold(url=url):
+                cache.clear()
+                client.force_login(user_in(group))
+                get_ok(client, url)
+
+            out[f"{name}_{who}_uncached"] = entry(timed(cold, args.repeat), base)
+            out[f"{name}_{who}_cached"] = entry(
+                timed(lambda url=url: get_ok(client, url), args.repeat), base
+            )
+    return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each, the median kept")
+    parser.add_argument("--host", default="localhost", help="the intranet host name")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
@@ -126,6 +200,10 @@ def main():
     from django.conf import settings
 
     settings.DEBUG = False  # as production runs: no statement log
+    # The page's templates ask for static files by name; no collected manifest here.
+    settings.STORAGES["staticfiles"]["BACKEND"] = (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
     runs = []
     for n in args.sizes.split(","):
         runs.append(run_size(int(n), args))
