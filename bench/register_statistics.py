@@ -169,14 +169,14 @@ def pages(args, base):
         for name, url in urls.items():
             get_ok(client, url)  # warms templates and the session
 
-            def cold(url=url):
+            def cold(url=url, client=client, group=group):
                 cache.clear()
                 client.force_login(user_in(group))
                 get_ok(client, url)
 
             out[f"{name}_{who}_uncached"] = entry(timed(cold, args.repeat), base)
             out[f"{name}_{who}_cached"] = entry(
-                timed(lambda url=url: get_ok(client, url), args.repeat), base
+                timed(lambda url=url, client=client: get_ok(client, url), args.repeat), base
             )
     return out
 
