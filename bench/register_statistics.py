@@ -11,9 +11,15 @@ times, uncached (what the first viewer of a period waits for) and cached (every 
 until the register changes):
 
 - ``figures``: everything the statistics page shows (totals, the four forms, sanctions by kind,
-  six breakdowns, the monthly table, small numbers suppressed), for the whole register and for
-  one year;
-- ``monthly_table``: the monthly report table of one month and of a year to date.
+  six breakdowns, the monthly table), exact for the whole register and for one year, suppressed
+  (small numbers hidden) for one year, the only kind of period a reader may ask for;
+- ``monthly_table``: the monthly report table of one month and of a year to date;
+- ``pages``: the statistics page (a year, a month) and the JSON of a year through Django's test
+  client (middleware, templates, no socket), as 纪检监察 (exact) and as a reader (suppressed),
+  with the cache emptied before each run and then cached; their ratio is to a request for the
+  health check through the same client.
+
+Each figure is the median and the p95 of ``--repeat`` runs.
 
 Each time is given in ms and as a ratio to a baseline measured in the same run on the same
 database (one ``COUNT(*)`` of the persons handled joined to their case files), so runs on
@@ -39,13 +45,38 @@ sys.path.insert(0, str(ROOT))
 
 
 def timed(function, repeat):
+    """(median, p95) in ms of ``repeat`` runs of ``function``."""
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         function()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return samples[len(samples) // 2]
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return samples[len(samples) // 2], p95
+
+
+def entry(times, base):
+    median, p95 = times
+    return {
+        "median_ms": round(median, 1),
+        "p95_ms": round(p95, 1),
+        "ratio": round(median / base, 1),
+    }
+
+
+def user_in(group):
+    from django.contrib.auth.models import Group, User
+
+    user, _ = User.objects.get_or_create(username=f"bench-{len(group)}")
+    user.groups.set([Group.objects.get(name=group)])
+    return user
+
+
+def get_ok(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
 
 
 def run_size(n, args):
@@ -76,18 +107,19 @@ def run_size(n, args):
     def baseline():
         CaseFilePerson.objects.filter(case_file__date_handled__isnull=False).count()
 
-    base = timed(baseline, args.repeat)
+    base, _ = timed(baseline, args.repeat)
     whole = Period.parse("2019-01..2026-12")
     year = Period.year(2025)
     cases = {
-        "figures_all_years": lambda: report(whole, level=Level.SUPPRESSED, cached=False),
+        # Eight years at once: 纪检监察 only (a reader may ask for one whole year).
         "figures_all_years_exact": lambda: report(whole, level=Level.EXACT, cached=False),
         "figures_one_year": lambda: report(year, level=Level.SUPPRESSED, cached=False),
-        "monthly_table_month": lambda: (
-            report(Period.month(2025, 3), level=Level.SUPPRESSED, cached=False).monthly
+        "figures_one_year_exact": lambda: report(year, level=Level.EXACT, cached=False),
+        "monthly_table_month_exact": lambda: (
+            report(Period.month(2025, 3), level=Level.EXACT, cached=False).monthly
         ),
-        "monthly_table_year_to_date": lambda: (
-            report(Period.year_to_date(2025, 11), level=Level.SUPPRESSED, cached=False).monthly
+        "monthly_table_year_to_date_exact": lambda: (
+            report(Period.year_to_date(2025, 11), level=Level.EXACT, cached=False).monthly
         ),
     }
     result = {
@@ -99,19 +131,64 @@ def run_size(n, args):
         "cached": {},
     }
     for name, function in cases.items():
-        ms = timed(function, args.repeat)
-        result["uncached"][name] = {"ms": round(ms, 1), "ratio": round(ms / base, 1)}
+        result["uncached"][name] = entry(timed(function, args.repeat), base)
     cache.clear()
-    report(whole, level=Level.SUPPRESSED)  # fills the cache
-    ms = timed(lambda: report(whole, level=Level.SUPPRESSED), args.repeat)
-    result["cached"]["figures_all_years"] = {"ms": round(ms, 1), "ratio": round(ms / base, 1)}
+    report(whole, level=Level.EXACT)  # fills the cache
+    result["cached"]["figures_all_years_exact"] = entry(
+        timed(lambda: report(whole, level=Level.EXACT), args.repeat), base
+    )
+    result["pages"] = pages(args, base)
     return result
+
+
+def pages(args, base):
+    """The statistics page and its JSON through Django's test client (the whole middleware
+    stack, templates and charts' tables; no socket), as 纪检监察 (exact) and as a reader
+    (suppressed), each uncached (the cache emptied before every run) and cached."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from jingjian.core.groups import DISCIPLINE, READERS
+
+    year = "2025"
+    urls = {
+        "page_year": f"/statistics/?period={year}",
+        "page_month": "/statistics/?period=2025-03",  # 纪检监察 only
+        "json_year": f"/statistics/figures.json?period={year}",
+    }
+
+    def trivial():
+        # The baseline of a request: the same middleware to the health check (a few pings).
+        Client(HTTP_HOST=args.host).get("/healthz/")
+
+    # Pages are compared with a request, not with a query.
+    base = timed(trivial, args.repeat)[0]
+    out = {"request_baseline_ms": round(base, 2)}
+    for who, group in (("exact", DISCIPLINE), ("suppressed", READERS)):
+        client = Client(HTTP_HOST=args.host)
+        client.force_login(user_in(group))
+        for name, url in urls.items():
+            if who == "suppressed" and name == "page_month":
+                continue
+            get_ok(client, url)  # warms templates and the session
+
+            def cold(url=url, client=client, group=group):
+                cache.clear()
+                client.force_login(user_in(group))
+                get_ok(client, url)
+
+            out[f"{name}_{who}_uncached"] = entry(timed(cold, args.repeat), base)
+            out[f"{name}_{who}_cached"] = entry(
+                timed(lambda url=url, client=client: get_ok(client, url), args.repeat), base
+            )
+    return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each, the median kept")
+    parser.add_argument("--host", default="localhost", help="the intranet host name")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
@@ -126,6 +203,10 @@ def main():
     from django.conf import settings
 
     settings.DEBUG = False  # as production runs: no statement log
+    # The page's templates ask for static files by name; no collected manifest here.
+    settings.STORAGES["staticfiles"]["BACKEND"] = (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
     runs = []
     for n in args.sizes.split(","):
         runs.append(run_size(int(n), args))

@@ -142,7 +142,7 @@ class StatisticsPanel(Component):
         from casestudies.statistics.views import read_period
 
         level = statistics.level_for(parent_context["request"].user)
-        period = read_period({})
+        period = read_period({}, level=level)
         return {
             "period": period,
             "headline": statistics.headline(period, level=level),

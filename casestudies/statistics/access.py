@@ -2,15 +2,23 @@
 (small numbers hidden), an anonymous visitor none. Every function that returns figures takes
 the level as an explicit argument and refuses a missing one."""
 
-import calendar
+import datetime
 import enum
 
 from django.core.exceptions import PermissionDenied
 
-from casestudies.statistics.periods import PeriodError
+from casestudies.statistics.periods import Period, PeriodError
 from jingjian.core.groups import in_discipline_group
 
-__all__ = ["Level", "StatisticsRefused", "check_level", "check_period", "level_for"]
+__all__ = [
+    "Level",
+    "StatisticsRefused",
+    "check_level",
+    "check_period",
+    "default_period",
+    "is_whole_year",
+    "level_for",
+]
 
 
 class Level(enum.Enum):
@@ -38,10 +46,31 @@ def check_level(level):
 
 
 def check_period(period, level):
-    """``period`` itself if ``level`` may ask for it: outside 纪检监察 only whole months, since
-    two spans a day apart would give away by subtraction the small numbers each hides
-    (``PeriodError`` with the reason otherwise)."""
-    last = calendar.monthrange(period.end.year, period.end.month)[1]
-    if check_level(level) is not Level.EXACT and (period.start.day != 1 or period.end.day != last):
-        raise PeriodError("统计期间请按整月选择（如 2025-01..2025-06），不能从月中起止。")
-    return period
+    """``period`` itself if ``level`` may ask for it (``PeriodError`` with the reason otherwise).
+
+    Outside 纪检监察 only one whole calendar year (the rule, README “Small numbers”): the
+    periods a reader may ask for then never overlap, so no two of them can be subtracted. Any
+    family with overlaps gives away by subtraction what each period hides (1—3月 minus 1—2月
+    is March; a year minus eleven of its months is the twelfth), however each is suppressed
+    on its own. A reader still sees the months, within the year, as its monthly breakdown,
+    suppressed together with the year's totals."""
+    if check_level(level) is Level.EXACT or is_whole_year(period):
+        return period
+    raise PeriodError(
+        "统计期间请选择一个整年（如 2025）。按月、按季度、年内累计或跨年的期间只向纪检监察提供，"
+        "因为相互重叠的期间相减会算出被隐藏的小数；各月的数字见全年统计中的“按月份”。"
+    )
+
+
+def is_whole_year(period):
+    """Whether ``period`` is 1 January to 31 December of one year."""
+    year = period.start.year
+    return (period.start, period.end) == (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def default_period(level, today):
+    """The period shown when none is asked for: this year to date for 纪检监察, this whole
+    year (the same matters, handled so far) for every other reader."""
+    if level is Level.EXACT:
+        return Period.year_to_date(today.year, today.month)
+    return Period.year(today.year)

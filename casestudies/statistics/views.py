@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from casestudies import statistics
 from casestudies.statistics import charts
-from casestudies.statistics.access import check_period, level_for
+from casestudies.statistics.access import Level, check_period, default_period, level_for
 from casestudies.statistics.periods import Period, PeriodError
 
 REFUSED = "统计数据仅向已登录的干部提供，请先登录内网。"
@@ -27,12 +27,14 @@ def _today():
     return datetime.date.today()
 
 
-def period_choices(today=None):
+def period_choices(today=None, level=Level.EXACT):
     """(key, label) of the periods the picker offers: this year to date, the last few years,
-    the last twelve months."""
+    the last twelve months; outside 纪检监察 the years only (``access.check_period``)."""
     today = today or _today()
-    choices = [Period.year_to_date(today.year, today.month)]
+    choices = [default_period(level, today)]
     choices += [Period.year(today.year - n) for n in range(1, YEARS_OFFERED)]
+    if level is not Level.EXACT:
+        return [(p.key, p.label) for p in choices]
     year, month = today.year, today.month
     for _ in range(MONTHS_OFFERED):
         choices.append(Period.month(year, month))
@@ -40,13 +42,13 @@ def period_choices(today=None):
     return [(p.key, p.label) for p in choices]
 
 
-def read_period(params, today=None):
+def read_period(params, today=None, level=Level.EXACT):
     """The period asked for (``period``, or ``custom`` when 自定义 is filled), the default
-    being this year to date; ``PeriodError`` with a Chinese reason otherwise."""
+    being ``access.default_period``; ``PeriodError`` with a Chinese reason otherwise."""
     today = today or _today()
     text = (params.get("custom") or "").strip() or (params.get("period") or "").strip()
     if not text:
-        return Period.year_to_date(today.year, today.month)
+        return default_period(level, today)
     if len(text) > 40:
         raise PeriodError("统计期间写得太长了。请写成 2025、2025-03 或 2025-01..2025-06。")
     try:
@@ -65,9 +67,9 @@ def page(request):
     level = level_for(request.user)
     if level is None:
         return redirect_to_login(request.get_full_path())
-    context = {"choices": period_choices(), "charts": charts.CHARTS.values()}
+    context = {"choices": period_choices(level=level), "charts": charts.CHARTS.values()}
     try:
-        period = check_period(read_period(request.GET), level)
+        period = check_period(read_period(request.GET, level=level), level)
     except PeriodError as exc:
         context.update(error=str(exc), period=None, asked=request.GET.get("custom", "")[:40])
         return render(request, "casestudies/statistics/page.html", context, status=400)
@@ -102,7 +104,7 @@ def chart(request, key):
     if key not in charts.CHARTS:
         return HttpResponse("没有这个图表。", status=404, content_type="text/plain; charset=utf-8")
     try:
-        period = check_period(read_period(request.GET), level)
+        period = check_period(read_period(request.GET, level=level), level)
     except PeriodError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     svg = charts.render(statistics.figures(period, level=level), key)
@@ -121,7 +123,7 @@ def figures_json(request):
             {"error": REFUSED}, status=403, json_dumps_params={"ensure_ascii": False}
         )
     try:
-        period = check_period(read_period(request.GET), level)
+        period = check_period(read_period(request.GET, level=level), level)
     except PeriodError as exc:
         return JsonResponse(
             {"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False}

@@ -204,7 +204,7 @@ def test_the_speech_paragraph_is_the_seeds_restored(register):
 
 
 def test_the_speech_says_a_hidden_figure_in_words(register):
-    text = speech_sentence(Period.month(2025, 7), level=Level.SUPPRESSED)
+    text = speech_sentence(Period.year(2024), level=Level.SUPPRESSED)
     assert "问题不足3起" in text and "问责不足3人" in text
 
 

@@ -1,6 +1,7 @@
 """The intranet statistics page (统计), its charts and its JSON, as a person reaches them: from
 the site's navigation, with the period picker, at the level the viewer's groups allow."""
 
+import datetime
 import json
 import re
 
@@ -191,14 +192,34 @@ def test_the_dashboard_shows_this_years_headline_at_the_viewers_level(
     )
 
 
-def test_outside_discipline_a_period_is_whole_months(client, reader, discipline_user, register):
-    """Two spans a day apart would give away by subtraction what each hides."""
+@pytest.mark.parametrize(
+    "asked",
+    ["2025-03-01..2025-03-19", "2025-03", "2025-ytd-03", "2025-01..2025-06", "2024-01..2025-12"],
+)
+def test_outside_discipline_a_period_is_one_whole_year(
+    client, reader, discipline_user, register, asked
+):
+    """Overlapping periods would give away by subtraction what each hides (1—3月 minus 1—2月
+    is March): a reader may ask for whole years only, which never overlap."""
     client.force_login(reader)
-    response = client.get(PAGE + "figures.json?custom=2025-03-01..2025-03-19")
-    assert response.status_code == 400 and "整月" in json.loads(response.content)["error"]
-    assert client.get(PAGE + "?custom=2025-03..2025-06").status_code == 200
+    response = client.get(PAGE + f"figures.json?custom={asked}")
+    assert response.status_code == 400 and "整年" in json.loads(response.content)["error"]
+    assert client.get(PAGE + f"?custom={asked}").status_code == 400
+    assert client.get(PAGE + "charts/trend.svg?custom=" + asked).status_code == 400
+    assert client.get(PAGE + "?custom=2025").status_code == 200
     client.force_login(discipline_user)
-    assert client.get(PAGE + "figures.json?custom=2025-03-01..2025-03-19").status_code == 200
+    assert client.get(PAGE + f"figures.json?custom={asked}").status_code == 200
+
+
+def test_a_reader_is_offered_and_shown_whole_years(client, reader, discipline_user, register):
+    client.force_login(reader)
+    body = html(client.get(PAGE))
+    today = datetime.date.today()
+    assert f'<option value="{today.year}" selected>' in body
+    assert not re.search(r"<option value=\"[^\"]*-", body)
+    client.force_login(discipline_user)
+    to_date = read_period({}, today=today).key  # this year to date (in December, the year)
+    assert f'<option value="{to_date}" selected>' in html(client.get(PAGE))
 
 
 def test_the_register_itself_refuses_a_part_month_outside_discipline(register):
