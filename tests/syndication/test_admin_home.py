@@ -115,14 +115,22 @@ def test_the_panel_asks_a_fixed_number_of_queries(editor, django_assert_max_num_
             last_error="投递文件夹不可写",
         )
 
+    def render_counted():
+        """Rendered twice for a fresh user, counted the second time (the first reads what a
+        process reads once, whatever the rows)."""
+        render_panel(FailedDeliveriesPanel(), type(editor).objects.get(pk=editor.pk))
+        fresh = type(editor).objects.get(pk=editor.pk)
+        with CaptureQueriesContext(connection) as counted:
+            html = render_panel(FailedDeliveriesPanel(), fresh)
+        return html, len(counted)
+
     fail(pages[0])
-    fresh = type(editor).objects.get(pk=editor.pk)
-    with CaptureQueriesContext(connection) as one:
-        render_panel(FailedDeliveriesPanel(), fresh)
+    _html, with_one = render_counted()
     for page in pages[1:]:
         fail(page)
-    fresh = type(editor).objects.get(pk=editor.pk)
-    with django_assert_max_num_queries(len(one)):
-        html = render_panel(FailedDeliveriesPanel(), fresh)
+    html, with_twelve = render_counted()
+    assert with_twelve <= with_one
     assert "共 12 条失败投递" in html and html.count("投递文件夹不可写") == 10
-    assert len(one) <= 8
+    # The user and their permissions, the restrictions covering pages (one query and its groups,
+    # now that the 通报 section is an intranet page), aliases, the groups, the rows and the count.
+    assert with_one <= 10
