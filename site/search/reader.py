@@ -17,6 +17,8 @@ from collections import Counter
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
@@ -432,8 +434,22 @@ def suggestions_for(text, base_queryset):
     return suggestions[:8]
 
 
+def excluded_content_types():
+    """The content types of ``SEARCH_EXCLUDED_PAGE_TYPES`` that are installed."""
+    found = []
+    for label in settings.SEARCH_EXCLUDED_PAGE_TYPES:
+        try:
+            found.append(ContentType.objects.get_for_model(apps.get_model(label)).pk)
+        except LookupError:
+            continue
+    return found
+
+
 def base_queryset(user):
-    return visibility.visible_pages(Page.objects.live().filter(depth__gt=2), user)
+    pages = (
+        Page.objects.live().filter(depth__gt=2).exclude(content_type__in=excluded_content_types())
+    )
+    return visibility.visible_pages(pages, user)
 
 
 def run_search(text, params, user, page_number=1, per_page=PER_PAGE):

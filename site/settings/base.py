@@ -230,6 +230,10 @@ LOGIN_REDIRECT_URL = "/"
 # Study records (学习记录, the app ``study``): the page types readers may mark 我已学习 on, as
 # "app_label.ModelName" (each type's template includes study/includes/study_mark.html). The study
 # app imports no feature app; a new type (the bulletin) is added here.
+# Page types the reader search leaves out on every engine (Elasticsearch's reader index holds
+# only the registered content types; the database engine must find the same pages). Bulletins
+# repeat their case studies' text, which search finds on the case studies themselves.
+SEARCH_EXCLUDED_PAGE_TYPES = ["casestudies.BulletinIndexPage", "casestudies.BulletinPage"]
 STUDY_PAGE_TYPES = env_list(
     "STUDY_PAGE_TYPES", "casestudies.CaseStudyPage,exemplars.ExemplarPage,casestudies.BulletinPage"
 )

@@ -219,7 +219,9 @@ def test_each_panel_asks_a_fixed_number_of_queries(editor, reviewer, django_asse
     with django_assert_max_num_queries(one["drafts"]):
         html = render_panel(MyDraftsPanel(), fresh_editor)
     assert "共 12 篇草稿" in html
-    assert one["review"] <= 8 and one["drafts"] <= 6, one
+    # Two of them are the restrictions covering pages (one query and its groups): the 通报
+    # section is an intranet page from its migration on.
+    assert one["review"] <= 10 and one["drafts"] <= 8, one
 
 
 PANELS = {

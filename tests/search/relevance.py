@@ -116,7 +116,12 @@ def expected_pages(texts, query):
 def evaluate(per_page=500):
     """Run every query; return per-query and overall figures."""
     admin = get_user_model()(is_superuser=True, is_active=True, username="relevance")
-    pages = Page.objects.live().filter(depth__gt=3).specific()
+    pages = (
+        Page.objects.live()
+        .filter(depth__gt=3)
+        .exclude(content_type__in=search.excluded_content_types())
+        .specific()
+    )
     texts = {page.pk: searchable_text(page) for page in pages}
     titles = {page.pk: chinese.normalize(page.title) for page in pages}
     rows = []
