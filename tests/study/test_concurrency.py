@@ -10,7 +10,12 @@ from django.test import Client
 from study.models import StudyRecord
 from tests.factories import CaseStudyPageFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the pages the migrations create come back after any earlier test that
+# flushed the tables (a transactional test leaves the database empty).
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 THREADS = 8
 
@@ -36,7 +41,8 @@ def test_concurrent_marks_and_times_make_one_record(make_page_visible):
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses == [200] * THREADS
+    # 我已学习 answers its state (200); reading time alone nothing (204).
+    assert sorted(statuses) == [200] * (THREADS // 2) + [204] * (THREADS // 2)
     [record] = StudyRecord.objects.filter(user=reader, page=page)
     assert record.seconds == 10 * (THREADS // 2)
     assert record.studied_at is not None

@@ -193,7 +193,7 @@ def test_the_development_key_is_fixed_and_used_when_none_is_configured(settings)
     assert Fernet(channel_secrets.development_key()).decrypt(token.encode()) == b"x"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_seals_secrets_stored_in_plain_text():
     before = [("syndication", "0004_full_width_channel_labels")]
     executor = MigrationExecutor(connection)

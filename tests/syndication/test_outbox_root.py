@@ -97,7 +97,7 @@ def test_the_system_check_names_channels_outside_the_root(root, tmp_path):
     assert not any(f"Channel {inside.pk} " in message for message in named)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_makes_folders_inside_the_root_relative(root, tmp_path):
     before = [("syndication", "0005_channel_secret_encrypted")]
     executor = MigrationExecutor(connection)
