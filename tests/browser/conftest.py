@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DemoSite, Journey, in_ci
 
@@ -20,7 +21,18 @@ def browser():
     # Here, not at the top: collecting the suite needs no browser driver.
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Playwright leaves an event loop running in this thread, and from then on Django hands
+        # out other connection objects; the contents the migrations left, which serialized
+        # rollback restores, belong with them too, or every later transactional test starts
+        # from an empty database.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
