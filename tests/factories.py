@@ -58,8 +58,8 @@ class ExemplarPageFactory(wagtail_factories.PageFactory):
     unit = "临江镇上坝村"
     post = "党支部书记"
     category = factory.LazyFunction(lambda: ExemplarCategory.objects.get(name="担当作为"))
-    summary = "二十年扎根山村,带领群众修路引水、发展茶叶产业。"
-    citation = "她把青春留在山村,把初心写在大地。"
+    summary = "二十年扎根山村，带领群众修路引水、发展茶叶产业。"
+    citation = "她把青春留在山村，把初心写在大地。"
     deeds = factory.LazyFunction(
         lambda: [
             {"type": "heading", "value": "修通致富路"},

@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.permissions import register_permission_policy
 
-        from jingjian.core import admin_access, content_types, visibility
+        from jingjian.core import admin_access, admin_titles, content_types, visibility
 
         # Before Wagtail's admin asks for a page policy (it would make a fallback one).
         register_permission_policy(Page, admin_access.AccessControlledPagePolicy(Page))
@@ -23,6 +23,7 @@ class CoreConfig(AppConfig):
         for model, policy in admin_access.media_policies():
             register_permission_policy(model, policy, exact_class=True)
         review.connect()
+        admin_titles.install()
         # Any write in a request forgets its shared resolution of the restrictions: a saved or
         # deleted restriction, its groups, a moved page or a new alias all change it.
         for signal in (post_save, post_delete, m2m_changed):

@@ -82,10 +82,6 @@ ALLOWED_WORDS = {
 }
 # Runs of allowed words that also stand together: Weibo's name for its application id.
 ALLOWED_RUNS = {"App Key", "AppID / App Key"}
-# English known and left for its owner: Wagtail 8.0's dashboard template (home.html) hard-codes
-# value="Search" on its search form's button for screen readers, and the dashboard is being
-# rebuilt in its own branch (issue 17), which replaces that template. On the dashboard only.
-LEFT_FOR_THE_DASHBOARD = {"Search"}
 # Runs that are not words at all: file names (photo.png), dotted or hyphenated identifiers and
 # anything with a digit or an underscore (slugs such as case-3, versions, access_token).
 IDENTIFIER = re.compile(r"^[\w.\-]*[\d.\-_][\w.\-]*$")
