@@ -23,7 +23,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from jingjian.core import api_parameters, visibility
+from jingjian.core import api_parameters, page_cache, visibility
 from jingjian.core.api_parameters import ParameterError
 from jingjian.core.public_address import public_url
 from jingjian.search import reader as search
@@ -147,6 +147,14 @@ class CheckedParametersMixin:
         return super().handle_exception(exc)
 
 
+def _storable(request):
+    """The pages endpoints' answers may be kept by the page cache per reader scope, as the
+    pages are: what they hold is what ``visibility`` shows that scope, and the reader is known
+    by the session alone (``REST_FRAMEWORK``'s authentication; a request bringing other
+    credentials is never looked up or stored). A reader's answer is not kept by browsers."""
+    page_cache.allow_storing(request._request, restricted=request.user.is_authenticated)
+
+
 class VisiblePagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
     base_serializer_class = PublicPageSerializer
     filter_backends = [
@@ -155,12 +163,20 @@ class VisiblePagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
     ]
 
     def listing_view(self, request):
+        _storable(request)
         response = super().listing_view(request)
         notice = getattr(request, "search_notice", "")
+        if notice:
+            # Not kept: the engine's answer comes back as soon as it is up again.
+            page_cache.forbid_storing(request._request)
         if notice and isinstance(response.data, dict) and "meta" in response.data:
             # Elasticsearch did not answer: the results are the database's (search.reader).
             response.data["meta"]["notice"] = notice
         return response
+
+    def detail_view(self, request, pk):
+        _storable(request)
+        return super().detail_view(request, pk)
 
     def parameter_model(self):
         """The model whose fields ``?type=`` makes filterable (Page when none or several)."""

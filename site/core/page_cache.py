@@ -107,7 +107,7 @@ def never_rendered(*labels):
 
 # Content types worth keeping (HTML, feeds, JSON feeds, the sitemap).
 STORED_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml")
-STORED_TYPES += ("application/feed+json", "text/xml")
+STORED_TYPES += ("application/feed+json", "text/xml", "application/json")
 # Headers rebuilt on every response rather than stored.
 UNSTORED_HEADERS = {"set-cookie", "vary", "date", "cache-control", "etag", "last-modified"}
 UNSTORED_HEADERS |= {"content-length", "x-page-cache"}
@@ -543,6 +543,9 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE_ENABLED
             and request.method in ("GET", "HEAD")
             and not _is_excluded(request.path)
+            # Credentials other than the session (a password or token in a header) are not
+            # what the scope is worked out from: such a request is never looked up or stored.
+            and "HTTP_AUTHORIZATION" not in request.META
             and not _has_messages(request)
             and _usable()
         )

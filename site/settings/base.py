@@ -280,6 +280,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The API knows a reader by their session, as the pages do (and as the page cache decides
+    # what it may share): no password or token in a header.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
 
 LOGGING = {
@@ -532,5 +535,6 @@ PAGE_CACHE_DEBT_SECONDS = float(os.environ.get("PAGE_CACHE_DEBT_SECONDS", "2"))
 PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # Never looked up or stored, whoever asks (the rest is decided by what the view allows).
 # /study/: 我的学习 and the study mark's state are one reader's own (never a cache lookup).
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/accounts/", "/documents/", "/media/", "/api/", "/static/")
-PAGE_CACHE_EXCLUDED_PATHS += ("/study/",)
+# /api/: only the pages endpoints are kept (core/api.py), never the images' and documents'.
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/accounts/", "/documents/", "/media/", "/static/")
+PAGE_CACHE_EXCLUDED_PATHS += ("/study/", "/api/v2/images/", "/api/v2/documents/")

@@ -627,3 +627,72 @@ def test_the_embedded_default_keeps_pages_in_files(settings, tmp_path, client, p
     page.title = "文件缓存也会清除"
     page.save_revision().publish()
     assert "文件缓存也会清除" in body(client.get(public_page.url))
+
+
+# --- the pages API -------------------------------------------------------------------------------
+
+API = "/api/v2/pages/?type=casestudies.CaseStudyPage&fields=title"
+
+
+def api_titles(response):
+    return {item["title"] for item in response.json()["items"]}
+
+
+def test_the_pages_api_is_served_again_from_the_cache(client, public_page):
+    first = client.get(API)
+    second = client.get(API)
+    assert state(first) == "miss" and state(second) == "hit"
+    assert second.json() == first.json() and "公开的警示案例" in api_titles(second)
+    assert second["Content-Type"].startswith("application/json")
+    assert client.get(API, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+    detail = f"/api/v2/pages/{public_page.pk}/"
+    assert state(client.get(detail)) == "miss" and state(client.get(detail)) == "hit"
+
+
+def test_a_published_page_reaches_the_cached_api(client, public_page):
+    client.get(API)
+    CaseStudyPageFactory(title="新发布的警示案例")
+    fresh_answer = client.get(API)
+    assert state(fresh_answer) == "miss" and "新发布的警示案例" in api_titles(fresh_answer)
+
+
+def test_the_api_is_never_shared_across_scopes(reader, outsiders, intranet_page, restricted_page):
+    """Both faces: each scope's answer holds what it may see, whoever asked first."""
+    official = logged_in(reader)
+    outsider = logged_in(UserFactory(username="xuanchuan", groups=["宣传员"]))
+    for _ in range(2):
+        seen_by_reader = official.get(API)
+        seen_by_outsider = outsider.get(API)
+        seen_by_anonymous = Client().get(API)
+        assert "内部通报的案例" in api_titles(seen_by_reader)
+        assert "限定宣传员阅读的案例" not in api_titles(seen_by_reader)
+        assert "限定宣传员阅读的案例" in api_titles(seen_by_outsider)
+        assert not {"内部通报的案例", "限定宣传员阅读的案例"} & api_titles(seen_by_anonymous)
+    assert state(seen_by_reader) == state(seen_by_outsider) == state(seen_by_anonymous) == "hit"
+    # A reader's answer is not kept by the browser; an anonymous one for a minute.
+    assert "no-store" in directives(seen_by_reader)
+    assert "public" in directives(seen_by_anonymous)
+    refused = Client().get(f"/api/v2/pages/{intranet_page.pk}/")
+    assert refused.status_code == 404 and state(refused) is None
+
+
+def test_credentials_in_a_header_are_neither_accepted_nor_cached(reader, intranet_page):
+    """The API knows readers by their session only; a request with an Authorization header
+    is never looked up or stored, so what it gets cannot be shared with anyone."""
+    import base64
+
+    reader.set_password("Dz-2026-long-enough")
+    reader.save()
+    header = "Basic " + base64.b64encode(f"{reader.username}:Dz-2026-long-enough".encode()).decode()
+    anonymous = Client()
+    anonymous.get(API)
+    with_header = anonymous.get(API, HTTP_AUTHORIZATION=header)
+    assert with_header.status_code == 200 and state(with_header) is None
+    assert "内部通报的案例" not in api_titles(with_header)
+    assert state(anonymous.get(API)) == "hit"
+
+
+def test_the_images_and_documents_api_are_not_cached(client):
+    for url in ("/api/v2/images/", "/api/v2/documents/"):
+        assert client.get(url).status_code == 200
+        assert state(client.get(url)) is None

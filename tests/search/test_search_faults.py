@@ -152,6 +152,9 @@ def test_a_fallback_page_is_not_kept(settings):
     assert search.FALLBACK_NOTICE in page_text(first)
     assert search.FALLBACK_NOTICE in page_text(second)
     assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    api = [client.get("/api/v2/pages/?search=推诿扯皮") for _ in range(2)]
+    assert all(answer.json()["meta"]["notice"] == search.FALLBACK_NOTICE for answer in api)
+    assert all("X-Page-Cache" not in answer for answer in api)
 
 
 def test_publishing_goes_on_while_the_engine_is_stopped(settings):
