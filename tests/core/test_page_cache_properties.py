@@ -25,7 +25,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 request_step = st.tuples(
     st.just("get"),
     st.sampled_from(READERS),
-    st.sampled_from(PAGES + ["listing", "home", "search"]),
+    st.sampled_from(PAGES + ["listing", "home", "search", "api", "api search"]),
 )
 change_step = st.one_of(
     st.tuples(st.just("visibility"), st.sampled_from(PAGES), st.sampled_from(LEVELS)),
@@ -60,6 +60,10 @@ def address(target, pages):
         return "/"
     if target == "search":
         return "/search/?q=属性缓存"
+    if target == "api":
+        return "/api/v2/pages/?type=casestudies.CaseStudyPage&fields=title"
+    if target == "api search":
+        return "/api/v2/pages/?search=属性缓存"
     return pages[target].url
 
 
