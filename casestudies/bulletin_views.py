@@ -156,6 +156,12 @@ class BulletinPickerView(WagtailAdminTemplateMixin, TemplateView):
             BulletinItem(case_study=study, sort_order=start + n) for n, study in enumerate(ticked)
         ]
         bulletin.items = items
+        if not page.live:
+            # As the editor saves a bulletin that is not live: its rows too, so every item the
+            # revision names is one the database holds. Rows without an id are new ones to the
+            # editor's form, and approving it unchanged would count as an edit, which sends
+            # the bulletin back to the review's first step.
+            bulletin.save(clean=False)
         bulletin.save_revision(user=request.user, log_action=True)
         messages.success(request, f"已将{len(ticked)}个案例加入通报，可在编辑页调整顺序。")
         return redirect("wagtailadmin_pages:edit", page.pk)

@@ -43,13 +43,30 @@ class BulletinIndexPage(AccessControlledPage, Page):
 
 
 class BulletinPageForm(AccessControlledPageForm):
-    """Only 纪检监察 compile bulletins; the rules of ``casestudies.bulletins`` on every save."""
+    """Only 纪检监察 compile and change bulletins; a reviewer of another group (审核 at
+    案例复审) approves or sends back the form as it is. The rules of ``casestudies.bulletins``
+    on every save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "date_issued" in self.fields:
+            # The model's default is a callable, so Django would compare the date with a hidden
+            # "initial" copy, which Wagtail's editor does not post: every save would count as a
+            # change, and approving a step in the editor as an edit that restarts the review.
+            self.fields["date_issued"].show_hidden_initial = False
 
     def clean(self):
         cleaned_data = super().clean()
         user = self.for_user
-        if user is not None and not in_discipline_group(user):
-            raise ValidationError("只有纪检监察干部可以编写通报，请联系纪检监察室。")
+        if (
+            user is not None
+            and not in_discipline_group(user)
+            and (self.instance.pk is None or self.has_changed())
+        ):
+            raise ValidationError(
+                "只有纪检监察干部可以编写或修改通报；审核时请原样批准或退回修改，"
+                "需要改动的请告知纪检监察室。"
+            )
         # Here, not at the top: casestudies.bulletins reads these models (cycle).
         from casestudies.bulletins import problems_of
 

@@ -266,7 +266,7 @@ def test_only_discipline_staff_save_a_bulletin_and_the_form_names_what_to_fix(
     assert response.status_code in (200, 302, 403)
     assert not BulletinPage.objects.filter(title="编辑写的通报").exists()
     if response.status_code == 200:
-        assert "只有纪检监察干部可以编写通报" in response.content.decode()
+        assert "只有纪检监察干部可以编写或修改通报" in response.content.decode()
     client.force_login(discipline_user)
     secret = make_study("限定范围的案例")
     make_page_visible(secret, "restricted", ["纪检监察"])
