@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from casestudies.anonymization import tagger
+from casestudies.anonymization.contexts import AFTER_ONLY, POSTS
 from casestudies.anonymization.names import detect_names
 from casestudies.anonymization.surnames import surname_of
 
@@ -62,29 +63,67 @@ UNIT_KINDS = [
 ]
 
 # Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
+# Separators written inside numbers: spaces, hyphens and dashes of both widths, dots.
+_SEP = r"[ \u3000\-－—–.·]"
+# Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
 IDENTIFIER_RULES = [
     ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    # Identity cards, 18 digits (the last may be X), written whole or in groups (330602 19780315
+    # 2417, 3306 2119 9001 0212 28); the old 15-digit form.
     (
         "id_card",
-        r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])",
+        r"(?<![0-9A-Za-z])[1-9] ?(?:\d ?){5}(?:1 ?9|2 ?0) ?\d ?\d ?(?:0 ?[1-9]|1 ?[0-2]) ?\d ?\d ?"
+        r"(?:\d ?){3}[\dXx](?![0-9A-Za-z])",
     ),
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])\d{2}\d{3}(?![0-9A-Za-z])"),
+    # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
+    # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
+    (
+        "certificate",
+        r"(?:不动产权证号|不动产权证书号|房产证号)[:：\s]*[\u4e00-\u9fff]?[（(]\d{4}[)）]"
+        r"[\u4e00-\u9fff]{0,12}第\d{4,12}号",
+    ),
+    (
+        "certificate",
+        r"(?:证书?|照|注册)(?:号码|编号|号)(?:为|是)?[:：\s]*"
+        r"(?:[\u4e00-\u9fff]?[（(]\d{4}[)）][\u4e00-\u9fff]{0,12}第\d{4,12}号"
+        r"|[\u4e00-\u9fff]{1,8}字第\d{4,12}号)",
+    ),
+    (
+        "certificate",
+        r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号"
+        r"|证号码|照号码|证件号码|注册号|证书号码)(?:为|是)?[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
+    ),
     ("bank_account", r"(?<![0-9])(?:\d{4}[ -]?){3,4}\d{1,4}(?![0-9])"),
-    ("mobile", r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])"),
-    ("landline", r"(?<![0-9])(?:\(?0\d{2,3}\)?[- ]?)\d{7,8}(?![0-9])"),
+    # Mobiles: 11 digits from 13–19, in groups 3-4-4 with any separator, after +86, 0086 or (+86).
+    (
+        "mobile",
+        r"(?<![0-9])(?:(?:\+|00)86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
+        r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
+    ),
+    # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
+    # the number of 7 or 8 digits (in one or two groups), and an extension (转806, -806).
+    (
+        "landline",
+        r"(?<![0-9])(?<![0-9] )(?<![0-9]-)(?:[(（]0\d{2,3}[)）]|0\d{2,3})"
+        + _SEP
+        + r"?\d{3,4}"
+        + _SEP
+        + r"?\d{4}"
+        r"(?![0-9])(?:(?:转|分机|ext\.?|" + _SEP + r")\d{1,5}(?![0-9]))?",
+    ),
     (
         "licence_plate",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·・ ]?[A-HJ-NP-Z0-9]{5,6}",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼] ?[A-HJ-NP-Z]"
+        r"[·・•\-. ]?(?:[A-HJ-NP-Z0-9] ?){4}[A-HJ-NP-Z0-9学警挂港澳](?:[A-HJ-NP-Z0-9](?![A-Za-z0-9]))?",
     ),
+    ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
     ("qq", r"(?:QQ|qq|扣扣)(?:号码?|号)?[:：\s]*\d{5,11}"),
-    ("wechat", r"(?:微信|WeChat|wechat)(?:号)?[:：\s]*[A-Za-z][-_A-Za-z0-9]{5,19}"),
+    # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
     (
-        "certificate",
-        r"(?:不动产权证号|不动产权证书号|房产证号)[:：\s]*[\u4e00-\u9fff]?[（(]\d{4}[)）][\u4e00-\u9fff]{0,12}第\d{4,12}号",
-    ),
-    (
-        "certificate",
-        r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号)[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
+        "wechat",
+        r"(?:微信|威信|(?<![A-Za-z])(?:WeChat|wechat|VX|vx|Vx|WX|wx|V信|v信))"
+        r"(?:号码|账号|号|ID|id)?(?:为|是)?[:：\s（(]*[A-Za-z][-_A-Za-z0-9]{5,19}",
     ),
 ]
 # What each identifier rule finds, as staff call it (review screen, gate messages).
@@ -315,6 +354,36 @@ def _inside_a_word(text, start, end):
     return False
 
 
+# A given name that is itself an ordinary word seen this often (光明, 兴旺, 文明, 和平) stands for
+# the person only where it reads as one: opening a clause (“光明说…”, 。光明把…), after a verb
+# that takes a person (找光明), or before 同志, a post or a verb of saying.
+ORDINARY_GIVEN_NAME = 100
+TAKES_A_PERSON = set("找叫请问跟陪")
+SAID_AFTER = ("说", "表示", "介绍", "告诉", "认为", "坦言", "回忆") + tuple(AFTER_ONLY)
+_LONGEST_POST = max(map(len, POSTS))
+
+
+def _given_name_is_a_word_here(text, start, end):
+    """Whether a listed given name that is also an ordinary word is used as the word here:
+    前途一片光明, 生意兴旺, 乡村振兴, 五星红旗, 富强、民主, but not “光明的账本从来不给人看”."""
+    if tagger.frequency(text[start:end]) < ORDINARY_GIVEN_NAME:
+        return False
+    if text.startswith(SAID_AFTER, end) or any(
+        text[end : end + size] in POSTS for size in range(2, _LONGEST_POST + 1)
+    ):
+        return False
+    before = text[start - 1] if start else ""
+    if before and "\u4e00" <= before <= "\u9fff":
+        return before not in TAKES_A_PERSON
+    # An enumeration of ordinary words (富强、民主、文明): the next item is one too.
+    if text[end : end + 1] == "、":
+        following = text[end + 1 : end + 3]
+        return tagger.frequency(following) >= ORDINARY_GIVEN_NAME and not tagger.tag(
+            following
+        ).startswith("nr")
+    return False
+
+
 def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
     """Anonymize ``text``; see the module docstring for the rules.
 
@@ -384,8 +453,11 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         table = {form: (replacement, rule) for form, replacement, rule in forms}
         for match in _alternation(tuple(form for form, _r, _u in forms)).finditer(text):
             replacement, rule = table[match.group()]
-            if rule == "given_name" and _inside_a_word(text, match.start(), match.end()):
-                continue  # 国庆 of 吴国庆 in 国庆节
+            if rule == "given_name" and (
+                _inside_a_word(text, match.start(), match.end())
+                or _given_name_is_a_word_here(text, match.start(), match.end())
+            ):
+                continue  # 国庆 of 吴国庆 in 国庆节, 光明 of 张光明 in 前途一片光明
             plan.add(match.start(), match.end(), replacement, rule)
 
     new_text, replacements = plan.apply()

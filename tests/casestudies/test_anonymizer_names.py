@@ -201,3 +201,48 @@ def test_any_gazetteer_place_followed_by_a_post_is_never_a_person(place, post):
     start, end = 3, 3 + len(place)
     for candidate in anonymize(text, options=KEEP).candidates:
         assert not (candidate.start < end and start < candidate.end), candidate
+
+
+@pytest.mark.parametrize(
+    "person, text, expected",
+    [
+        (
+            "张光明",
+            "张光明始终光明磊落。他说前途一片光明。",
+            "张某始终光明磊落。他说前途一片光明。",
+        ),
+        ("李兴旺", "李兴旺所在的村人丁兴旺、生意兴旺。", "李某所在的村人丁兴旺、生意兴旺。"),
+        (
+            "周振兴",
+            "在乡村振兴会议上，周振兴要求把振兴产业放在首位。",
+            "在乡村振兴会议上，周某要求把振兴产业放在首位。",
+        ),
+        (
+            "林富强",
+            "林富强写道：“富强、民主、文明、和谐。”",
+            "林某写道：“富强、民主、文明、和谐。”",
+        ),
+        (
+            "宋丰收",
+            "中国农民丰收节当天，宋丰收家迎来丰收。",
+            "中国农民丰收节当天，宋某家迎来丰收。",
+        ),
+    ],
+)
+def test_a_listed_given_name_used_as_an_ordinary_word_stays(person, text, expected):
+    """By rule, as 国庆节: a given name that is itself a common word (光明, 兴旺, 振兴, 富强, 丰收)
+    is the word where the text reads on as one (after a character of the same phrase, or in an
+    enumeration of words)."""
+    assert anonymize(text, [Person(person)]).text == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("同事们说：“光明把村里当成了家。”", "同事们说：“张某把村里当成了家。”"),
+        ("有事找光明，心里踏实。", "有事找张某，心里踏实。"),
+        ("光明同志说，要抓落实。", "张某同志说，要抓落实。"),
+    ],
+)
+def test_the_same_given_name_standing_for_the_person_is_replaced(text, expected):
+    assert anonymize(text, [Person("张光明")]).text == expected
