@@ -37,14 +37,21 @@ from casestudies.anonymization.contexts import (
     post_pattern,
 )
 from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, RARE, SINGLE
-from casestudies.anonymization.transliteration import SOUNDS, sounds_like_a_name
+from casestudies.anonymization.transliteration import (
+    SOUNDS,
+    in_a_part,
+    made_of_parts,
+    sounds_like_a_name,
+)
 
 CONTEXT, DOTTED, LISTED_WITH, TAGGED = 4, 3, 2, 1
 COMPOUND_SET = set(COMPOUND)
 MODEL = frozenset()  # the tier of surnames only the tagger's model knows (see _surnames_at)
 SURNAME_ODDS = 2.0
 # After a name found by the tagger alone, these say it is a thing (古尔邦节, 中山路).
-THING_AFTER = tuple("节路街桥寺庙塔港湖河山")
+THING_AFTER = tuple("节路街桥寺庙塔港湖河山") + tuple(
+    "景区 水库 公园 广场 大桥 隧道 电站 林场 矿区 园区 古镇 古村 码头 渡口".split()
+)
 # Parts of speech of words that end a transliterated name's run (多次, 一起, 来到).
 ORDINARY_TAGS = {"m", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q", "a", "vn", "ad"}
 NAME_TAGS = ("nr", "nrt", "nrfg")
@@ -226,15 +233,33 @@ def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
             continue
         if places.is_place(text, begin, end):
             continue
+        if strength < CONTEXT and places.named_like_a_place(name, surname in AMBIGUOUS):
+            continue  # 宋家岗、徐家坪 in a list, 龙王坪 found by the tagger
+        head = post_pattern().match(text, end)
+        if head and name[-1] in UNIT_ENDINGS and head.group().lstrip("副")[:1] == name[-1]:
+            continue  # 安监站站长: a unit, then its head
         score = _given_odds(given) - (0.8 if len(given) == 1 else 0.0)
         if len(given) == 2 and given[-1] in FOLLOWERS:
             score -= 1.5  # a function word glued to the name (熊某曾对其, 苗某作表态)
         score += _right_edge(reading, end) if before is None else _left_edge(reading, begin)
+        if len(given) == 1 and strength >= LISTED_WITH and _one_unknown_word(reading, begin, end):
+            # 主任时建, 中队长柴进: the segmenter's model joined surname and one given character
+            # into a word of its own, which offsets the doubt a one-character given name carries.
+            score += 1.0
         if surname not in SINGLE and surname not in COMPOUND_SET:
             score -= 0.5 if surname in RARE else 1.0
         if best is None or score > best[1]:
             best = ((begin, end, surname), score)
     return best
+
+
+def _one_unknown_word(reading, begin, end):
+    """Whether ``[begin, end)`` is exactly one word of the segmenter that no dictionary knows
+    (时建, 柴进 after 主任, 中队长): its hidden Markov model took them for one name."""
+    if begin not in reading.starts or end not in reading.starts:
+        return False
+    start, stop, word = reading.word_at(begin)
+    return (start, stop) == (begin, end) and not tagger.frequency(word)
 
 
 def _breaks_hard(text, end):
@@ -283,6 +308,8 @@ def _run_name(reading, begin, end, part=False):
     if len(name) < 2 or not sounds_like_a_name(name) or places.is_place(text, begin, end):
         return None
     common = tagger.frequency(name) >= COMMON_WORD and not tagger.tag(name).startswith(NAME_TAGS)
+    if common and len(name) >= 4 and made_of_parts(name.replace("·", "")):
+        common = False  # 乌云其木格: two parts of Mongolian names, whatever the dictionary says
     return None if common and not part else (begin, begin + len(name))
 
 
@@ -290,7 +317,7 @@ def _sound(text, position):
     char = text[position]
     if char == "·":
         return 0 < position < len(text) - 1 and text[position + 1] in SOUNDS
-    return char in SOUNDS
+    return char in SOUNDS or in_a_part(text, position)
 
 
 def _ordinary_tail(reading, begin, end):
@@ -327,8 +354,8 @@ class _Finder:
 
     def add(self, start, end, reason, strength, kind="han"):
         name = self.text[start:end]
-        if name in self.known or len(name) < 2 or "某" in name:
-            return None
+        if name in self.known or len(name) < 2 or "某" in name or name in POSTS:
+            return None  # a post is no name (、苏木达阿拉腾: the item is a post, then a name)
         item = Found(start, end, name, reason, kind, strength)
         self.found.append(item)
         return item
@@ -532,8 +559,37 @@ class _Finder:
                 continue
             if _figure(self.text, item.start, item.end):
                 continue
+            if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
+                continue
             kept.append(item)
         return sorted(kept, key=lambda f: f.start)
+
+
+ITEM_ENDS = set("、，。；：和及与等的")
+
+
+def _beside_a_place(text, start, end):
+    """Whether an item of an enumeration stands beside a place (龙王坪、凤凰岗、黄龙洞景区;
+    邓家湾、桂花坪、杨柳庄等): the items of one list are of one kind."""
+    items = []
+    if text[end : end + 1] == "、":
+        stop = end + 1
+        while stop < len(text) and stop - end <= 8 and is_han(text[stop]):
+            if text[stop] in ITEM_ENDS:
+                break
+            stop += 1
+        items.append(text[end + 1 : stop])
+    if start > 1 and text[start - 1] == "、":
+        begin = start - 1
+        while begin > 0 and start - begin <= 8 and is_han(text[begin - 1]):
+            if text[begin - 1] in ITEM_ENDS:
+                break
+            begin -= 1
+        items.append(text[begin : start - 1])
+    return any(
+        len(item) >= 2 and (places.ends_with_suffix(item) or places.named_like_a_place(item))
+        for item in items
+    )
 
 
 def _left_context_allows(text, start):

@@ -246,3 +246,62 @@ def test_a_listed_given_name_used_as_an_ordinary_word_stays(person, text, expect
 )
 def test_the_same_given_name_standing_for_the_person_is_replaced(text, expected):
     assert anonymize(text, [Person("张光明")]).text == expected
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # The segmenter's model joined surname and one given character after a post.
+        ("乡党政办主任时建违规使用公车。", ["时建"]),
+        ("区城管局中队长柴进执法简单粗暴。", ["柴进"]),
+        # Posts, ranks and professions beyond the first list; rare surnames (满, 占, 官).
+        ("责令养护班长车永福作出书面检查。", ["车永福"]),
+        ("村文书海来拉且虚报人口。", ["海来拉且"]),
+        ("县粮食局副局长满宏亮接受宴请。", ["满宏亮"]),
+        ("交警大队民警占勇违规插手事故处理。", ["占勇"]),
+        ("侗族歌师吴培信正在教孩子们唱歌。", ["吴培信"]),
+    ],
+)
+def test_more_posts_and_surnames(text, names):
+    assert found(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村民高德顺告诉记者，宋家岗、徐家坪的乡亲都会来树下乘凉。",
+        "其中，龙王坪、凤凰岗、黄龙洞景区接待量位居前三。",
+        "邓家湾、桂花坪、杨柳庄等乡村旅游点也受到游客欢迎。",
+        "现在白水河、营上、平寨都热闹起来了。",
+    ],
+)
+def test_villages_and_landforms_are_no_names(text):
+    """Places named after a family (宋家岗), ending in a landform (坪 岗 洞 洼 坳 …), or standing in
+    a list beside places, are no names when only the tagger or the list proposes them."""
+    names = found(text)
+    assert not any(name[-1] in "坪岗洞河湾庄" or "家" in name for name in names), names
+
+
+def test_a_landform_ending_is_still_a_name_right_after_a_post():
+    assert found("村民李岗说，今年收成好。") == ["李岗"]
+
+
+def test_a_unit_before_its_head_is_no_name():
+    text = "街道办事处分管副主任汤丽君、安监站站长房勇未开展排查。"
+    assert found(text) == ["汤丽君", "房勇"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("镇长才让东智、副镇长尕藏扎西带领干部巡查。", ["才让东智", "尕藏扎西"]),
+        ("牧民苏和巴特尔、孟和巴雅尔表示补贴已到账。", ["苏和巴特尔", "孟和巴雅尔"]),
+        ("镶黄旗党委书记乌云其木格、苏木达阿拉腾走访牧民。", ["乌云其木格", "阿拉腾"]),
+        ("萨迦县镇党委副书记旦增尼玛走访牧户。", ["旦增尼玛"]),
+    ],
+)
+def test_tibetan_and_mongolian_names_made_of_parts(text, names):
+    """Names built of the common parts of Tibetan and Mongolian names (才让 + 东智, 苏和 + 巴特尔),
+    even where a part holds an ordinary character (和) or the dictionary knows the whole as a
+    word (乌云其木格); a post in the list (苏木达) is no name."""
+    assert found(text) == names
