@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from casestudies.anonymization import tagger
-from casestudies.anonymization.contexts import AFTER_ONLY, POSTS
+from casestudies.anonymization.contexts import AFTER_ONLY, FOLLOWERS, POSTS
 from casestudies.anonymization.names import detect_names
 from casestudies.anonymization.surnames import surname_of
 
@@ -92,14 +92,15 @@ IDENTIFIER_RULES = [
     (
         "certificate",
         r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号"
-        r"|证号码|照号码|证件号码|注册号|证书号码)(?:为|是)?[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
+        r"|证号码|照号码|证件号码|注册号|证书号码|护照号|照号)(?:为|是)?[:：\s]*(?:No\.?|NO\.?)?"
+        r"[\u4e00-\u9fff]{0,2}[A-Za-z0-9][A-Za-z0-9（）()第号\-]{4,30}",
     ),
     ("bank_account", r"(?<![0-9])(?:\d{4}[ -]?){3,4}\d{1,4}(?![0-9])"),
-    # Mobiles: 11 digits from 13–19, in groups 3-4-4 with any separator, after +86, 0086 or (+86).
+    # Mobiles: 11 digits from 13–19, in any groups with any separator, after +86, 0086 or (+86).
     (
         "mobile",
         r"(?<![0-9])(?:(?:\+|00)86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
-        r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
+        r"1[3-9]\d(?:" + _SEP + r"?\d){8}(?![0-9])",
     ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
     # the number of 7 or 8 digits (in one or two groups), and an extension (转806, -806).
@@ -114,11 +115,11 @@ IDENTIFIER_RULES = [
     ),
     (
         "licence_plate",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼] ?[A-HJ-NP-Z]"
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-. ]?[A-HJ-NP-Z]"
         r"[·・•\-. ]?(?:[A-HJ-NP-Z0-9] ?){4}[A-HJ-NP-Z0-9学警挂港澳](?:[A-HJ-NP-Z0-9](?![A-Za-z0-9]))?",
     ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
-    ("qq", r"(?:QQ|qq|扣扣)(?:号码?|号)?[:：\s]*\d{5,11}"),
+    ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s]*\d{5,11}"),
     # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
     (
         "wechat",
@@ -126,6 +127,11 @@ IDENTIFIER_RULES = [
         r"(?:号码|账号|号|ID|id)?(?:为|是)?[:：\s（(]*[A-Za-z][-_A-Za-z0-9]{5,19}",
     ),
 ]
+# Full-width digits, letters and underscores (１３８, Ａ, ＿) read as their ASCII forms, one character for one, so
+# that offsets in the folded text are offsets in the input.
+_FOLD = {
+    code: code - 0xFEE0 for code in range(0xFF10, 0xFF5F) if chr(code).isalnum() or code == 0xFF3F
+}
 # What each identifier rule finds, as staff call it (review screen, gate messages).
 IDENTIFIER_LABELS = {
     "email": "电子邮箱",
@@ -341,13 +347,14 @@ def _alternation(words):
 WORD_HOLDING_A_GIVEN_NAME = 5
 
 
-def _inside_a_word(text, start, end):
+def _inside_a_word(text, start, end, names_too=False):
     """Whether ``text[start:end]`` (a given name) is part of a longer common dictionary word
-    written around it: 国庆节, 建设者, 建设局."""
+    written around it: 国庆节, 建设者, 建设局. ``names_too``: also a word the dictionary tags as
+    a person, as it does 老黄牛 and 小金库 for their 老 and 小 (a form of address inside)."""
     for begin in range(max(0, start - 2), start + 1):
         for stop in range(end, min(len(text), end + 2) + 1):
             word = text[begin:stop]
-            if len(word) == end - start or tagger.tag(word).startswith("nr"):
+            if len(word) == end - start or (tagger.tag(word).startswith("nr") and not names_too):
                 continue
             if tagger.frequency(word) >= WORD_HOLDING_A_GIVEN_NAME:
                 return True
@@ -355,17 +362,19 @@ def _inside_a_word(text, start, end):
 
 
 # A given name that is itself an ordinary word seen this often (光明, 兴旺, 文明, 和平) stands for
-# the person only where it reads as one: opening a clause (“光明说…”, 。光明把…), after a verb
-# that takes a person (找光明), or before 同志, a post or a verb of saying.
+# the person only where it reads as one: opening a clause (“光明说…”, 。光明把…), after a post or
+# a word that takes a person where the text breaks off (和兴旺一起, 找光明。), or before 同志, a
+# post or a verb of saying.
 ORDINARY_GIVEN_NAME = 100
-TAKES_A_PERSON = set("找叫请问跟陪")
+TAKES_A_PERSON = set("找叫请问跟陪和与及同对向被由帮替")
 SAID_AFTER = ("说", "表示", "介绍", "告诉", "认为", "坦言", "回忆") + tuple(AFTER_ONLY)
 _LONGEST_POST = max(map(len, POSTS))
 
 
 def _given_name_is_a_word_here(text, start, end):
     """Whether a listed given name that is also an ordinary word is used as the word here:
-    前途一片光明, 生意兴旺, 乡村振兴, 五星红旗, 富强、民主, but not “光明的账本从来不给人看”."""
+    前途一片光明, 生意兴旺, 乡村振兴, 五星红旗, 富强、民主, but not “光明的账本从来不给人看”,
+    和兴旺一起, 书记光明说."""
     if tagger.frequency(text[start:end]) < ORDINARY_GIVEN_NAME:
         return False
     if text.startswith(SAID_AFTER, end) or any(
@@ -374,7 +383,14 @@ def _given_name_is_a_word_here(text, start, end):
         return False
     before = text[start - 1] if start else ""
     if before and "\u4e00" <= before <= "\u9fff":
-        return before not in TAKES_A_PERSON
+        # After a word that takes a person (和, 对, 找: 找光明谈话), the name stands for the
+        # person; after a post, where the text breaks off or goes on with a function word.
+        if before in TAKES_A_PERSON:
+            return False
+        after_a_post = any(
+            text[max(0, start - size) : start] in POSTS for size in range(2, _LONGEST_POST + 1)
+        )
+        return not (after_a_post and _breaks_off_after(text, end))
     # An enumeration of ordinary words (富强、民主、文明): the next item is one too.
     if text[end : end + 1] == "、":
         following = text[end + 1 : end + 3]
@@ -382,6 +398,12 @@ def _given_name_is_a_word_here(text, start, end):
             following
         ).startswith("nr")
     return False
+
+
+def _breaks_off_after(text, end):
+    if end >= len(text) or not "\u4e00" <= text[end] <= "\u9fff":
+        return True
+    return text[end] in FOLLOWERS or text.startswith(("一起", "一道", "同志"), end)
 
 
 def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
@@ -397,8 +419,9 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
 
     # 1. Identifiers (before names: numbers never contain names).
     if options.mask_identifiers:
+        folded = text.translate(_FOLD)
         for rule, pattern in _IDENTIFIERS:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(folded):
                 plan.add(match.start(), match.end(), MASK, rule)
     # 2. Listed units, longest first (a unit name may contain a place or a person's name).
     for unit in sorted(units, key=lambda u: len(u.name), reverse=True):
@@ -458,6 +481,10 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
                 or _given_name_is_a_word_here(text, match.start(), match.end())
             ):
                 continue  # 国庆 of 吴国庆 in 国庆节, 光明 of 张光明 in 前途一片光明
+            if rule == "form_of_address" and _inside_a_word(
+                text, match.start(), match.end(), names_too=True
+            ):
+                continue  # 老黄 of 黄某 in 老黄牛, 小金 of 金某 in 小金库
             plan.add(match.start(), match.end(), replacement, rule)
 
     new_text, replacements = plan.apply()

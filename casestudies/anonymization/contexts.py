@@ -28,8 +28,8 @@ POSTS = """
 审判员 书记员 检察员 片长 协理员 保管员 安全员 质检员 监理 施工员 项目经理 包工头 村医生
 秘书 文员 董事 监事 理事 纪检员 监督员 宣传员 调解员 巡逻员 消防员 环卫工 保洁工 教练 导游 店长
 校医 法警 狱警 社区工作者 社工 护工 营业员 收银员 售货员 快递员 外卖员 电工 焊工 木工 村民代表
-馆员 研究员 歌师 技师 药师 设计师 建筑师 理发师 摄影师 画师 绣娘 匠人 传承人 手艺人 艺人 演员 歌手
-运动员 作家 画家 书法家 企业家 创始人 法定代表人 实际控制人 法人代表 股东 合伙人 经纪人 中间人
+馆员 研究员 歌师 技师 药师 设计师 建筑师 理发师 摄影师 画师 绣娘 匠人 传承人 手艺人
+企业家 创始人 法定代表人 实际控制人 法人代表 股东 合伙人 经纪人 中间人
 """.split()
 # Only after a name: 马某某同志, 张某等.
 AFTER_ONLY = ["同志", "先生", "女士", "老师傅"]
@@ -41,6 +41,17 @@ LIST_OF_PEOPLE = re.compile(r"等(?:[0-9一二三四五六七八九十两]+(?:�
 FOLLOWERS = set("为在和与及对被因等说将从向所的是任以也都就把受于已未曾又还并均即给让带作称向系")
 # Characters almost never inside a given name (pronouns, particles).
 NEVER_IN_GIVEN_NAME = set("某她他它我你们的了着过吗呢吧啊之其这那些")
+
+# A person of a case is written this way in bulletins and profiles: name, then sex (张某，男，
+# 汉族), or name, then the handling (给予张某党内警告处分, 。张某受到政务记过处分).
+SEX_AFTER = re.compile(r"[，,（(](?:男|女)(?=[，,、）)\s])")
+HANDLING_AFTER = re.compile(
+    r"(?:受到|被给予|予以)?(?:党内严重警告|党内警告|严重警告|留党察看|撤销党内职务|开除党籍|政务警告"
+    r"|政务记过|政务记大过|政务降级|政务撤职|开除公职|诫勉谈话|诫勉|批评教育|提醒谈话|通报批评)"
+)
+HANDLING_BEFORE = ("决定给予", "给予", "对", "责令", "由")
+# Posts only the country's leaders hold: the name before them is a public figure (…总书记).
+NATIONAL_POSTS = ("总书记", "国家主席", "国务院总理", "总理", "委员长")
 
 # Figures from books, films or history, and public exemplars quoted in a text (“保尔·柯察金”,
 # 焦裕禄精神, 《平凡的世界》中孙少平的奋斗故事) are not people of the case.

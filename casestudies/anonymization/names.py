@@ -31,9 +31,13 @@ from casestudies.anonymization.contexts import (
     FIGURE_AFTER,
     FIGURE_BEFORE,
     FOLLOWERS,
+    HANDLING_AFTER,
+    HANDLING_BEFORE,
     LIST_OF_PEOPLE,
+    NATIONAL_POSTS,
     NEVER_IN_GIVEN_NAME,
     POSTS,
+    SEX_AFTER,
     post_pattern,
 )
 from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, RARE, SINGLE
@@ -259,7 +263,13 @@ def _one_unknown_word(reading, begin, end):
     if begin not in reading.starts or end not in reading.starts:
         return False
     start, stop, word = reading.word_at(begin)
-    return (start, stop) == (begin, end) and not tagger.frequency(word)
+    if (start, stop) != (begin, end) or tagger.frequency(word):
+        return False
+    # …and an ordinary word of two characters or more starts right after (时建|违规, 柴进|执法).
+    if end >= len(reading.text):
+        return True
+    _next_start, _next_end, following = reading.word_at(end)
+    return len(following) >= 2 and tagger.frequency(following) >= COMMON_WORD
 
 
 def _breaks_hard(text, end):
@@ -366,8 +376,33 @@ class _Finder:
         for match in post_pattern().finditer(text):
             post = match.group()
             if post not in AFTER_ONLY:
+                before = len(self.found)
                 self.after_post(match.end(), post)
+                # 会计师明: no name after 会计师, so the post may be 会计 and the name 师明.
+                for size in range(len(post) - 1, 1, -1):
+                    if len(self.found) > before or post[:size] not in POSTS:
+                        continue
+                    self.after_post(match.start() + size, post[:size])
             self.before_post(match.start(), post)
+
+    def by_handling(self):
+        """张某，男，汉族; 给予张某党内警告处分; 。张某受到政务记过处分: a name at the start of
+        a clause (or after 给予, 对) right before the person's sex or handling."""
+        text = self.text
+        for pattern, reason in (
+            (SEX_AFTER, "人名后接性别"),
+            (HANDLING_AFTER, "人名后接处分或处理"),
+        ):
+            for match in pattern.finditer(text):
+                end = match.start()
+                if end == 0 or not is_han(text[end - 1]) or self._taken(end - 1, end, CONTEXT):
+                    continue
+                run = _transliterated(self.reading, before=end)
+                han = _han_name(self.reading, None, before=end)
+                if run and _opens_clause(text, run[0]) and (run[1] - run[0] >= 4 or not han):
+                    self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
+                elif han and han[1] >= THRESHOLD[CONTEXT] and _opens_clause(text, han[0][0]):
+                    self.add(han[0][0], han[0][1], reason, CONTEXT)
 
     def after_place(self):
         """古城镇邸某某、柳泉乡佟某某: a name right after a town, ended by a mark."""
@@ -534,6 +569,8 @@ class _Finder:
             return
         if text.startswith(THING_AFTER, stop):
             return
+        if text[begin - 1 : begin] == "·" or text[stop : stop + 1] == "·":
+            return  # one half of a foreign name (保尔·柯察金), which only by_dot may take
         if flag == "surname":
             reason = f"姓氏“{surname}”后接人名用字"
         elif flag == "unknown":
@@ -553,11 +590,21 @@ class _Finder:
 
     def result(self):
         kept = []
+        # Named after a post, or listed among other names, somewhere: a person of the case.
+        people = {
+            f.name
+            for f in self.found
+            if f.strength == LISTED_WITH
+            and not f.reason.startswith("同一文中")
+            or _post_before(self.text, f.start)
+        }
         ranked = sorted(self.found, key=lambda f: (-f.strength, f.start, -(f.end - f.start)))
         for item in ranked:
             if any(k.start < item.end and item.start < k.end for k in kept):
                 continue
             if _figure(self.text, item.start, item.end):
+                continue
+            if item.name not in people and _public_figure(self.text, item):
                 continue
             if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
@@ -592,6 +639,36 @@ def _beside_a_place(text, start, end):
     )
 
 
+def _opens_clause(text, start):
+    """Whether a name at ``start`` opens a clause: after a mark, or after 给予, 对 …"""
+    if start == 0 or not is_han(text[start - 1]):
+        return True
+    return any(text.endswith(word, 0, start) for word in HANDLING_BEFORE)
+
+
+def _post_before(text, start):
+    return any(
+        text[max(0, start - size) : start] in POSTS
+        and text[max(0, start - size) : start] not in AFTER_ONLY
+        for size in range(2, 7)
+    )
+
+
+# A person's name the segmenter's dictionary has seen this often (毛泽东, 焦裕禄, 张无忌; two
+# characters: 鲁迅, 雷锋) is a public, historical or literary figure, whatever came after it;
+# only a post right before it (村民李娜) or a place in a list of names makes it a person of the
+# case, wherever else the text writes it.
+FAMOUS = {2: 200, 3: 30, 4: 30}
+
+
+def _public_figure(text, item):
+    if text.startswith(NATIONAL_POSTS, item.end):
+        return True  # …总书记, …总理
+    if not tagger.tag(item.name).startswith(NAME_TAGS):
+        return False
+    return tagger.frequency(item.name) >= FAMOUS.get(len(item.name), 30)
+
+
 def _left_context_allows(text, start):
     """A name before a post may not begin inside a place or a unit (镇党委 in 镇党委书记)."""
     return not places.places_overlapping(text, max(0, start - 1), start + 1)
@@ -607,6 +684,7 @@ def detect_names(text, known=()):
         return []
     finder = _Finder(text, known)
     finder.by_context()
+    finder.by_handling()
     finder.after_place()
     finder.by_dot()
     finder.by_list()

@@ -250,3 +250,24 @@ def test_numbers_that_are_no_identifiers_stay():
 def test_a_bank_account_in_groups_is_not_cut_into_a_landline():
     result = anonymize("账号6222 0212 3456 7890 123。", options=NO_TAGGER)
     assert [r.rule for r in result.replacements] == ["bank_account"]
+
+
+def test_full_width_digits_and_letters_are_read_as_ascii():
+    result = anonymize(
+        "联系电话：１３８５７５４２１６３，微信号为Ｚｈａｎｇ＿８８９９。", options=NO_TAGGER
+    )
+    assert result.text == "联系电话：×××，×××。"
+    assert [r.rule for r in result.replacements] == ["mobile", "wechat"]
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("QQ号为123456789。", "qq"),
+        ("车牌浙·D12345。", "licence_plate"),
+        ("手机1385 754 2163。", "mobile"),
+        ("证书编号：No.ZJ2019001234。", "certificate"),
+    ],
+)
+def test_more_identifier_shapes(text, rule):
+    assert [r.rule for r in anonymize(text, options=NO_TAGGER).replacements] == [rule]

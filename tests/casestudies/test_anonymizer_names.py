@@ -305,3 +305,53 @@ def test_tibetan_and_mongolian_names_made_of_parts(text, names):
     even where a part holds an ordinary character (和) or the dictionary knows the whole as a
     word (乌云其木格); a post in the list (苏木达) is no name."""
     assert found(text) == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("王建华，男，汉族，1972年生，中共党员。", ["王建华"]),
+        ("马海军（女，1980年出生）违规领取补贴。", ["马海军"]),
+        ("给予罗国富党内警告处分；给予陈小燕政务记过处分。", ["罗国富", "陈小燕"]),
+        ("经查，孟凡军受到党内严重警告处分，韦丽娜被给予政务警告处分。", ["孟凡军", "韦丽娜"]),
+    ],
+)
+def test_a_name_before_the_persons_sex_or_handling(text, names):
+    """Bulletins and profiles write a person of the case at the start of a clause (or after
+    给予, 对) right before their sex or their handling, with no post."""
+    assert found(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "正如习近平总书记所强调的，要坚持严的主基调。毛泽东同志说过：“我们应当谦虚。”",
+        "像雷锋同志那样做一颗螺丝钉。鲁迅先生说：“其实地上本没有路。”",
+        "张无忌和令狐冲都是金庸笔下的人物。他记住了保尔·柯察金的话。",
+    ],
+)
+def test_public_historical_and_literary_figures_are_no_persons_of_the_case(text):
+    """A name the dictionary has seen often as a person's (毛泽东, 雷锋, 张无忌), one before a post
+    only the country's leaders hold (…总书记), one half of a foreign name."""
+    assert found(text) == []
+
+
+def test_a_famous_name_after_a_post_or_in_a_list_of_names_is_a_person():
+    text = "村民李娜说，局班子成员闵强、宁静未履行监督职责。"
+    assert found(text) == ["李娜", "闵强", "宁静"]
+
+
+def test_a_shorter_post_when_the_longer_leaves_no_name():
+    assert found("县纪委监委通报：会计师明：党内警告。") == ["师明"]
+
+
+def test_forms_of_address_inside_words_stay():
+    text = "黄大山说，老黄牛精神值得学习；小金库问题必须整治。老黄也表了态。"
+    result = anonymize(text, [Person("黄大山"), Person("金小红")])
+    assert result.text == "黄某说，老黄牛精神值得学习；小金库问题必须整治。黄某也表了态。"
+
+
+def test_a_given_name_that_is_a_word_after_a_word_taking_a_person_is_replaced():
+    text = "书记找光明谈话，又和兴旺一起到村里查看。"
+    result = anonymize(text, [Person("张光明"), Person("李兴旺")])
+    assert result.text == "书记找张某谈话，又和李某一起到村里查看。"
