@@ -24,7 +24,6 @@ replacement, rule) and the candidates; it never touches a database.
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from casestudies.anonymization import tagger
 from casestudies.anonymization.contexts import AFTER_ONLY, FOLLOWERS, POSTS
@@ -123,12 +122,13 @@ IDENTIFIER_RULES = [
     # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
     (
         "wechat",
-        r"(?:微信|威信|(?<![A-Za-z])(?:WeChat|wechat|VX|vx|Vx|WX|wx|V信|v信))"
+        r"(?:微信|威信|[VvWw](?<![A-Za-z][VvWw])(?:eChat|echat|[Xx]|信))"
         r"(?:号码|账号|号|ID|id)?(?:为|是)?[:：\s（(]*[A-Za-z][-_A-Za-z0-9]{5,19}",
     ),
 ]
-# Full-width digits, letters and underscores (１３８, Ａ, ＿) read as their ASCII forms, one character for one, so
-# that offsets in the folded text are offsets in the input.
+# Full-width digits, letters and underscores (１３８, Ａ, ＿) read as their ASCII forms, one
+# character for one, so that offsets in the folded text are offsets in the input.
+_FULL_WIDTH = re.compile("[\uff10-\uff5e]")
 _FOLD = {
     code: code - 0xFEE0 for code in range(0xFF10, 0xFF5F) if chr(code).isalnum() or code == 0xFF3F
 }
@@ -336,10 +336,24 @@ def _first_position(text, person):
     return min(positions) if positions else len(text)
 
 
-@lru_cache(maxsize=256)
-def _alternation(words):
-    # Cached: the same people recur across the texts of one case file.
-    return re.compile("|".join(re.escape(word) for word in words))
+def _occurrences(text, words):
+    """``(start, word)`` for ``words`` in ``text``, left to right, the longest where several
+    start at one place, none overlapping: what an alternation of them, longest first, finds.
+    Found with ``str.find`` (the words change with every text, so a compiled pattern would be
+    built for each)."""
+    hits = []
+    for word in set(words):
+        position = text.find(word)
+        while position >= 0:
+            hits.append((position, -len(word), word))
+            position = text.find(word, position + 1)
+    hits.sort()
+    found, cursor = [], 0
+    for start, _size, word in hits:
+        if start >= cursor:
+            found.append((start, word))
+            cursor = start + len(word)
+    return found
 
 
 # A given name inside a dictionary word seen this often (国庆 in 国庆节) is the word, not the
@@ -419,7 +433,7 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
 
     # 1. Identifiers (before names: numbers never contain names).
     if options.mask_identifiers:
-        folded = text.translate(_FOLD)
+        folded = text.translate(_FOLD) if _FULL_WIDTH.search(text) else text
         for rule, pattern in _IDENTIFIERS:
             for match in pattern.finditer(folded):
                 plan.add(match.start(), match.end(), MASK, rule)
@@ -474,18 +488,16 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
     forms.sort(key=lambda f: len(f[0]), reverse=True)
     if forms:
         table = {form: (replacement, rule) for form, replacement, rule in forms}
-        for match in _alternation(tuple(form for form, _r, _u in forms)).finditer(text):
-            replacement, rule = table[match.group()]
+        for start, form in _occurrences(text, table):
+            end = start + len(form)
+            replacement, rule = table[form]
             if rule == "given_name" and (
-                _inside_a_word(text, match.start(), match.end())
-                or _given_name_is_a_word_here(text, match.start(), match.end())
+                _inside_a_word(text, start, end) or _given_name_is_a_word_here(text, start, end)
             ):
                 continue  # 国庆 of 吴国庆 in 国庆节, 光明 of 张光明 in 前途一片光明
-            if rule == "form_of_address" and _inside_a_word(
-                text, match.start(), match.end(), names_too=True
-            ):
+            if rule == "form_of_address" and _inside_a_word(text, start, end, names_too=True):
                 continue  # 老黄 of 黄某 in 老黄牛, 小金 of 金某 in 小金库
-            plan.add(match.start(), match.end(), replacement, rule)
+            plan.add(start, end, replacement, rule)
 
     new_text, replacements = plan.apply()
     return Result(text=new_text, replacements=replacements, candidates=candidates)
