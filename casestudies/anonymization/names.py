@@ -91,6 +91,8 @@ NAME_FOLLOWERS += ("系", "担任", "（", "(", "某", "为", "在", "受到", "
 # Surnames that are also function words: 和群众, 向她, 曾多次 are no names.
 FUNCTION_SURNAMES = set("和与及同向为对将由在曾")
 CONJUNCTIONS = set("和与及同")
+# How name-like (log odds) a common word must be to be a given name after such a surname.
+FUNCTION_SURNAME_GIVEN_ODDS = 0.5
 # A word the dictionary tags as a name but sees this often is mostly an ordinary word (康复,
 # 白雪, 文明): a name only where the text breaks off after it (宁静等, 高明：).
 COMMON_NAME_WORD = 500
@@ -201,7 +203,11 @@ def _ordinary(name, surname, strength=CONTEXT):
     if given[0] in FOLLOWERS and len(given) == 2 and tagger.frequency(given) >= COMMON_WORD:
         return True  # 老甄为人和善: 为人 is a word, not a given name
     if len(given) >= 2 and tagger.frequency(given) >= COMMON_WORD:
-        return surname in FUNCTION_SURNAMES or (strength <= TAGGED and surname in AMBIGUOUS)
+        if surname in FUNCTION_SURNAMES:
+            # 和群众, 曾多次, 和大家: an ordinary word after the function character; but a word
+            # that reads as a given name (红梅, 建军) after a post is one (村民曾红梅).
+            return strength <= TAGGED or _given_odds(given) < FUNCTION_SURNAME_GIVEN_ODDS
+        return strength <= TAGGED and surname in AMBIGUOUS
     return False
 
 

@@ -355,3 +355,11 @@ def test_a_given_name_that_is_a_word_after_a_word_taking_a_person_is_replaced():
     text = "书记找光明谈话，又和兴旺一起到村里查看。"
     result = anonymize(text, [Person("张光明"), Person("李兴旺")])
     assert result.text == "书记找张某谈话，又和李某一起到村里查看。"
+
+
+def test_a_function_character_surname_before_a_name_like_word_after_a_post():
+    """曾, 和, 向 glued to an ordinary word is no name (和群众, 曾多次); before a word that reads as
+    a given name (红梅, 建军), after a post, it is a surname."""
+    assert found("村民曾红梅反映，党员和群众都很满意。") == ["曾红梅"]
+    assert found("干部曾多次到现场，和大家一起劳动。") == []
+    assert found("镇长向建军和村民代表座谈。") == ["向建军"]
