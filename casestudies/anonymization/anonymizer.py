@@ -35,7 +35,9 @@ MASK = "×××"
 TITLES = (
     "书记 副书记 局长 副局长 主任 副主任 科长 副科长 处长 副处长 部长 副部长 厅长 县长 副县长 区长 "
     "副区长 市长 副市长 镇长 副镇长 乡长 副乡长 村长 所长 副所长 站长 队长 院长 副院长 校长 副校长 "
-    "经理 总经理 董事长 主席 委员 组长 会计 出纳 老师 医生 警官 支书 总"
+    "经理 总经理 董事长 主席 委员 组长 会计 出纳 老师 医生 警官 支书 总 师傅 大姐 大哥 大爷 大妈 阿姨 "
+    "律师 法官 教授 博士 行长 厂长 矿长 场长 社长 馆长 台长 股长 秘书 干事 专干 科员 主管 总监 "
+    "护士长 大夫 姐"
 ).split()
 TITLES.sort(key=len, reverse=True)
 
@@ -75,6 +77,9 @@ IDENTIFIER_RULES = [
         r"(?:\d ?){3}[\dXx](?![0-9A-Za-z])",
     ),
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])\d{2}\d{3}(?![0-9A-Za-z])"),
+    # Numbers written half masked still say too much: 330602********2417, 138****5678.
+    ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{3,5}[*＊×xX]{6,12}\d{2,4}[\dXx]?(?![0-9A-Za-z])"),
+    ("mobile", r"(?<![0-9])1[3-9]\d[*＊×]{4}\d{4}(?![0-9])"),
     # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
     # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
     (
@@ -84,21 +89,21 @@ IDENTIFIER_RULES = [
     ),
     (
         "certificate",
-        r"(?:证书?|照|注册)(?:号码|编号|号)(?:为|是)?[:：\s]*"
-        r"(?:[\u4e00-\u9fff]?[（(]\d{4}[)）][\u4e00-\u9fff]{0,12}第\d{4,12}号"
+        r"(?:证书?|照|注册|证件)(?:号码|编号|编码|号)(?:为|是)?[:：\s]*"
+        r"(?:[\u4e00-\u9fff]{0,4}[（(]\d{4}[)）][\u4e00-\u9fff]{0,12}第\d{3,12}号"
         r"|[\u4e00-\u9fff]{1,8}字第\d{4,12}号)",
     ),
     (
         "certificate",
         r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号"
-        r"|证号码|照号码|证件号码|注册号|证书号码|护照号|照号)(?:为|是)?[:：\s]*(?:No\.?|NO\.?)?"
+        r"|证号码|照号码|证件号码|证件号|注册号|证书号码|护照号|照号|证书编码|信用代码)(?:为|是)?[:：\s]*(?:No\.?|NO\.?)?"
         r"[\u4e00-\u9fff]{0,2}[A-Za-z0-9][A-Za-z0-9（）()第号\-]{4,30}",
     ),
     ("bank_account", r"(?<![0-9])(?:\d{4}[ -]?){3,4}\d{1,4}(?![0-9])"),
     # Mobiles: 11 digits from 13–19, in any groups with any separator, after +86, 0086 or (+86).
     (
         "mobile",
-        r"(?<![0-9])(?:(?:\+|00)86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
+        r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
         r"1[3-9]\d(?:" + _SEP + r"?\d){8}(?![0-9])",
     ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
@@ -114,11 +119,12 @@ IDENTIFIER_RULES = [
     ),
     (
         "licence_plate",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-. ]?[A-HJ-NP-Z]"
-        r"[·・•\-. ]?(?:[A-HJ-NP-Z0-9] ?){4}[A-HJ-NP-Z0-9学警挂港澳](?:[A-HJ-NP-Z0-9](?![A-Za-z0-9]))?",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-. ]?[A-Za-z]"
+        r"[·・•\-. ]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
+        r"(?![A-Za-z0-9])",
     ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
-    ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s]*\d{5,11}"),
+    ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s（(]*[1-9](?: ?\d){4,10}"),
     # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
     (
         "wechat",
@@ -475,6 +481,11 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         given = _given_name(person)
         if given and person.name in listed_names:
             forms.append((given, pseudonym, "given_name"))
+        if person.name in listed_names and re.search("[·•]", person.name):
+            # 阿依古丽 of 阿依古丽·艾买提: each part of a name joined by a middle dot is used alone.
+            for part in re.split("[·•]", person.name):
+                if len(part) >= 2:
+                    forms.append((part, pseudonym, "given_name"))
         surname = _surname(person)
         if surname:
             by_surname.setdefault(surname, []).append(pseudonym)

@@ -392,23 +392,36 @@ class _Finder:
             self.before_post(match.start(), post)
 
     def by_handling(self):
-        """张某，男，汉族; 给予张某党内警告处分; 。张某受到政务记过处分: a name at the start of
-        a clause (or after 给予, 对) right before the person's sex or handling."""
+        """张某，男，汉族; 给予张某党内警告处分; 。张某受到政务记过处分; 王某（时任镇长）: a name
+        at the start of a clause (or after 给予, 对) right before the person's sex, handling, or
+        a post in brackets or after a comma."""
         text = self.text
-        for pattern, reason in (
-            (SEX_AFTER, "人名后接性别"),
-            (HANDLING_AFTER, "人名后接处分或处理"),
-        ):
-            for match in pattern.finditer(text):
-                end = match.start()
-                if end == 0 or not is_han(text[end - 1]) or self._taken(end - 1, end, CONTEXT):
-                    continue
-                run = _transliterated(self.reading, before=end)
-                han = _han_name(self.reading, None, before=end)
-                if run and _opens_clause(text, run[0]) and (run[1] - run[0] >= 4 or not han):
-                    self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
-                elif han and han[1] >= THRESHOLD[CONTEXT] and _opens_clause(text, han[0][0]):
-                    self.add(han[0][0], han[0][1], reason, CONTEXT)
+        ends = [(m.start(), "人名后接性别") for m in SEX_AFTER.finditer(text)]
+        ends += [(m.start(), "人名后接处分或处理") for m in HANDLING_AFTER.finditer(text)]
+        ends += [(end, "人名后接括注或逗号后的职务") for end in self._posts_after_a_mark()]
+        for end, reason in ends:
+            if end == 0 or not is_han(text[end - 1]) or self._taken(end - 1, end, CONTEXT):
+                continue
+            run = _transliterated(self.reading, before=end)
+            han = _han_name(self.reading, None, before=end)
+            if run and _opens_clause(text, run[0]) and (run[1] - run[0] >= 4 or not han):
+                self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
+            elif han and han[1] >= THRESHOLD[CONTEXT] and _opens_clause(text, han[0][0]):
+                self.add(han[0][0], han[0][1], reason, CONTEXT)
+
+    def _posts_after_a_mark(self):
+        """Where a name ends that a post in brackets or after a comma describes: 王某（时任镇长）,
+        王某，县交通局副局长；: the position of the bracket or the comma."""
+        text, ends = self.text, []
+        for match in post_pattern().finditer(text):
+            if match.group() in AFTER_ONLY or text[match.end() : match.end() + 1] not in POST_ENDS:
+                continue
+            begin = match.start()
+            while begin > 0 and match.start() - begin < 14 and is_han(text[begin - 1]):
+                begin -= 1
+            if begin > 0 and text[begin - 1] in "，,（(":
+                ends.append(begin - 1)
+        return ends
 
     def after_place(self):
         """古城镇邸某某、柳泉乡佟某某: a name right after a town, ended by a mark."""
@@ -424,6 +437,10 @@ class _Finder:
     def after_post(self, start, post):
         if self.text.startswith(("：", ":", " ", "\u3000"), start):
             start += 1  # 联系人：某某, 通讯员 某某
+        elif self.text.startswith("的", start) and HELD_A_POST.search(
+            self.text, max(0, start - len(post) - 16), start - len(post)
+        ):
+            start += 1  # 时任镇党委书记的某某
         if start >= len(self.text) or not is_han(self.text[start]):
             return
         reason = f"职务或身份词“{post}”后接人名"
@@ -619,6 +636,10 @@ class _Finder:
 
 
 ITEM_ENDS = set("、，。；：和及与等的")
+# What may follow a post that describes the name before it (王某（时任镇长）, 王某，副局长；).
+POST_ENDS = set("，。；;、）)")
+# A post held, then 的 and the name: 时任镇党委书记的王某, 担任村会计的李某.
+HELD_A_POST = re.compile("时任|担任|曾任|原任|现任")
 
 
 def _beside_a_place(text, start, end):
@@ -646,9 +667,12 @@ def _beside_a_place(text, start, end):
 
 
 def _opens_clause(text, start):
-    """Whether a name at ``start`` opens a clause: after a mark, or after 给予, 对 …"""
-    if start == 0 or not is_han(text[start - 1]):
+    """Whether a name at ``start`` opens a clause: after a mark, or after 给予, 对 … (never
+    right after a number: 1972年生 holds no name)."""
+    if start == 0:
         return True
+    if not is_han(text[start - 1]):
+        return not text[start - 1].isdigit()
     return any(text.endswith(word, 0, start) for word in HANDLING_BEFORE)
 
 

@@ -271,3 +271,21 @@ def test_full_width_digits_and_letters_are_read_as_ascii():
 )
 def test_more_identifier_shapes(text, rule):
     assert [r.rule for r in anonymize(text, options=NO_TAGGER).replacements] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("身份证号：330602********2417。", "id_card"),
+        ("手机：138****5678。", "mobile"),
+        ("电话86-13857542163。", "mobile"),
+        ("车牌浙A·8O8O8。", "licence_plate"),
+        ("QQ（12345678）。", "qq"),
+        ("土地使用证号：鉴国用（2015）第00123号。", "certificate"),
+        ("统一社会信用代码：91330602MA2A1B2C3D。", "certificate"),
+    ],
+)
+def test_half_masked_numbers_and_further_shapes(text, rule):
+    result = anonymize(text, options=NO_TAGGER)
+    assert [r.rule for r in result.replacements] == [rule]
+    assert not any(char.isdigit() for char in result.text)

@@ -363,3 +363,28 @@ def test_a_function_character_surname_before_a_name_like_word_after_a_post():
     assert found("村民曾红梅反映，党员和群众都很满意。") == ["曾红梅"]
     assert found("干部曾多次到现场，和大家一起劳动。") == []
     assert found("镇长向建军和村民代表座谈。") == ["向建军"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (
+            "对相关责任人王德明（时任镇党委书记）、李春华（时任镇长）进行问责。",
+            ["王德明", "李春华"],
+        ),
+        ("1.赵立新，县水利局副局长；2.钱丽华，县水利局办公室主任。", ["赵立新", "钱丽华"]),
+        ("时任镇党委书记的孙建国对此负有领导责任。", ["孙建国"]),
+        ("姓名：周晓梅。收款人吴国庆通过银行转账收取好处费。", ["周晓梅", "吴国庆"]),
+        ("王建华，男，汉族，1972年生，中共党员。", ["王建华"]),
+    ],
+)
+def test_a_post_in_brackets_after_a_comma_or_held_before_the_name(text, names):
+    """王某（时任镇长）, 王某，副局长；, 时任书记的王某, and the labels of forms (姓名, 收款人);
+    never a name right after a number (1972年生)."""
+    assert found(text) == names
+
+
+def test_the_parts_of_a_listed_dotted_name_and_more_titles_are_replaced():
+    text = "阿依古丽·艾买提说，阿依古丽每周都去牧区。王师傅和王大姐也来了。"
+    persons = [Person("阿依古丽·艾买提", "minority"), Person("王建国")]
+    assert anonymize(text, persons).text == "阿某说，阿某每周都去牧区。王某师傅和王某大姐也来了。"
