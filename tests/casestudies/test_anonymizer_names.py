@@ -388,3 +388,8 @@ def test_the_parts_of_a_listed_dotted_name_and_more_titles_are_replaced():
     text = "阿依古丽·艾买提说，阿依古丽每周都去牧区。王师傅和王大姐也来了。"
     persons = [Person("阿依古丽·艾买提", "minority"), Person("王建国")]
     assert anonymize(text, persons).text == "阿某说，阿某每周都去牧区。王某师傅和王某大姐也来了。"
+
+
+def test_dai_and_korean_surnames_after_a_post():
+    text = "镇党委书记岩温、镇长玉香走访。镇党委副书记刀建华、街道党工委书记朴成哲参加。"
+    assert found(text) == ["岩温", "玉香", "刀建华", "朴成哲"]
