@@ -63,6 +63,13 @@ FIGURE_AFTER = re.compile(
     r"|(?:、[\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
 )
 FIGURE_BEFORE = re.compile(r"(?:》|扮演|饰演|塑造|学习)(?:中|里|里的|中的)?$")
+# An exemplar held up to others (向黄文秀同志学习, 像焦裕禄那样, 廖俊波同志的先进事迹, 缅怀杨善洲):
+# a public figure, whoever wrote it down.
+EXEMPLAR_AFTER = re.compile(
+    r"(?:同志|先生|老师|书记)?(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|先进事迹|故事|名言|榜样)"
+    r"|(?:同志|先生|老师|书记)?(?:学习|那样|一样|为榜样|式的)"
+)
+EXEMPLAR_BEFORE = re.compile(r"(?:向|像|学习|缅怀|纪念|追忆|致敬|以|如|追随|传承)$")
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from casestudies.anonymization import places, tagger
 from casestudies.anonymization.contexts import (
     AFTER_ONLY,
+    EXEMPLAR_AFTER,
+    EXEMPLAR_BEFORE,
     FIGURE_AFTER,
     FIGURE_BEFORE,
     FOLLOWERS,
@@ -361,6 +363,16 @@ def _figure(text, start, end):
     return bool(FIGURE_BEFORE.search(text, max(0, start - 4), start))
 
 
+def _exemplar(text, start, end):
+    """Whether the name is an exemplar held up to others: 向某某同志学习, 某某同志的先进事迹,
+    缅怀某某 (but never one a post is written before: 村民某某的事迹 is a person of the case)."""
+    if _post_before(text, start):
+        return False
+    after = EXEMPLAR_AFTER.match(text, end)
+    before = EXEMPLAR_BEFORE.search(text, max(0, start - 2), start)
+    return bool(after and (before or after.group().endswith(("精神", "事迹", "名言", "榜样"))))
+
+
 class _Finder:
     def __init__(self, text, known):
         self.text = text
@@ -625,7 +637,9 @@ class _Finder:
         for item in ranked:
             if any(k.start < item.end and item.start < k.end for k in kept):
                 continue
-            if _figure(self.text, item.start, item.end):
+            if _figure(self.text, item.start, item.end) or _exemplar(
+                self.text, item.start, item.end
+            ):
                 continue
             if item.name not in people and _public_figure(self.text, item):
                 continue

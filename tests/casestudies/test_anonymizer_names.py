@@ -393,3 +393,12 @@ def test_the_parts_of_a_listed_dotted_name_and_more_titles_are_replaced():
 def test_dai_and_korean_surnames_after_a_post():
     text = "镇党委书记岩温、镇长玉香走访。镇党委副书记刀建华、街道党工委书记朴成哲参加。"
     assert found(text) == ["岩温", "玉香", "刀建华", "朴成哲"]
+
+
+def test_exemplars_held_up_to_others_are_no_persons_of_the_case():
+    """向某某同志学习, 像某某那样, 某某同志的奉献精神: public exemplars, even ones the dictionary
+    does not know; a person after a post stays one (村民张德福的事迹)."""
+    text = (
+        "要向黄文秀同志学习，像廖俊波那样做公仆，弘扬杨善洲同志的奉献精神。村民张德福的事迹传开了。"
+    )
+    assert found(text) == ["张德福"]
