@@ -61,9 +61,11 @@ AMBIGUOUS = set("和成时明全安文高白金方向常万于关石江龙华马
 }
 
 
+_COMPOUND = frozenset(COMPOUND)
+
+
 def surname_of(name):
     """The surname at the start of ``name`` (compound first), or ``""``."""
-    for surname in COMPOUND:
-        if name.startswith(surname):
-            return surname
+    if name[:2] in _COMPOUND:
+        return name[:2]
     return name[:1] if name[:1] in SINGLE or name[:1] in RARE else ""
