@@ -100,11 +100,12 @@ IDENTIFIER_RULES = [
         r"[\u4e00-\u9fff]{0,2}[A-Za-z0-9][A-Za-z0-9（）()第号\-]{4,30}",
     ),
     ("bank_account", r"(?<![0-9])(?:\d{4}[ -]?){3,4}\d{1,4}(?![0-9])"),
-    # Mobiles: 11 digits from 13–19, in any groups with any separator, after +86, 0086 or (+86).
+    # Mobiles: 11 digits from 13–19, in groups 3-4-4 with any separator, after +86, 0086 or (+86)
+    # (never other groupings: 1998.1-2003.12 is a span of years).
     (
         "mobile",
         r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
-        r"1[3-9]\d(?:" + _SEP + r"?\d){8}(?![0-9])",
+        r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
     ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
     # the number of 7 or 8 digits (in one or two groups), and an extension (转806, -806).
