@@ -24,9 +24,9 @@ replacement, rule) and the candidates; it never touches a database.
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from casestudies.anonymization import tagger
+from casestudies.anonymization.contexts import AFTER_ONLY, FOLLOWERS, POSTS
 from casestudies.anonymization.names import detect_names
 from casestudies.anonymization.surnames import surname_of
 
@@ -35,7 +35,9 @@ MASK = "×××"
 TITLES = (
     "书记 副书记 局长 副局长 主任 副主任 科长 副科长 处长 副处长 部长 副部长 厅长 县长 副县长 区长 "
     "副区长 市长 副市长 镇长 副镇长 乡长 副乡长 村长 所长 副所长 站长 队长 院长 副院长 校长 副校长 "
-    "经理 总经理 董事长 主席 委员 组长 会计 出纳 老师 医生 警官 支书 总"
+    "经理 总经理 董事长 主席 委员 组长 会计 出纳 老师 医生 警官 支书 总 师傅 大姐 大哥 大爷 大妈 阿姨 "
+    "律师 法官 教授 博士 行长 厂长 矿长 场长 社长 馆长 台长 股长 秘书 干事 专干 科员 主管 总监 "
+    "护士长 大夫 姐"
 ).split()
 TITLES.sort(key=len, reverse=True)
 
@@ -62,31 +64,81 @@ UNIT_KINDS = [
 ]
 
 # Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
+# Separators written inside numbers: spaces, hyphens and dashes of both widths, dots.
+_SEP = r"[ \u3000\-－—–.·]"
+# Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
 IDENTIFIER_RULES = [
     ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    # Identity cards, 18 digits (the last may be X), written whole or in groups (330602 19780315
+    # 2417, 3306 2119 9001 0212 28); the old 15-digit form.
     (
         "id_card",
-        r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])",
+        r"(?<![0-9A-Za-z])[1-9] ?(?:\d ?){5}(?:1 ?9|2 ?0) ?\d ?\d ?(?:0 ?[1-9]|1 ?[0-2]) ?\d ?\d ?"
+        r"(?:\d ?){3}[\dXx](?![0-9A-Za-z])",
     ),
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])\d{2}\d{3}(?![0-9A-Za-z])"),
+    # Numbers written half masked still say too much: 330602********2417, 138****5678.
+    ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{3,5}[*＊×xX]{6,12}\d{2,4}[\dXx]?(?![0-9A-Za-z])"),
+    ("mobile", r"(?<![0-9])1[3-9]\d[*＊×]{4}\d{4}(?![0-9])"),
+    # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
+    # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
+    (
+        "certificate",
+        r"(?:不动产权证号|不动产权证书号|房产证号)[:：\s]*[\u4e00-\u9fff]?[（(]\d{4}[)）]"
+        r"[\u4e00-\u9fff]{0,12}第\d{4,12}号",
+    ),
+    (
+        "certificate",
+        r"(?:证书?|照|注册|证件)(?:号码|编号|编码|号)(?:为|是)?[:：\s]*"
+        r"(?:[\u4e00-\u9fff]{0,4}[（(]\d{4}[)）][\u4e00-\u9fff]{0,12}第\d{3,12}号"
+        r"|[\u4e00-\u9fff]{1,8}字第\d{4,12}号)",
+    ),
+    (
+        "certificate",
+        r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号"
+        r"|证号码|照号码|证件号码|证件号|注册号|证书号码|护照号|照号|证书编码|信用代码)(?:为|是)?[:：\s]*(?:No\.?|NO\.?)?"
+        r"[\u4e00-\u9fff]{0,2}[A-Za-z0-9][A-Za-z0-9（）()第号\-]{4,30}",
+    ),
     ("bank_account", r"(?<![0-9])(?:\d{4}[ -]?){3,4}\d{1,4}(?![0-9])"),
-    ("mobile", r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])"),
-    ("landline", r"(?<![0-9])(?:\(?0\d{2,3}\)?[- ]?)\d{7,8}(?![0-9])"),
+    # Mobiles: 11 digits from 13–19, in groups 3-4-4 with any separator, after +86, 0086 or (+86)
+    # (never other groupings: 1998.1-2003.12 is a span of years).
+    (
+        "mobile",
+        r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
+        r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
+    ),
+    # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
+    # the number of 7 or 8 digits (in one or two groups), and an extension (转806, -806).
+    (
+        "landline",
+        r"(?<![0-9])(?<![0-9] )(?<![0-9]-)(?:[(（]0\d{2,3}[)）]|0\d{2,3})"
+        + _SEP
+        + r"?\d{3,4}"
+        + _SEP
+        + r"?\d{4}"
+        r"(?![0-9])(?:(?:转|分机|ext\.?|" + _SEP + r")\d{1,5}(?![0-9]))?",
+    ),
     (
         "licence_plate",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·・ ]?[A-HJ-NP-Z0-9]{5,6}",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-. ]?[A-Za-z]"
+        r"[·・•\-. ]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
+        r"(?![A-Za-z0-9])",
     ),
-    ("qq", r"(?:QQ|qq|扣扣)(?:号码?|号)?[:：\s]*\d{5,11}"),
-    ("wechat", r"(?:微信|WeChat|wechat)(?:号)?[:：\s]*[A-Za-z][-_A-Za-z0-9]{5,19}"),
+    ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
+    ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s（(]*[1-9](?: ?\d){4,10}"),
+    # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
     (
-        "certificate",
-        r"(?:不动产权证号|不动产权证书号|房产证号)[:：\s]*[\u4e00-\u9fff]?[（(]\d{4}[)）][\u4e00-\u9fff]{0,12}第\d{4,12}号",
-    ),
-    (
-        "certificate",
-        r"(?:证号|证书编号|证书号|许可证号|执照号|不动产权证号|房产证号|产权证号|证编号|照编号|卡编号)[:：\s]*[A-Za-z0-9（）()第号\-]{5,30}",
+        "wechat",
+        r"(?:微信|威信|[VvWw](?<![A-Za-z][VvWw])(?:eChat|echat|[Xx]|信))"
+        r"(?:号码|账号|号|ID|id)?(?:为|是)?[:：\s（(]*[A-Za-z][-_A-Za-z0-9]{5,19}",
     ),
 ]
+# Full-width digits, letters and underscores (１３８, Ａ, ＿) read as their ASCII forms, one
+# character for one, so that offsets in the folded text are offsets in the input.
+_FULL_WIDTH = re.compile("[\uff10-\uff5e]")
+_FOLD = {
+    code: code - 0xFEE0 for code in range(0xFF10, 0xFF5F) if chr(code).isalnum() or code == 0xFF3F
+}
 # What each identifier rule finds, as staff call it (review screen, gate messages).
 IDENTIFIER_LABELS = {
     "email": "电子邮箱",
@@ -291,10 +343,24 @@ def _first_position(text, person):
     return min(positions) if positions else len(text)
 
 
-@lru_cache(maxsize=256)
-def _alternation(words):
-    # Cached: the same people recur across the texts of one case file.
-    return re.compile("|".join(re.escape(word) for word in words))
+def _occurrences(text, words):
+    """``(start, word)`` for ``words`` in ``text``, left to right, the longest where several
+    start at one place, none overlapping: what an alternation of them, longest first, finds.
+    Found with ``str.find`` (the words change with every text, so a compiled pattern would be
+    built for each)."""
+    hits = []
+    for word in set(words):
+        position = text.find(word)
+        while position >= 0:
+            hits.append((position, -len(word), word))
+            position = text.find(word, position + 1)
+    hits.sort()
+    found, cursor = [], 0
+    for start, _size, word in hits:
+        if start >= cursor:
+            found.append((start, word))
+            cursor = start + len(word)
+    return found
 
 
 # A given name inside a dictionary word seen this often (国庆 in 国庆节) is the word, not the
@@ -302,17 +368,63 @@ def _alternation(words):
 WORD_HOLDING_A_GIVEN_NAME = 5
 
 
-def _inside_a_word(text, start, end):
+def _inside_a_word(text, start, end, names_too=False):
     """Whether ``text[start:end]`` (a given name) is part of a longer common dictionary word
-    written around it: 国庆节, 建设者, 建设局."""
+    written around it: 国庆节, 建设者, 建设局. ``names_too``: also a word the dictionary tags as
+    a person, as it does 老黄牛 and 小金库 for their 老 and 小 (a form of address inside)."""
     for begin in range(max(0, start - 2), start + 1):
         for stop in range(end, min(len(text), end + 2) + 1):
             word = text[begin:stop]
-            if len(word) == end - start or tagger.tag(word).startswith("nr"):
+            if len(word) == end - start or (tagger.tag(word).startswith("nr") and not names_too):
                 continue
             if tagger.frequency(word) >= WORD_HOLDING_A_GIVEN_NAME:
                 return True
     return False
+
+
+# A given name that is itself an ordinary word seen this often (光明, 兴旺, 文明, 和平) stands for
+# the person only where it reads as one: opening a clause (“光明说…”, 。光明把…), after a post or
+# a word that takes a person where the text breaks off (和兴旺一起, 找光明。), or before 同志, a
+# post or a verb of saying.
+ORDINARY_GIVEN_NAME = 100
+TAKES_A_PERSON = set("找叫请问跟陪和与及同对向被由帮替")
+SAID_AFTER = ("说", "表示", "介绍", "告诉", "认为", "坦言", "回忆") + tuple(AFTER_ONLY)
+_LONGEST_POST = max(map(len, POSTS))
+
+
+def _given_name_is_a_word_here(text, start, end):
+    """Whether a listed given name that is also an ordinary word is used as the word here:
+    前途一片光明, 生意兴旺, 乡村振兴, 五星红旗, 富强、民主, but not “光明的账本从来不给人看”,
+    和兴旺一起, 书记光明说."""
+    if tagger.frequency(text[start:end]) < ORDINARY_GIVEN_NAME:
+        return False
+    if text.startswith(SAID_AFTER, end) or any(
+        text[end : end + size] in POSTS for size in range(2, _LONGEST_POST + 1)
+    ):
+        return False
+    before = text[start - 1] if start else ""
+    if before and "\u4e00" <= before <= "\u9fff":
+        # After a word that takes a person (和, 对, 找: 找光明谈话), the name stands for the
+        # person; after a post, where the text breaks off or goes on with a function word.
+        if before in TAKES_A_PERSON:
+            return False
+        after_a_post = any(
+            text[max(0, start - size) : start] in POSTS for size in range(2, _LONGEST_POST + 1)
+        )
+        return not (after_a_post and _breaks_off_after(text, end))
+    # An enumeration of ordinary words (富强、民主、文明): the next item is one too.
+    if text[end : end + 1] == "、":
+        following = text[end + 1 : end + 3]
+        return tagger.frequency(following) >= ORDINARY_GIVEN_NAME and not tagger.tag(
+            following
+        ).startswith("nr")
+    return False
+
+
+def _breaks_off_after(text, end):
+    if end >= len(text) or not "\u4e00" <= text[end] <= "\u9fff":
+        return True
+    return text[end] in FOLLOWERS or text.startswith(("一起", "一道", "同志"), end)
 
 
 def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
@@ -328,8 +440,9 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
 
     # 1. Identifiers (before names: numbers never contain names).
     if options.mask_identifiers:
+        folded = text.translate(_FOLD) if _FULL_WIDTH.search(text) else text
         for rule, pattern in _IDENTIFIERS:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(folded):
                 plan.add(match.start(), match.end(), MASK, rule)
     # 2. Listed units, longest first (a unit name may contain a place or a person's name).
     for unit in sorted(units, key=lambda u: len(u.name), reverse=True):
@@ -369,6 +482,11 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         given = _given_name(person)
         if given and person.name in listed_names:
             forms.append((given, pseudonym, "given_name"))
+        if person.name in listed_names and re.search("[·•]", person.name):
+            # 阿依古丽 of 阿依古丽·艾买提: each part of a name joined by a middle dot is used alone.
+            for part in re.split("[·•]", person.name):
+                if len(part) >= 2:
+                    forms.append((part, pseudonym, "given_name"))
         surname = _surname(person)
         if surname:
             by_surname.setdefault(surname, []).append(pseudonym)
@@ -382,11 +500,16 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
     forms.sort(key=lambda f: len(f[0]), reverse=True)
     if forms:
         table = {form: (replacement, rule) for form, replacement, rule in forms}
-        for match in _alternation(tuple(form for form, _r, _u in forms)).finditer(text):
-            replacement, rule = table[match.group()]
-            if rule == "given_name" and _inside_a_word(text, match.start(), match.end()):
-                continue  # 国庆 of 吴国庆 in 国庆节
-            plan.add(match.start(), match.end(), replacement, rule)
+        for start, form in _occurrences(text, table):
+            end = start + len(form)
+            replacement, rule = table[form]
+            if rule == "given_name" and (
+                _inside_a_word(text, start, end) or _given_name_is_a_word_here(text, start, end)
+            ):
+                continue  # 国庆 of 吴国庆 in 国庆节, 光明 of 张光明 in 前途一片光明
+            if rule == "form_of_address" and _inside_a_word(text, start, end, names_too=True):
+                continue  # 老黄 of 黄某 in 老黄牛, 小金 of 金某 in 小金库
+            plan.add(start, end, replacement, rule)
 
     new_text, replacements = plan.apply()
     return Result(text=new_text, replacements=replacements, candidates=candidates)

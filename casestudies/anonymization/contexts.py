@@ -8,7 +8,8 @@ between (副校长冯某某：党内警告, 村民刘某某), or right after it 
 import re
 from functools import lru_cache
 
-POSTS = """
+POSTS = frozenset(
+    """
 书记 副书记 第一书记 党委书记 党组书记 党工委书记 支部书记 总支书记 纪委书记 支书 村支书 委员 常委
 党委委员 纪委委员 局长 副局长 处长 副处长 科长 副科长 股长 副股长 主任 副主任 所长 副所长 站长 副站长
 队长 副队长 大队长 中队长 院长 副院长 校长 副校长 园长 馆长 行长 社长 台长 部长 副部长 厅长 副厅长
@@ -24,7 +25,17 @@ POSTS = """
 哥哥 姐姐 妹妹 侄子 亲戚 同事 战友 邻居 队员 成员 班子成员 骨干 代表 组员 社员 业主 租户 店员
 青年 返乡青年 大学生 村官 大学生村官 农户 种植户 养殖户 贫困户 脱贫户 低保户 老汉 大爷 大妈 阿姨 小伙
 姑娘 孩子 女孩 男孩 嘎查长 网格长 河长 楼长 驻村干部 乡村医生 队医 牧户 商户 摊主 船主 房东
+班长 副班长 文书 村文书 苏木达 嘎查达 执法人员 民兵连长 治保主任 妇女主任 报账员 出纳员 收费员
+审判员 书记员 检察员 片长 协理员 保管员 安全员 质检员 监理 施工员 项目经理 包工头 村医生
+秘书 文员 董事 监事 理事 纪检员 监督员 宣传员 调解员 巡逻员 消防员 环卫工 保洁工 教练 导游 店长
+校医 法警 狱警 社区工作者 社工 护工 营业员 收银员 售货员 快递员 外卖员 电工 焊工 木工 村民代表
+馆员 研究员 歌师 技师 药师 设计师 建筑师 理发师 摄影师 画师 绣娘 匠人 传承人 手艺人
+企业家 创始人 法定代表人 实际控制人 法人代表 股东 合伙人 经纪人 中间人
+姓名 户名 收款人 付款人 持卡人 借款人 贷款人 担保人 委托人 代理人 受托人 驾驶人 购房人 产权人 权利人
+所有人 登记人 经办人 承办人 签收人 领款人 报销人 收件人 寄件人 投诉人 反映人 信访人 来访人 被举报人
+一级主办 二级主办 三级主办 四级主办 工勤人员 临聘人员 编外人员 聘用人员 协警 村组长 组干部
 """.split()
+)
 # Only after a name: 马某某同志, 张某等.
 AFTER_ONLY = ["同志", "先生", "女士", "老师傅"]
 # After a list of names (冉某某、佘某某等5名老党员): the list is of people.
@@ -36,6 +47,17 @@ FOLLOWERS = set("为在和与及对被因等说将从向所的是任以也都就
 # Characters almost never inside a given name (pronouns, particles).
 NEVER_IN_GIVEN_NAME = set("某她他它我你们的了着过吗呢吧啊之其这那些")
 
+# A person of a case is written this way in bulletins and profiles: name, then sex (张某，男，
+# 汉族), or name, then the handling (给予张某党内警告处分, 。张某受到政务记过处分).
+SEX_AFTER = re.compile(r"[，,（(](?:男|女)(?=[，,、）)\s])")
+HANDLING_AFTER = re.compile(
+    r"(?:受到|被给予|予以)?(?:党内严重警告|党内警告|严重警告|留党察看|撤销党内职务|开除党籍|政务警告"
+    r"|政务记过|政务记大过|政务降级|政务撤职|开除公职|诫勉谈话|诫勉|批评教育|提醒谈话|通报批评)"
+)
+HANDLING_BEFORE = ("决定给予", "给予", "对", "责令", "由")
+# Posts only the country's leaders hold: the name before them is a public figure (…总书记).
+NATIONAL_POSTS = ("总书记", "国家主席", "国务院总理", "总理", "委员长")
+
 # Figures from books, films or history, and public exemplars quoted in a text (“保尔·柯察金”,
 # 焦裕禄精神, 《平凡的世界》中孙少平的奋斗故事) are not people of the case.
 FIGURE_AFTER = re.compile(
@@ -43,6 +65,13 @@ FIGURE_AFTER = re.compile(
     r"|(?:、[\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
 )
 FIGURE_BEFORE = re.compile(r"(?:》|扮演|饰演|塑造|学习)(?:中|里|里的|中的)?$")
+# An exemplar held up to others (向黄文秀同志学习, 像焦裕禄那样, 廖俊波同志的先进事迹, 缅怀杨善洲):
+# a public figure, whoever wrote it down.
+EXEMPLAR_AFTER = re.compile(
+    r"(?:同志|先生|老师|书记)?(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|先进事迹|故事|名言|榜样)"
+    r"|(?:同志|先生|老师|书记)?(?:学习|那样|一样|为榜样|式的)"
+)
+EXEMPLAR_BEFORE = re.compile(r"(?:向|像|学习|缅怀|纪念|追忆|致敬|以|如|追随|传承)$")
 
 
 @lru_cache(maxsize=1)

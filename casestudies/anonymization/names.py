@@ -28,23 +28,36 @@ from dataclasses import dataclass
 from casestudies.anonymization import places, tagger
 from casestudies.anonymization.contexts import (
     AFTER_ONLY,
+    EXEMPLAR_AFTER,
+    EXEMPLAR_BEFORE,
     FIGURE_AFTER,
     FIGURE_BEFORE,
     FOLLOWERS,
+    HANDLING_AFTER,
+    HANDLING_BEFORE,
     LIST_OF_PEOPLE,
+    NATIONAL_POSTS,
     NEVER_IN_GIVEN_NAME,
     POSTS,
+    SEX_AFTER,
     post_pattern,
 )
 from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, RARE, SINGLE
-from casestudies.anonymization.transliteration import SOUNDS, sounds_like_a_name
+from casestudies.anonymization.transliteration import (
+    SOUNDS,
+    in_a_part,
+    made_of_parts,
+    sounds_like_a_name,
+)
 
 CONTEXT, DOTTED, LISTED_WITH, TAGGED = 4, 3, 2, 1
 COMPOUND_SET = set(COMPOUND)
 MODEL = frozenset()  # the tier of surnames only the tagger's model knows (see _surnames_at)
 SURNAME_ODDS = 2.0
 # After a name found by the tagger alone, these say it is a thing (古尔邦节, 中山路).
-THING_AFTER = tuple("节路街桥寺庙塔港湖河山")
+THING_AFTER = tuple("节路街桥寺庙塔港湖河山") + tuple(
+    "景区 水库 公园 广场 大桥 隧道 电站 林场 矿区 园区 古镇 古村 码头 渡口".split()
+)
 # Parts of speech of words that end a transliterated name's run (多次, 一起, 来到).
 ORDINARY_TAGS = {"m", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q", "a", "vn", "ad"}
 NAME_TAGS = ("nr", "nrt", "nrfg")
@@ -80,6 +93,8 @@ NAME_FOLLOWERS += ("系", "担任", "（", "(", "某", "为", "在", "受到", "
 # Surnames that are also function words: 和群众, 向她, 曾多次 are no names.
 FUNCTION_SURNAMES = set("和与及同向为对将由在曾")
 CONJUNCTIONS = set("和与及同")
+# How name-like (log odds) a common word must be to be a given name after such a surname.
+FUNCTION_SURNAME_GIVEN_ODDS = 0.5
 # A word the dictionary tags as a name but sees this often is mostly an ordinary word (康复,
 # 白雪, 文明): a name only where the text breaks off after it (宁静等, 高明：).
 COMMON_NAME_WORD = 500
@@ -190,7 +205,11 @@ def _ordinary(name, surname, strength=CONTEXT):
     if given[0] in FOLLOWERS and len(given) == 2 and tagger.frequency(given) >= COMMON_WORD:
         return True  # 老甄为人和善: 为人 is a word, not a given name
     if len(given) >= 2 and tagger.frequency(given) >= COMMON_WORD:
-        return surname in FUNCTION_SURNAMES or (strength <= TAGGED and surname in AMBIGUOUS)
+        if surname in FUNCTION_SURNAMES:
+            # 和群众, 曾多次, 和大家: an ordinary word after the function character; but a word
+            # that reads as a given name (红梅, 建军) after a post is one (村民曾红梅).
+            return strength <= TAGGED or _given_odds(given) < FUNCTION_SURNAME_GIVEN_ODDS
+        return strength <= TAGGED and surname in AMBIGUOUS
     return False
 
 
@@ -226,15 +245,39 @@ def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
             continue
         if places.is_place(text, begin, end):
             continue
+        if strength < CONTEXT and places.named_like_a_place(name, surname in AMBIGUOUS):
+            continue  # 宋家岗、徐家坪 in a list, 龙王坪 found by the tagger
+        head = post_pattern().match(text, end)
+        if head and name[-1] in UNIT_ENDINGS and head.group().lstrip("副")[:1] == name[-1]:
+            continue  # 安监站站长: a unit, then its head
         score = _given_odds(given) - (0.8 if len(given) == 1 else 0.0)
         if len(given) == 2 and given[-1] in FOLLOWERS:
             score -= 1.5  # a function word glued to the name (熊某曾对其, 苗某作表态)
         score += _right_edge(reading, end) if before is None else _left_edge(reading, begin)
+        if len(given) == 1 and strength >= LISTED_WITH and _one_unknown_word(reading, begin, end):
+            # 主任时建, 中队长柴进: the segmenter's model joined surname and one given character
+            # into a word of its own, which offsets the doubt a one-character given name carries.
+            score += 1.0
         if surname not in SINGLE and surname not in COMPOUND_SET:
             score -= 0.5 if surname in RARE else 1.0
         if best is None or score > best[1]:
             best = ((begin, end, surname), score)
     return best
+
+
+def _one_unknown_word(reading, begin, end):
+    """Whether ``[begin, end)`` is exactly one word of the segmenter that no dictionary knows
+    (时建, 柴进 after 主任, 中队长): its hidden Markov model took them for one name."""
+    if begin not in reading.starts or end not in reading.starts:
+        return False
+    start, stop, word = reading.word_at(begin)
+    if (start, stop) != (begin, end) or tagger.frequency(word):
+        return False
+    # …and an ordinary word of two characters or more starts right after (时建|违规, 柴进|执法).
+    if end >= len(reading.text):
+        return True
+    _next_start, _next_end, following = reading.word_at(end)
+    return len(following) >= 2 and tagger.frequency(following) >= COMMON_WORD
 
 
 def _breaks_hard(text, end):
@@ -283,6 +326,8 @@ def _run_name(reading, begin, end, part=False):
     if len(name) < 2 or not sounds_like_a_name(name) or places.is_place(text, begin, end):
         return None
     common = tagger.frequency(name) >= COMMON_WORD and not tagger.tag(name).startswith(NAME_TAGS)
+    if common and len(name) >= 4 and made_of_parts(name.replace("·", "")):
+        common = False  # 乌云其木格: two parts of Mongolian names, whatever the dictionary says
     return None if common and not part else (begin, begin + len(name))
 
 
@@ -290,7 +335,7 @@ def _sound(text, position):
     char = text[position]
     if char == "·":
         return 0 < position < len(text) - 1 and text[position + 1] in SOUNDS
-    return char in SOUNDS
+    return char in SOUNDS or in_a_part(text, position)
 
 
 def _ordinary_tail(reading, begin, end):
@@ -318,6 +363,16 @@ def _figure(text, start, end):
     return bool(FIGURE_BEFORE.search(text, max(0, start - 4), start))
 
 
+def _exemplar(text, start, end):
+    """Whether the name is an exemplar held up to others: 向某某同志学习, 某某同志的先进事迹,
+    缅怀某某 (but never one a post is written before: 村民某某的事迹 is a person of the case)."""
+    if _post_before(text, start):
+        return False
+    after = EXEMPLAR_AFTER.match(text, end)
+    before = EXEMPLAR_BEFORE.search(text, max(0, start - 2), start)
+    return bool(after and (before or after.group().endswith(("精神", "事迹", "名言", "榜样"))))
+
+
 class _Finder:
     def __init__(self, text, known):
         self.text = text
@@ -327,8 +382,8 @@ class _Finder:
 
     def add(self, start, end, reason, strength, kind="han"):
         name = self.text[start:end]
-        if name in self.known or len(name) < 2 or "某" in name:
-            return None
+        if name in self.known or len(name) < 2 or "某" in name or name in POSTS:
+            return None  # a post is no name (、苏木达阿拉腾: the item is a post, then a name)
         item = Found(start, end, name, reason, kind, strength)
         self.found.append(item)
         return item
@@ -339,8 +394,46 @@ class _Finder:
         for match in post_pattern().finditer(text):
             post = match.group()
             if post not in AFTER_ONLY:
+                before = len(self.found)
                 self.after_post(match.end(), post)
+                # 会计师明: no name after 会计师, so the post may be 会计 and the name 师明.
+                for size in range(len(post) - 1, 1, -1):
+                    if len(self.found) > before or post[:size] not in POSTS:
+                        continue
+                    self.after_post(match.start() + size, post[:size])
             self.before_post(match.start(), post)
+
+    def by_handling(self):
+        """张某，男，汉族; 给予张某党内警告处分; 。张某受到政务记过处分; 王某（时任镇长）: a name
+        at the start of a clause (or after 给予, 对) right before the person's sex, handling, or
+        a post in brackets or after a comma."""
+        text = self.text
+        ends = [(m.start(), "人名后接性别") for m in SEX_AFTER.finditer(text)]
+        ends += [(m.start(), "人名后接处分或处理") for m in HANDLING_AFTER.finditer(text)]
+        ends += [(end, "人名后接括注或逗号后的职务") for end in self._posts_after_a_mark()]
+        for end, reason in ends:
+            if end == 0 or not is_han(text[end - 1]) or self._taken(end - 1, end, CONTEXT):
+                continue
+            run = _transliterated(self.reading, before=end)
+            han = _han_name(self.reading, None, before=end)
+            if run and _opens_clause(text, run[0]) and (run[1] - run[0] >= 4 or not han):
+                self.add(*run, reason + "（少数民族或外国人名译写）", CONTEXT, "minority")
+            elif han and han[1] >= THRESHOLD[CONTEXT] and _opens_clause(text, han[0][0]):
+                self.add(han[0][0], han[0][1], reason, CONTEXT)
+
+    def _posts_after_a_mark(self):
+        """Where a name ends that a post in brackets or after a comma describes: 王某（时任镇长）,
+        王某，县交通局副局长；: the position of the bracket or the comma."""
+        text, ends = self.text, []
+        for match in post_pattern().finditer(text):
+            if match.group() in AFTER_ONLY or text[match.end() : match.end() + 1] not in POST_ENDS:
+                continue
+            begin = match.start()
+            while begin > 0 and match.start() - begin < 14 and is_han(text[begin - 1]):
+                begin -= 1
+            if begin > 0 and text[begin - 1] in "，,（(":
+                ends.append(begin - 1)
+        return ends
 
     def after_place(self):
         """古城镇邸某某、柳泉乡佟某某: a name right after a town, ended by a mark."""
@@ -356,6 +449,10 @@ class _Finder:
     def after_post(self, start, post):
         if self.text.startswith(("：", ":", " ", "\u3000"), start):
             start += 1  # 联系人：某某, 通讯员 某某
+        elif self.text.startswith("的", start) and HELD_A_POST.search(
+            self.text, max(0, start - len(post) - 16), start - len(post)
+        ):
+            start += 1  # 时任镇党委书记的某某
         if start >= len(self.text) or not is_han(self.text[start]):
             return
         reason = f"职务或身份词“{post}”后接人名"
@@ -507,6 +604,8 @@ class _Finder:
             return
         if text.startswith(THING_AFTER, stop):
             return
+        if text[begin - 1 : begin] == "·" or text[stop : stop + 1] == "·":
+            return  # one half of a foreign name (保尔·柯察金), which only by_dot may take
         if flag == "surname":
             reason = f"姓氏“{surname}”后接人名用字"
         elif flag == "unknown":
@@ -526,14 +625,92 @@ class _Finder:
 
     def result(self):
         kept = []
+        # Named after a post, or listed among other names, somewhere: a person of the case.
+        people = {
+            f.name
+            for f in self.found
+            if f.strength == LISTED_WITH
+            and not f.reason.startswith("同一文中")
+            or _post_before(self.text, f.start)
+        }
         ranked = sorted(self.found, key=lambda f: (-f.strength, f.start, -(f.end - f.start)))
         for item in ranked:
             if any(k.start < item.end and item.start < k.end for k in kept):
                 continue
-            if _figure(self.text, item.start, item.end):
+            if _figure(self.text, item.start, item.end) or _exemplar(
+                self.text, item.start, item.end
+            ):
+                continue
+            if item.name not in people and _public_figure(self.text, item):
+                continue
+            if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
             kept.append(item)
         return sorted(kept, key=lambda f: f.start)
+
+
+ITEM_ENDS = set("、，。；：和及与等的")
+# What may follow a post that describes the name before it (王某（时任镇长）, 王某，副局长；).
+POST_ENDS = set("，。；;、）)")
+# A post held, then 的 and the name: 时任镇党委书记的王某, 担任村会计的李某.
+HELD_A_POST = re.compile("时任|担任|曾任|原任|现任")
+
+
+def _beside_a_place(text, start, end):
+    """Whether an item of an enumeration stands beside a place (龙王坪、凤凰岗、黄龙洞景区;
+    邓家湾、桂花坪、杨柳庄等): the items of one list are of one kind."""
+    items = []
+    if text[end : end + 1] == "、":
+        stop = end + 1
+        while stop < len(text) and stop - end <= 8 and is_han(text[stop]):
+            if text[stop] in ITEM_ENDS:
+                break
+            stop += 1
+        items.append(text[end + 1 : stop])
+    if start > 1 and text[start - 1] == "、":
+        begin = start - 1
+        while begin > 0 and start - begin <= 8 and is_han(text[begin - 1]):
+            if text[begin - 1] in ITEM_ENDS:
+                break
+            begin -= 1
+        items.append(text[begin : start - 1])
+    return any(
+        len(item) >= 2 and (places.ends_with_suffix(item) or places.named_like_a_place(item))
+        for item in items
+    )
+
+
+def _opens_clause(text, start):
+    """Whether a name at ``start`` opens a clause: after a mark, or after 给予, 对 … (never
+    right after a number: 1972年生 holds no name)."""
+    if start == 0:
+        return True
+    if not is_han(text[start - 1]):
+        return not text[start - 1].isdigit()
+    return any(text.endswith(word, 0, start) for word in HANDLING_BEFORE)
+
+
+def _post_before(text, start):
+    return any(
+        text[max(0, start - size) : start] in POSTS
+        and text[max(0, start - size) : start] not in AFTER_ONLY
+        for size in range(2, 7)
+    )
+
+
+# A person's name the segmenter's dictionary has seen this often (毛泽东, 焦裕禄, 张无忌; two
+# characters: 鲁迅, 雷锋) is a public, historical or literary figure, whatever came after it;
+# only a post right before it (村民李娜) or a place in a list of names makes it a person of the
+# case, wherever else the text writes it.
+FAMOUS = {2: 200, 3: 30, 4: 30}
+
+
+def _public_figure(text, item):
+    if text.startswith(NATIONAL_POSTS, item.end):
+        return True  # …总书记, …总理
+    if not tagger.tag(item.name).startswith(NAME_TAGS):
+        return False
+    return tagger.frequency(item.name) >= FAMOUS.get(len(item.name), 30)
 
 
 def _left_context_allows(text, start):
@@ -551,6 +728,7 @@ def detect_names(text, known=()):
         return []
     finder = _Finder(text, known)
     finder.by_context()
+    finder.by_handling()
     finder.after_place()
     finder.by_dot()
     finder.by_list()

@@ -44,6 +44,15 @@ NOT_PLACE_WORDS = ("镇定", "镇静", "镇压", "庄重", "庄严", "乡亲", "
 # …nor posts that start with one (蔺某镇长, 哈某某乡长).
 NOT_PLACE_WORDS += ("镇长", "乡长", "县长", "村长", "旗长")
 _SUFFIX = re.compile("|".join(SUFFIXES))
+# Landforms that end the names of villages, hamlets and scenic spots (王家坪, 凤凰岗, 黄龙洞,
+# 赵家洼): rarely the last character of a given name, so a name the tagger or a list proposes
+# that ends in one is a place. Believed over a post right before the name (村民李岗 stays).
+LANDFORMS = set("坪岗洞洼峪坳垭岙埠圩坡岭营铺店集塘冲滩墩窑坎埂坞塆")
+# …and landforms that do end given names (张玉山, 李长河): a place only after 家 (马家河) or
+# after a surname that also starts ordinary words (白水河, 龙王山).
+COMMON_LANDFORMS = set("河湖山口桥港台园井泉溪池垴峰")
+# Characters that end a place named after a family: 宋家岗, 马家咀, 李家沟, 刘家庄.
+_FAMILY_PLACE = LANDFORMS | COMMON_LANDFORMS | {s for s in SUFFIXES if len(s) == 1}
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +85,13 @@ def followed_by_suffix(text, end):
     if text.startswith(NOT_PLACE_WORDS, end):
         return False
     return _SUFFIX.match(text, end) is not None
+
+
+def named_like_a_place(word, ambiguous_surname=False):
+    """Whether ``word``, proposed as a name, is built like a place name: 宋家岗, 龙王坪, 白水河."""
+    if len(word) == 3 and word[1] == "家" and word[2] in _FAMILY_PLACE:
+        return True
+    return word[-1:] in LANDFORMS or (ambiguous_surname and word[-1:] in COMMON_LANDFORMS)
 
 
 def ends_with_suffix(word):

@@ -36,7 +36,7 @@ RARE = (
         "窦傅皮伊湛狄贝计茅危支昝经裘贲郁杭洪诸嵇滑荀羊於惠羿储糜松井富弓牧蓬班仰秋暴钭厉戎祖"
         "束蓟薄印宿怀鄂索咸籍赖屠阴鬱胥苍莘逄贡劳扶堵宰雍卻璩濮寿燕冀郏慕宦鱼容慎庾暨居衡步"
         "弘匡禄殳沃蔚夔简饶丰巢荆竺权盖桓楚晋汝涂帅况佴墨哈谯言揣栗粟郄邸冒鄞靖兀佀斛尧邗闻"
-        "仉漆练骞苻羌年綦"
+        "仉漆练骞苻羌年綦占官完母敬税冶宣闭银谈续贠仵蹇弋甯满刀召岩朴"
     )
     - SINGLE
 )
@@ -61,9 +61,11 @@ AMBIGUOUS = set("和成时明全安文高白金方向常万于关石江龙华马
 }
 
 
+_COMPOUND = frozenset(COMPOUND)
+
+
 def surname_of(name):
     """The surname at the start of ``name`` (compound first), or ``""``."""
-    for surname in COMPOUND:
-        if name.startswith(surname):
-            return surname
+    if name[:2] in _COMPOUND:
+        return name[:2]
     return name[:1] if name[:1] in SINGLE or name[:1] in RARE else ""

@@ -189,3 +189,102 @@ def test_command_missing_file_is_a_clear_error():
 
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("anonymize", "/no/such/file.txt")
+
+
+@pytest.mark.parametrize(
+    "number, rule",
+    [
+        ("330602 19780315 2417", "id_card"),
+        ("3306 2119 9001 0212 28", "id_card"),
+        ("33062119650823402x", "id_card"),
+        ("330602750411321", "id_card"),
+        ("138-5754-2163", "mobile"),
+        ("186.5851.2290", "mobile"),
+        ("+86 139 0571 8826", "mobile"),
+        ("(+86)15167521188", "mobile"),
+        ("0575-8512 3456", "landline"),
+        ("（0575）88215673", "landline"),
+        ("0575—87654321", "landline"),
+        ("0575 8766 5432", "landline"),
+        ("0575-85123011转806", "landline"),
+        ("浙D·12345", "licence_plate"),
+        ("浙D-A8K67", "licence_plate"),
+        ("浙 D 3N256", "licence_plate"),
+        ("粤B·D12345", "licence_plate"),
+        ("浙A1234学", "licence_plate"),
+    ],
+)
+def test_identifiers_in_the_shapes_people_write_them(number, rule):
+    """Groups and separators of either width, brackets around area codes, extensions, the old
+    15-digit identity card, plates with a space or a hyphen."""
+    result = anonymize(f"联系方式{number}。", options=NO_TAGGER)
+    assert result.text == "联系方式×××。"
+    assert [r.rule for r in result.replacements] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("其微信号为zhaoli_1988。", "wechat"),
+        ("另有一个微信号是Zheng_Bin66。", "wechat"),
+        ("VX：fxy19900102。", "wechat"),
+        ("教师资格证号码：20093306221000123。", "certificate"),
+        ("护照号码E63412987。", "certificate"),
+        ("不动产权证书号为浙（2020）绍兴市不动产权第0034567号。", "certificate"),
+        ("房屋所有权证号：绍房权证越字第123456号。", "certificate"),
+        ("营业执照注册号为330602000123456X。", "certificate"),
+        ("办公电话88215673。", "landline"),
+    ],
+)
+def test_identifiers_after_the_words_that_name_them(text, rule):
+    result = anonymize(text, options=NO_TAGGER)
+    assert [r.rule for r in result.replacements] == [rule]
+    assert not any(char.isdigit() for char in result.text)
+
+
+def test_numbers_that_are_no_identifiers_stay():
+    text = "2019年至2023年，共计4.6万元，第2023001号文件，6月15日，1998.1-2003.12任科员。"
+    assert anonymize(text, options=NO_TAGGER).text == text
+
+
+def test_a_bank_account_in_groups_is_not_cut_into_a_landline():
+    result = anonymize("账号6222 0212 3456 7890 123。", options=NO_TAGGER)
+    assert [r.rule for r in result.replacements] == ["bank_account"]
+
+
+def test_full_width_digits_and_letters_are_read_as_ascii():
+    result = anonymize(
+        "联系电话：１３８５７５４２１６３，微信号为Ｚｈａｎｇ＿８８９９。", options=NO_TAGGER
+    )
+    assert result.text == "联系电话：×××，×××。"
+    assert [r.rule for r in result.replacements] == ["mobile", "wechat"]
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("QQ号为123456789。", "qq"),
+        ("车牌浙·D12345。", "licence_plate"),
+        ("证书编号：No.ZJ2019001234。", "certificate"),
+    ],
+)
+def test_more_identifier_shapes(text, rule):
+    assert [r.rule for r in anonymize(text, options=NO_TAGGER).replacements] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("身份证号：330602********2417。", "id_card"),
+        ("手机：138****5678。", "mobile"),
+        ("电话86-13857542163。", "mobile"),
+        ("车牌浙A·8O8O8。", "licence_plate"),
+        ("QQ（12345678）。", "qq"),
+        ("土地使用证号：鉴国用（2015）第00123号。", "certificate"),
+        ("统一社会信用代码：91330602MA2A1B2C3D。", "certificate"),
+    ],
+)
+def test_half_masked_numbers_and_further_shapes(text, rule):
+    result = anonymize(text, options=NO_TAGGER)
+    assert [r.rule for r in result.replacements] == [rule]
+    assert not any(char.isdigit() for char in result.text)
