@@ -122,3 +122,31 @@ def test_the_statistics_page_passes_and_draws_its_charts(browser, demo_site, jou
     context.close()
     assert drawn and all(drawn), drawn
     assert problems == []
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_an_officials_intranet_pages_pass(browser, demo_site, width):
+    """我的学习, the 通报 section, an issued bulletin and its print view, for a signed-in
+    official."""
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    page.goto(demo_site.url + "/accounts/login/?next=/study/")
+    page.get_by_label("用户名").fill("duzhe")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    found = {}
+    addresses = {
+        "my study": "/study/",
+        "bulletins": "/cases/bulletins/",
+        "bulletin": "/cases/bulletins/2026-3/",
+        "bulletin print view": "/cases/bulletins/2026-3/print/",
+    }
+    for name, address in addresses.items():
+        response = page.goto(demo_site.url + address)
+        assert response.status == 200, (name, response.status)
+        problems = accessibility_problems(page)
+        if problems:
+            found[name] = problems
+    context.close()
+    assert found == {}
