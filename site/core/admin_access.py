@@ -473,6 +473,19 @@ def _hidden_media_ids(model, ids, user):
     return set(ids) - set(visible.values_list("pk", flat=True))
 
 
+def _guarded(match, namespaces, view_kwargs):
+    """Whether ``AdminGuardMiddleware.process_view`` has anything to ask of this view: an
+    address naming a page or a file, a chooser's or bulk action's list of ids, the page-types
+    report. Every other view is left alone without asking the user's permissions (two queries
+    on each of a logged-in reader's requests)."""
+    return (
+        any(k in view_kwargs for k in _PAGE_KWARGS)
+        or bool(namespaces & {"wagtailadmin_pages", "wagtailadmin_reports"})
+        or bool(namespaces & set(_MEDIA_NAMESPACES))
+        or match.url_name in ("wagtailadmin_choose_page_chosen_multiple", "wagtail_bulk_action")
+    )
+
+
 class AdminGuardMiddleware:
     """Every admin address that names a page or a file asks this module first.
 
@@ -490,9 +503,11 @@ class AdminGuardMiddleware:
         user = getattr(request, "user", None)
         if match is None or user is None or not user.is_authenticated or user.is_superuser:
             return None
+        namespaces = set(match.namespaces)
+        if not _guarded(match, namespaces, view_kwargs):
+            return None  # nothing below would look (a reader's page, their study mark)
         if not user.has_perm("wagtailadmin.access_admin"):
             return None  # the admin turns them away itself (to its login page)
-        namespaces = set(match.namespaces)
         if match.url_name in _WORKFLOW_ACTIONS:
             return None
         ids = [view_kwargs[k] for k in _PAGE_KWARGS if k in view_kwargs]

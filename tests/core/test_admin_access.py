@@ -258,3 +258,31 @@ def test_choosing_several_pages_and_the_usage_report_name_no_hidden_page(
     else:
         assert response.status_code == 404
         assert TITLES[kind] not in text_of(response)
+
+
+def test_a_readers_study_mark_asks_no_admin_permission(client, reader, make_page_visible):
+    """The admin guard looks only at admin addresses that name a page or a file; a reader's
+    study mark (asked on every page they open, posted as they leave) does not pay its
+    permission queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = make_page_visible(CaseStudyPageFactory(title="内网案例"), Visibility.INTRANET)
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/study/mark/?page={page.pk}").status_code == 200
+        posted = client.post(
+            "/study/mark/record/", {"page": page.pk, "action": "time", "seconds": "5"}
+        )
+        assert posted.status_code == 204
+    assert not [q["sql"] for q in queries.captured_queries if "auth_permission" in q["sql"]]
+
+
+def test_the_guard_still_hides_a_page_from_an_editor_outside_its_groups(client, editor):
+    page = CaseStudyPageFactory(title="限定纪检阅读的案例")
+    from jingjian.core.visibility import set_visibility
+
+    set_visibility(page, Visibility.RESTRICTED, groups=["纪检监察"])
+    client.force_login(editor)
+    assert client.get(reverse("wagtailadmin_explore", args=[page.pk])).status_code == 404
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 404
