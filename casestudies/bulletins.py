@@ -1,15 +1,21 @@
 """The rules of a bulletin (通报), decided once and asked by every path.
 
-- What may be in it (``problems_of``, ``enforce``: the admin form, every save, every publish):
-  live case studies only, each once; in a bulletin meant for publication (公开发布) only case
-  studies the anonymization gate passes (``casestudies.publication.check_page``, the gate's own
-  question); and never a case study whose readers are fewer than the bulletin's: the bulletin's
-  audience must lie within each item's (``visibility.audience_within``).
+- What may be in it (``problems_of``, ``enforce``: the admin form, every save that changes the
+  items, every publish): live case studies only, each once; in a bulletin meant for publication
+  (公开发布) only case studies the anonymization gate passes (``casestudies.publication.check_page``,
+  the gate's own question), and only in a bulletin every official may read (``announces``); and
+  never a case study whose readers are fewer than the bulletin's: the bulletin's audience must
+  lie within each item's (``visibility.audience_within``). A refusal names only the items its
+  reader may see (``BulletinRefused.message_for``).
 - What a reader gets (``shown_items``: the web page, the print view, the .docx): the items whose
   case study that reader may see (``visibility.can_see_page``), again, whatever was saved.
-- What issuing marks (``issue``, after a publish): for a bulletin meant for publication, each
-  case study, its case file and the file's units become “已公开通报”, and the statistics follow.
-  Taking the bulletin down does not undo it: what was announced stays announced.
+- What issuing marks (``issue``, after a publish): for a bulletin that ``announces`` (meant for
+  publication, readable by every official), each case study, its case file and the file's units
+  become “已公开通报”, and the statistics follow. Taking the bulletin down does not undo it: what
+  was announced stays announced.
+- Who handles it in the admin (``hidden_in_admin``, asked by ``jingjian.core.admin_access``):
+  纪检监察, and a reviewer while a step waits for them; and never someone who may not see one
+  of its items (its edit form would show the item's title).
 
 Only the case studies' anonymized text ever reaches a bulletin; the case file is read only for
 its id, to mark it.
@@ -19,15 +25,22 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 
-from casestudies.models import BulletinPage, CaseFile, CaseFileUnit, CaseStudyPage
+from casestudies.models import BulletinItem, BulletinPage, CaseFile, CaseFileUnit, CaseStudyPage
 from casestudies.publication import check_page
-from jingjian.core import page_cache, visibility
+from jingjian.core import admin_access, page_cache, visibility
+from jingjian.core.groups import in_discipline_group
 
 NUMERALS = "一二三四五六七八九十"
+UNSEEN_ITEM = "（您无权查看的案例）"
+NOT_ANNOUNCED = (
+    "公开发布的通报应让全体干部都能看到，本通报却设有限定查看范围。"
+    "请取消“公开发布”，或在“隐私”中取消本通报的限定范围。"
+)
 
 
 def chinese_ordinal(number):
@@ -39,16 +52,32 @@ def chinese_ordinal(number):
     return head + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
-def problems_of(bulletin, studies, for_publication, parent=None):
+def announces(bulletin, roots=None):
+    """Whether publishing ``bulletin`` announces its cases (names them “已公开通报”): it is meant
+    for publication and every signed-in official may read it (no group or password restriction
+    covers it). A bulletin only some may read announces nothing, or the statistics would show
+    everyone else the exact small numbers of matters never announced to them."""
+    return bulletin.for_publication and _open_to_officials(bulletin, roots)
+
+
+def _open_to_officials(page, roots=None):
+    return visibility.visibility_of(page, roots) != visibility.Visibility.RESTRICTED
+
+
+def problems_of(bulletin, studies, for_publication, parent=None, user=None):
     """Every reason ``studies`` (case studies, in order) may not stand in ``bulletin``, as
-    Chinese sentences naming the item. ``parent``: where a bulletin not yet saved will be."""
+    Chinese sentences naming the item. ``parent``: where a bulletin not yet saved will be.
+    ``user``: who reads the sentences; an item they may not see is named by its number only."""
     problems = []
     placed = bulletin if bulletin.path else parent
     roots = visibility.restriction_roots()
+    if for_publication and placed is not None and not _open_to_officials(placed, roots):
+        problems.append(NOT_ANNOUNCED)
     seen = set()
     for number, study in enumerate(studies, start=1):
         study = study.specific if not isinstance(study, CaseStudyPage) else study
-        name = f"第{number}条“{study.title}”"
+        shown = user is None or visibility.can_see_page(study, user, roots)
+        name = f"第{number}条“{study.title}”" if shown else f"第{number}条{UNSEEN_ITEM}"
         if study.pk in seen:
             problems.append(f"{name}重复收录，请删去其中一条。")
             continue
@@ -73,11 +102,43 @@ def studies_of(bulletin):
     return [item.case_study for item in bulletin.items.all() if item.case_study_id]
 
 
+class BulletinRefused(ValidationError):
+    """A bulletin refused by a rule (``enforce``). Its messages name every item, for logs and
+    for 纪检监察; ``message_for(user)`` is what to show a person (the workflow's approve button
+    raises it, ``casestudies.middleware`` shows it)."""
+
+    def __init__(self, bulletin, studies, problems):
+        self.bulletin, self.studies = bulletin, studies
+        super().__init__(problems)
+
+    def message_for(self, user):
+        problems = problems_of(
+            self.bulletin, self.studies, self.bulletin.for_publication, user=user
+        )
+        return "".join(problems or self.messages)
+
+
 def enforce(bulletin):
-    """Refuse (``ValidationError``) a bulletin whose items break a rule."""
-    problems = problems_of(bulletin, studies_of(bulletin), bulletin.for_publication)
+    """Refuse (``BulletinRefused``) a bulletin whose items break a rule."""
+    studies = studies_of(bulletin)
+    problems = problems_of(bulletin, studies, bulletin.for_publication)
     if problems:
-        raise ValidationError(problems)
+        raise BulletinRefused(bulletin, studies, problems)
+
+
+def items_changed(bulletin):
+    """Whether saving ``bulletin`` changes what it holds (its items or 公开发布) from what is
+    stored. Unpublishing, locking, moving or retitling a bulletin changes neither, and is never
+    refused for an item restricted or taken down since it was issued (the outputs leave such an
+    item out for every reader)."""
+    if not bulletin.pk:
+        return True
+    stored = BulletinPage.objects.filter(pk=bulletin.pk).values_list("for_publication", flat=True)
+    if list(stored) != [bulletin.for_publication]:
+        return True
+    held = BulletinItem.objects.filter(page_id=bulletin.pk).values_list("case_study_id", flat=True)
+    now = [item.case_study_id for item in bulletin.items.all()]
+    return sorted(held, key=str) != sorted(now, key=str)
 
 
 def shown_items(bulletin, user):
@@ -145,7 +206,7 @@ def issue(bulletin):
     Written with ``update``: the mark is no input of the gate, so saving case files (which
     re-runs it) is not needed. A case study's latest and live revisions carry the mark too,
     so publishing the study again keeps it."""
-    if not bulletin.for_publication:
+    if not announces(bulletin):
         return
     study_ids = [study.pk for study in studies_of(bulletin)]
     studies = CaseStudyPage.objects.filter(pk__in=study_ids)
@@ -166,3 +227,42 @@ def issue(bulletin):
     )
     CaseFileUnit.objects.filter(case_file__in=file_ids).update(named_in_bulletin=True)
     page_cache.purge_on_commit()
+
+
+def _item_ids(revision_content):
+    ids = set()
+    for item in (revision_content or {}).get("items", []):
+        if isinstance(item, dict) and str(item.get("case_study") or "").isdigit():
+            ids.add(int(item["case_study"]))
+    return ids
+
+
+def hidden_in_admin(user):
+    """For ``jingjian.core.admin_access``: bulletins (a ``Q`` over pages) hidden from ``user``
+    in the admin. Only 纪检监察 write bulletins, so they are hidden from everyone else except a
+    reviewer while a step of the bulletin's review waits for them; and a bulletin one of whose
+    items (live or in its latest revision) ``user`` may not see is hidden from them too: its
+    edit form would show the item's title in the 通报案例 chooser."""
+    bulletins = dict(BulletinPage.objects.values_list("pk", "latest_revision_id"))
+    if not bulletins:
+        return None
+    if in_discipline_group(user):
+        shown = set(bulletins)
+    else:
+        shown = set(bulletins) & admin_access.pages_to_review(user)
+    hidden = set(bulletins) - shown
+    unseen_q = visibility.hidden_q(user)
+    if shown and unseen_q is not None:
+        items = {pk: set() for pk in shown}
+        for page_id, study_id in BulletinItem.objects.filter(
+            page_id__in=shown, case_study__isnull=False
+        ).values_list("page_id", "case_study_id"):
+            items[page_id].add(study_id)
+        revisions = Revision.objects.filter(pk__in=[bulletins[pk] for pk in shown])
+        for revision in revisions.only("object_id", "content"):
+            if str(revision.object_id).isdigit() and int(revision.object_id) in items:
+                items[int(revision.object_id)] |= _item_ids(revision.content)
+        named = set().union(*items.values())
+        unseen = set(Page.objects.filter(unseen_q, pk__in=named).values_list("pk", flat=True))
+        hidden |= {pk for pk, ids in items.items() if ids & unseen}
+    return Q(pk__in=hidden) if hidden else None

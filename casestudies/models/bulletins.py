@@ -66,7 +66,7 @@ class BulletinPageForm(AccessControlledPageForm):
         page = self.instance
         for_publication = cleaned_data.get("for_publication", False)
         problems = problems_of(
-            page, studies, for_publication, parent=getattr(self, "parent_page", None)
+            page, studies, for_publication, parent=getattr(self, "parent_page", None), user=user
         )
         if problems:
             raise ValidationError(problems)
@@ -127,12 +127,15 @@ class BulletinPage(RoutablePageMixin, AccessControlledPage, Page):
         verbose_name_plural = "通报"
 
     def save(self, *args, **kwargs):
-        """The backstop for paths that skip the admin form (scripts, imports, the API)."""
+        """The backstop for paths that skip the admin form (scripts, imports, the API), when
+        the save changes what the bulletin holds: unpublishing, locking or moving it is never
+        refused because an item was restricted or taken down after issuing."""
         if self.path:
             # Here, not at the top: casestudies.bulletins reads these models (cycle).
-            from casestudies.bulletins import enforce
+            from casestudies.bulletins import enforce, items_changed
 
-            enforce(self)
+            if items_changed(self):
+                enforce(self)
         return super().save(*args, **kwargs)
 
     def publish(self, revision, *args, **kwargs):
