@@ -30,8 +30,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page, Revision
 
+from casestudies.gate import find_problems
 from casestudies.models import BulletinItem, BulletinPage, CaseFile, CaseFileUnit, CaseStudyPage
 from casestudies.publication import check_page
+from casestudies.review import case_files_of, forbidden_strings
 from jingjian.core import admin_access, page_cache, visibility
 from jingjian.core.groups import in_discipline_group
 
@@ -60,14 +62,50 @@ def announces(bulletin, roots=None):
     return bulletin.for_publication and _open_to_officials(bulletin, roots)
 
 
+# What a bulletin's writers type themselves, as the document prints it.
+OWN_FIELDS = (
+    ("title", "标题"),
+    ("recipients", "主送"),
+    ("preamble", "导语"),
+    ("exhortation", "以案为鉴"),
+    ("issuer", "落款"),
+)
+
+
+def own_texts(values, headings):
+    """(location, text) of a bulletin's own words: ``values`` maps ``OWN_FIELDS`` to their text
+    (a bulletin, or a form's cleaned data), ``headings`` the items' subject lines in order."""
+    read = values.get if isinstance(values, dict) else lambda name: getattr(values, name, "")
+    texts = [(label, read(name) or "") for name, label in OWN_FIELDS]
+    texts += [(f"第{n}条的标题", heading or "") for n, heading in enumerate(headings, start=1)]
+    return texts
+
+
+def _own_text_problems(texts, studies):
+    """The gate's question about a bulletin's own words, against the case files of its items:
+    a subject line or a preamble naming a person of a case file is as public as the case study.
+    The refusal says where, never what (the case file is 纪检监察's)."""
+    case_files = {c.pk: c for study in studies for c in case_files_of(study)}
+    forbidden = list(dict.fromkeys(f for c in case_files.values() for f in forbidden_strings(c)))
+    found = find_problems(texts, forbidden)
+    locations = list(dict.fromkeys(problem.location for problem in found))
+    return [
+        f"通报的“{location}”未通过脱敏检查：写有所收案例案卷中的人名、单位或号码，"
+        "或含有异常字符。公开发布的通报不能出现这些内容，请改写后再保存，或取消“公开发布”。"
+        for location in locations
+    ]
+
+
 def _open_to_officials(page, roots=None):
     return visibility.visibility_of(page, roots) != visibility.Visibility.RESTRICTED
 
 
-def problems_of(bulletin, studies, for_publication, parent=None, user=None):
+def problems_of(bulletin, studies, for_publication, parent=None, user=None, texts=None):
     """Every reason ``studies`` (case studies, in order) may not stand in ``bulletin``, as
     Chinese sentences naming the item. ``parent``: where a bulletin not yet saved will be.
-    ``user``: who reads the sentences; an item they may not see is named by its number only."""
+    ``user``: who reads the sentences; an item they may not see is named by its number only.
+    ``texts``: the bulletin's own words (``own_texts``) when they are not yet on ``bulletin``
+    (a form being cleaned)."""
     problems = []
     placed = bulletin if bulletin.path else parent
     roots = visibility.restriction_roots()
@@ -95,6 +133,12 @@ def problems_of(bulletin, studies, for_publication, parent=None, user=None):
                 f"{name}未通过脱敏检查，公开发布的通报不能收录。"
                 "请先在案例中处理脱敏问题，或取消“公开发布”。"
             )
+    if for_publication:
+        if texts is None:
+            headings = [item.heading for item in bulletin.items.all() if item.case_study_id]
+            texts = own_texts(bulletin, headings)
+        live = [s for s in studies if getattr(s, "pk", None)]
+        problems += _own_text_problems(texts, live)
     return problems
 
 

@@ -51,10 +51,10 @@ class BulletinPageForm(AccessControlledPageForm):
         if user is not None and not in_discipline_group(user):
             raise ValidationError("只有纪检监察干部可以编写通报，请联系纪检监察室。")
         # Here, not at the top: casestudies.bulletins reads these models (cycle).
-        from casestudies.bulletins import problems_of
+        from casestudies.bulletins import OWN_FIELDS, own_texts, problems_of
 
         formset = self.formsets.get("items")
-        studies = []
+        studies, headings = [], []
         if formset is not None and formset.is_valid():
             ordered = [
                 form.cleaned_data
@@ -63,10 +63,17 @@ class BulletinPageForm(AccessControlledPageForm):
             ]
             ordered.sort(key=lambda data: data.get("ORDER") or 0)
             studies = [data["case_study"] for data in ordered if data.get("case_study")]
+            headings = [data.get("heading", "") for data in ordered if data.get("case_study")]
         page = self.instance
         for_publication = cleaned_data.get("for_publication", False)
+        texts = own_texts({name: cleaned_data.get(name) for name, _ in OWN_FIELDS}, headings)
         problems = problems_of(
-            page, studies, for_publication, parent=getattr(self, "parent_page", None), user=user
+            page,
+            studies,
+            for_publication,
+            parent=getattr(self, "parent_page", None),
+            user=user,
+            texts=texts,
         )
         if problems:
             raise ValidationError(problems)

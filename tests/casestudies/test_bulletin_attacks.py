@@ -382,3 +382,47 @@ def test_statistics_answer_any_period_without_a_500_and_readers_get_whole_years(
             assert response.status_code in (200, 400, 404), (url, key, period)
             if period in ("2025-03", "2025-ytd-03") and url != "/statistics/charts/trend.svg":
                 assert response.status_code == 400
+
+
+def test_a_public_bulletins_own_words_are_asked_the_gate_against_its_items_case_files(
+    client, discipline_user
+):
+    """The gate read the case studies, not what staff type around them: a subject line naming
+    the person handled (the case file's 石岚舟) went out in a bulletin meant for publication."""
+    (case_file,) = write(
+        [
+            (
+                "鉴纪台〔2025〕99号",
+                datetime.date(2025, 5, 6),
+                ["推诿扯皮"],
+                "民心工程",
+                "complaint",
+                "区直部门",
+                False,
+                [("鉴湖区城管局", False)],
+                [("石岚舟", RankLevel.COUNTY, 2, "warning", "", "", False, False)],
+            )
+        ]
+    )
+    study = make_study("区某局干部推诿扯皮问题")
+    CaseStudyPage.objects.filter(pk=study.pk).update(source_case_file=case_file)
+    study = CaseStudyPage.objects.get(pk=study.pk)
+    with pytest.raises(ValidationError) as refused:
+        make_bulletin([study], for_publication=True, headings={study.pk: "石岚舟推诿扯皮问题"})
+    (message,) = refused.value.messages
+    assert "通报的“第1条的标题”未通过脱敏检查" in message and "石岚舟" not in message
+    with pytest.raises(ValidationError):
+        make_bulletin([study], for_publication=True, preamble="现将石岚舟等人的问题通报如下。")
+    # Meant for the intranet only, the words are staff's to choose, as the case study's are.
+    assert make_bulletin([study], headings={study.pk: "石岚舟推诿扯皮问题"}).live
+    # The form says so too, before anything is saved.
+    url = reverse(
+        "wagtailadmin_pages:add", args=("casestudies", "bulletinpage", bulletin_index().pk)
+    )
+    client.force_login(discipline_user)
+    data = bulletin_form([study.pk], slug="bulletin-words")
+    data["items-0-heading"] = "石岚舟推诿扯皮问题"
+    data["for_publication"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "通报的“第1条的标题”未通过脱敏检查" in response.content.decode()
