@@ -13,9 +13,8 @@
   publication, readable by every official), each case study, its case file and the file's units
   become “已公开通报”, and the statistics follow. Taking the bulletin down does not undo it: what
   was announced stays announced.
-- Who handles it in the admin (``hidden_in_admin``, asked by ``jingjian.core.admin_access``):
-  纪检监察, and a reviewer while a step waits for them; and never someone who may not see one
-  of its items (its edit form would show the item's title).
+- Who sees it in the admin (``hidden_in_admin``, asked by ``jingjian.core.admin_access``):
+  never someone who may not see one of its items (its edit form would show the item's title).
 
 Only the case studies' anonymized text ever reaches a bulletin; the case file is read only for
 its id, to mark it.
@@ -34,8 +33,7 @@ from casestudies.gate import find_problems
 from casestudies.models import BulletinItem, BulletinPage, CaseFile, CaseFileUnit, CaseStudyPage
 from casestudies.publication import check_page
 from casestudies.review import case_files_of, forbidden_strings
-from jingjian.core import admin_access, page_cache, visibility
-from jingjian.core.groups import in_discipline_group
+from jingjian.core import page_cache, visibility
 
 NUMERALS = "一二三四五六七八九十"
 UNSEEN_ITEM = "（您无权查看的案例）"
@@ -283,30 +281,26 @@ def _item_ids(revision_content):
 
 def hidden_in_admin(user):
     """For ``jingjian.core.admin_access``: bulletins (a ``Q`` over pages) hidden from ``user``
-    in the admin. Only 纪检监察 write bulletins, so they are hidden from everyone else except a
-    reviewer while a step of the bulletin's review waits for them; and a bulletin one of whose
-    items (live or in its latest revision) ``user`` may not see is hidden from them too: its
-    edit form would show the item's title in the 通报案例 chooser."""
+    in the admin: those naming, live or in their latest revision, a case study ``user`` may not
+    see. Their edit form's 通报案例 chooser, the picker and the revisions would show its title.
+    (Only 纪检监察 save bulletins, ``BulletinPageForm``; others may still open, choose and take
+    down those they may read in full.) One query while there are no bulletins."""
     bulletins = dict(BulletinPage.objects.values_list("pk", "latest_revision_id"))
     if not bulletins:
         return None
-    if in_discipline_group(user):
-        shown = set(bulletins)
-    else:
-        shown = set(bulletins) & admin_access.pages_to_review(user)
-    hidden = set(bulletins) - shown
     unseen_q = visibility.hidden_q(user)
-    if shown and unseen_q is not None:
-        items = {pk: set() for pk in shown}
-        for page_id, study_id in BulletinItem.objects.filter(
-            page_id__in=shown, case_study__isnull=False
-        ).values_list("page_id", "case_study_id"):
-            items[page_id].add(study_id)
-        revisions = Revision.objects.filter(pk__in=[bulletins[pk] for pk in shown])
-        for revision in revisions.only("object_id", "content"):
-            if str(revision.object_id).isdigit() and int(revision.object_id) in items:
-                items[int(revision.object_id)] |= _item_ids(revision.content)
-        named = set().union(*items.values())
-        unseen = set(Page.objects.filter(unseen_q, pk__in=named).values_list("pk", flat=True))
-        hidden |= {pk for pk, ids in items.items() if ids & unseen}
+    if unseen_q is None:
+        return None
+    items = {pk: set() for pk in bulletins}
+    for page_id, study_id in BulletinItem.objects.filter(case_study__isnull=False).values_list(
+        "page_id", "case_study_id"
+    ):
+        items.setdefault(page_id, set()).add(study_id)
+    revisions = Revision.objects.filter(pk__in=[r for r in bulletins.values() if r])
+    for revision in revisions.only("object_id", "content"):
+        if str(revision.object_id).isdigit() and int(revision.object_id) in items:
+            items[int(revision.object_id)] |= _item_ids(revision.content)
+    named = set().union(*items.values())
+    unseen = set(Page.objects.filter(unseen_q, pk__in=named).values_list("pk", flat=True))
+    hidden = {pk for pk, ids in items.items() if ids & unseen}
     return Q(pk__in=hidden) if hidden else None
