@@ -21,23 +21,29 @@ class StudyListForm(WagtailAdminModelForm):
         super().__init__(data, *args, for_user=for_user, **kwargs)
 
     def _without_hidden_pages(self, data, user):
-        posted = {}
+        """``data`` with each item's page blanked when it names a page ``user`` may not see, or
+        is no id at all (Wagtail's chooser, drawn again, would look up “abc” and fail)."""
+        posted, unreadable = {}, set()
         for key in data:
+            if not ITEM_PAGE.fullmatch(key):
+                continue
             value = str(data.get(key) or "").strip()
-            if ITEM_PAGE.fullmatch(key) and value.isascii() and value.isdigit():
-                if len(value) <= 12:
-                    posted[key] = int(value)
-        if not posted:
-            return data
+            if not value:
+                continue
+            if value.isascii() and value.isdigit() and len(value) <= 12:
+                posted[key] = int(value)
+            else:
+                unreadable.add(key)
         pages = Page.objects.filter(pk__in=set(posted.values())).only("pk", "path")
         seen = {p.pk for p in pages if visibility.can_see_page(p, user)}
-        hidden = {key for key, pk in posted.items() if pk not in seen}
-        if not hidden:
+        existing = {p.pk for p in pages}
+        hidden = {key for key, pk in posted.items() if pk in existing and pk not in seen}
+        if not hidden and not unreadable:
             return data
         data = data.copy()
-        for key in hidden:
+        for key in hidden | unreadable:
             data[key] = ""
-            self.unseen_items.add(int(ITEM_PAGE.fullmatch(key)[1]))
+        self.unseen_items = {int(ITEM_PAGE.fullmatch(key)[1]) for key in hidden}
         return data
 
     def clean(self):

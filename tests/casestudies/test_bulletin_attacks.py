@@ -409,3 +409,18 @@ def test_a_public_bulletins_own_words_are_asked_the_gate_against_its_items_case_
     response = client.post(url, data)
     assert response.status_code == 200
     assert "通报的“第1条的标题”未通过脱敏检查" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1.0", "9" * 30])
+def test_the_form_posted_with_no_case_study_id_is_a_form_error(client, discipline_user, value):
+    url = reverse(
+        "wagtailadmin_pages:add", args=("casestudies", "bulletinpage", bulletin_index().pk)
+    )
+    client.raise_request_exception = False
+    client.force_login(discipline_user)
+    response = client.post(url, bulletin_form([value]))
+    # The row is left empty, as if never filled: the draft is saved without it, or refused.
+    assert response.status_code in (200, 302)
+    for page in BulletinPage.objects.filter(title="纪检写的通报"):
+        items = page.get_latest_revision_as_object().items.all()
+        assert all(item.case_study_id is None for item in items)

@@ -283,3 +283,13 @@ def test_the_xlsx_survives_control_characters_and_never_reads_as_a_formula(
         assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
     names = [c.value for c in cells if isinstance(c.value, str) and "三" in c.value]
     assert any(name.startswith("张") and "\x07" not in name for name in names)
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "-1", "9" * 30, "1.0"])
+def test_a_study_list_posted_with_no_page_id_is_a_form_error(client, editor, value):
+    client.raise_request_exception = False
+    client.force_login(editor)
+    readers = Group.objects.get(name="读者")
+    response = client.post(reverse("study_lists:add"), list_form("无效编号", [value], [readers]))
+    assert response.status_code == 200
+    assert not StudyList.objects.exists()
