@@ -2,8 +2,9 @@
 
 - What may be in it (``problems_of``, ``enforce``: the admin form, every save that changes the
   items, every publish): live case studies only, each once; in a bulletin meant for publication
-  (公开发布) only case studies the anonymization gate passes (``casestudies.publication.check_page``,
-  the gate's own question), and only in a bulletin every official may read (``announces``); and
+  (公开发布) only public case studies the anonymization gate passes
+  (``casestudies.publication.check_page``, the gate's own question), and only in a bulletin
+  every official may read (``announces``); and
   never a case study whose readers are fewer than the bulletin's: the bulletin's audience must
   lie within each item's (``visibility.audience_within``). A refusal names only the items its
   reader may see (``BulletinRefused.message_for``).
@@ -94,6 +95,12 @@ def _own_text_problems(texts, studies):
     ]
 
 
+def _public(page, roots=None):
+    """Whether ``page`` is public: what a bulletin meant for publication may carry (its .docx
+    is what goes out)."""
+    return visibility.visibility_of(page, roots) == visibility.Visibility.PUBLIC
+
+
 def _open_to_officials(page, roots=None):
     return visibility.visibility_of(page, roots) != visibility.Visibility.RESTRICTED
 
@@ -126,7 +133,12 @@ def problems_of(bulletin, studies, for_publication, parent=None, user=None, text
                 f"{name}的可见范围比本通报窄，看得到通报的人未必看得到该案例。"
                 "请把通报放在同样受限的位置，或删去该案例。"
             )
-        if for_publication and check_page(study):
+        if for_publication and not _public(study, roots):
+            problems.append(
+                f"{name}不是公开的案例，公开发布的通报只能收录公开的案例，否则内网的内容会随通报公开。"
+                "请删去该案例，或取消“公开发布”。"
+            )
+        elif for_publication and check_page(study):
             problems.append(
                 f"{name}未通过脱敏检查，公开发布的通报不能收录。"
                 "请先在案例中处理脱敏问题，或取消“公开发布”。"
@@ -185,7 +197,7 @@ def items_changed(bulletin):
 
 def shown_items(bulletin, user):
     """The items ``user`` gets, in order: each whose case study is live and visible to them
-    (and, in a bulletin meant for publication, still passing the gate), numbered (一、二、…)
+    (and, in a bulletin meant for publication, still public and passing the gate), numbered (一、二、…)
     with its facts (``paragraphs``) and handling (``handled``) as plain text."""
     roots = visibility.restriction_roots()
     shown = []
@@ -195,7 +207,7 @@ def shown_items(bulletin, user):
         study = CaseStudyPage.objects.live().filter(pk=item.case_study_id).first()
         if study is None or not visibility.can_see_page(study, user, roots):
             continue
-        if bulletin.for_publication and check_page(study):
+        if bulletin.for_publication and (not _public(study, roots) or check_page(study)):
             continue
         item.case_study = study
         shown.append(item)

@@ -424,3 +424,22 @@ def test_the_form_posted_with_no_case_study_id_is_a_form_error(client, disciplin
     for page in BulletinPage.objects.filter(title="纪检写的通报"):
         items = page.get_latest_revision_as_object().items.all()
         assert all(item.case_study_id is None for item in items)
+
+
+def test_a_bulletin_meant_for_publication_takes_only_public_case_studies(
+    client, reader, make_page_visible
+):
+    """The .docx of a bulletin meant for publication is what goes out: an intranet case study in
+    it went out with it."""
+    public = make_study("某局干部甲推诿扯皮问题")
+    internal = make_study("只在内网的某镇干部丁问题")
+    make_page_visible(internal, "intranet")
+    with pytest.raises(ValidationError) as refused:
+        make_bulletin([public, internal], for_publication=True)
+    assert "第2条“只在内网的某镇干部丁问题”不是公开的案例" in refused.value.messages[0]
+    assert make_bulletin([public, internal], for_publication=False).live
+    # Made intranet after issuing, it drops out of what the bulletin shows and prints.
+    issued = make_bulletin([public], for_publication=True, document_number="鉴纪通〔2026〕6号")
+    make_page_visible(public, "intranet")
+    client.force_login(reader)
+    assert "某局干部甲推诿扯皮问题" not in client.get(issued.url).content.decode()
