@@ -23,6 +23,7 @@ its id, to mark it.
 
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -293,11 +294,11 @@ def _item_ids(revision_content):
 
 def hidden_in_admin(user):
     """For ``jingjian.core.admin_access``: bulletins (a ``Q`` over pages) hidden from ``user``
-    in the admin: those naming, live or in their latest revision, a case study ``user`` may not
-    see. Their edit form's 通报案例 chooser, the picker and the revisions would show its title.
-    (Only 纪检监察 save bulletins, ``BulletinPageForm``; others may still open, choose and take
-    down those they may read in full.) One query while there are no bulletins."""
-    bulletins = dict(BulletinPage.objects.values_list("pk", "latest_revision_id"))
+    in the admin: those naming, live or in any revision, a case study ``user`` may not see.
+    Their edit form's 通报案例 chooser, the picker and the revisions' comparison would show its
+    title. (Only 纪检监察 save bulletins, ``BulletinPageForm``; others may still open, choose and
+    take down those they may read in full.) One query while there are no bulletins."""
+    bulletins = list(BulletinPage.objects.values_list("pk", flat=True))
     if not bulletins:
         return None
     unseen_q = visibility.hidden_q(user)
@@ -308,10 +309,13 @@ def hidden_in_admin(user):
         "page_id", "case_study_id"
     ):
         items.setdefault(page_id, set()).add(study_id)
-    revisions = Revision.objects.filter(pk__in=[r for r in bulletins.values() if r])
-    for revision in revisions.only("object_id", "content"):
-        if str(revision.object_id).isdigit() and int(revision.object_id) in items:
-            items[int(revision.object_id)] |= _item_ids(revision.content)
+    revisions = Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=[str(pk) for pk in bulletins],
+    )
+    for object_id, content in revisions.values_list("object_id", "content"):
+        if str(object_id).isdigit() and int(object_id) in items:
+            items[int(object_id)] |= _item_ids(content)
     named = set().union(*items.values())
     unseen = set(Page.objects.filter(unseen_q, pk__in=named).values_list("pk", flat=True))
     hidden = {pk for pk, ids in items.items() if ids & unseen}

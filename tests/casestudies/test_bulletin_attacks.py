@@ -443,3 +443,32 @@ def test_a_bulletin_meant_for_publication_takes_only_public_case_studies(
     make_page_visible(public, "intranet")
     client.force_login(reader)
     assert "某局干部甲推诿扯皮问题" not in client.get(issued.url).content.decode()
+
+
+def test_an_item_dropped_in_a_later_revision_is_not_read_in_the_comparison(
+    client, editor, discipline_user, make_page_visible
+):
+    """Comparing revisions showed the title of an item an earlier revision held, restricted
+    since: to 编辑 (restricted to 纪检监察) and to 纪检监察 (restricted to another group)."""
+    Group.objects.create(name="区委巡察办")
+    first = make_study("某局干部甲推诿扯皮问题")
+    dropped = [make_study(SECRET), make_study("巡察办才能看的问题")]
+    bulletin = make_bulletin([first, *dropped], publish=False)
+    earlier = bulletin.latest_revision
+    bulletin = BulletinPage.objects.get(pk=bulletin.pk)
+    bulletin.items = [BulletinItem(case_study=first)]
+    later = bulletin.save_revision()
+    later.publish()
+    make_page_visible(dropped[0], "restricted", ["纪检监察"])
+    make_page_visible(dropped[1], "restricted", ["区委巡察办"])
+    for user, title in ((editor, SECRET), (discipline_user, "巡察办才能看的问题")):
+        client.force_login(user)
+        for url in (
+            reverse(
+                "wagtailadmin_pages:revisions_compare", args=[bulletin.pk, earlier.pk, later.pk]
+            ),
+            reverse("wagtailadmin_pages:revisions_compare", args=[bulletin.pk, "earliest", "live"]),
+        ):
+            response = client.get(url)
+            assert response.status_code in (200, 404)
+            assert title not in response.content.decode(), (user.username, url)
