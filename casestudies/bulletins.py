@@ -1,13 +1,13 @@
 """The rules of a bulletin (通报), decided once and asked by every path.
 
 - What may be in it (``problems_of``, ``enforce``: the admin form, every save that changes the
-  items, every publish): live case studies only, each once; in a bulletin meant for publication
-  (公开发布) only public case studies the anonymization gate passes
-  (``casestudies.publication.check_page``, the gate's own question), and only in a bulletin
-  every official may read (``announces``); and
-  never a case study whose readers are fewer than the bulletin's: the bulletin's audience must
-  lie within each item's (``visibility.audience_within``). A refusal names only the items its
-  reader may see (``BulletinRefused.message_for``).
+  items, every publish): live case studies only, each once; never a case study whose readers
+  are fewer than the bulletin's (the bulletin's audience must lie within each item's,
+  ``visibility.audience_within``). In a bulletin meant for publication (公开发布): only public
+  case studies the anonymization gate passes (``casestudies.publication.check_page``, the
+  gate's own question), only in a bulletin every official may read (``announces``), and its
+  own words asked the gate too (``own_texts``; at the form and every publish). A refusal names
+  only the items its reader may see (``BulletinRefused.message_for``).
 - What a reader gets (``shown_items``: the web page, the print view, the .docx): the items whose
   case study that reader may see (``visibility.can_see_page``), again, whatever was saved.
 - What issuing marks (``issue``, after a publish): for a bulletin that ``announces`` (meant for
@@ -198,8 +198,8 @@ def items_changed(bulletin):
 
 def shown_items(bulletin, user):
     """The items ``user`` gets, in order: each whose case study is live and visible to them
-    (and, in a bulletin meant for publication, still public and passing the gate), numbered (一、二、…)
-    with its facts (``paragraphs``) and handling (``handled``) as plain text."""
+    (and, in a bulletin meant for publication, still public and passing the gate), numbered
+    (一、二、…) with its facts (``paragraphs``) and handling (``handled``) as plain text."""
     roots = visibility.restriction_roots()
     shown = []
     for item in bulletin.items.all():
