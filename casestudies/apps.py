@@ -7,7 +7,7 @@ class CaseStudiesConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules use the models, which are ready only now.
-        from casestudies import channels, home, importing, publication, search, signals
+        from casestudies import bulletins, channels, home, importing, publication, search, signals
         from casestudies.gate import AnonymizationGateError
         from jingjian.core import admin_access, content_types
 
@@ -35,3 +35,4 @@ class CaseStudiesConfig(AppConfig):
         signals.connect()
         publication.connect()
         admin_access.register_hidden_pages(publication.hidden_drafts)
+        admin_access.register_hidden_pages(bulletins.hidden_in_admin)

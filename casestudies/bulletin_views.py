@@ -134,7 +134,12 @@ class BulletinPickerView(WagtailAdminTemplateMixin, TemplateView):
         bulletin = page.get_latest_revision_as_object()
         raw = request.POST.getlist("case_study")
         # Ids as the database holds them (a 40-digit number is no id, and no server error).
-        ids = [int(value) for value in raw if value.isdigit() and 0 < int(value) < 2**63]
+        # ASCII digits only: “²” and “①” are digits to ``isdigit`` and no number to ``int``.
+        ids = [
+            int(value)
+            for value in raw
+            if value.isascii() and value.isdigit() and 0 < int(value) < 2**63
+        ]
         allowed = {
             study.pk: study
             for study in visibility.visible_pages(

@@ -14,19 +14,25 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
 from study import completion
+from study.forms import StudyListForm
 from study.models import OfficialProfile, StudyList, Unit
 
 EXPORT = "jingjian.study.export"
 REFUSED = "只有编辑、纪检监察组成员和系统管理员可以查看学习完成情况。"
+HOLDS_HIDDEN = "这项学习任务包含您无权查看的页面，请联系创建它的纪检监察干部或系统管理员修改。"
+# A text cell starting with one of these is what a spreadsheet reads as a formula once edited.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,6 +60,36 @@ class StudyListIndexView(IndexView):
             ),
         )
         return buttons
+
+
+class VisibleItemsColumn(Column):
+    """篇数: the pages of the list the viewer may see (a restricted page is not even counted)."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        user = getattr(request, "user", None)
+        context["value"] = completion.visible_item_count(instance, user)
+        return context
+
+
+class _RefusesListsHoldingHiddenPages:
+    """Someone who may not see one of a list's pages does not edit or delete it: its form
+    would show the page's title, and what they save would drop what they cannot see."""
+
+    def dispatch(self, request, *args, **kwargs):
+        study_list = get_object_or_404(StudyList, pk=kwargs.get("pk"))
+        if completion.pages_hidden_from(study_list, request.user):
+            return HttpResponseForbidden(HOLDS_HIDDEN, content_type="text/plain; charset=utf-8")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StudyListEditView(_RefusesListsHoldingHiddenPages, EditView):
+    pass
+
+
+class StudyListDeleteView(_RefusesListsHoldingHiddenPages, DeleteView):
+    pass
 
 
 class ReportView(WagtailAdminTemplateMixin, TemplateView):
@@ -107,10 +143,16 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
 
 
 def _text(cell, value):
-    """A text cell, never a formula (a name starting with “=” stays text)."""
+    """A text cell, never a formula: a name starting with “=” stays text, and is marked with
+    the quote prefix so that editing the cell keeps it text. Characters a worksheet cannot hold
+    (control characters anyone may type into their own name) are left out."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
 
 
 def _sheet(sheet, header, rows):
@@ -173,10 +215,13 @@ class StudyListViewSet(ModelViewSet):
     name = "study_lists"
     url_prefix = "study/lists"
     index_view_class = StudyListIndexView
+    edit_view_class = StudyListEditView
+    delete_view_class = StudyListDeleteView
+    edit_handler = ObjectList(StudyList.panels, base_form_class=StudyListForm)
     list_display = [
         "title",
         Column("deadline", label="完成期限", accessor="deadline"),
-        Column("items", label="篇数", accessor="item_count"),
+        VisibleItemsColumn("items", label="篇数", accessor="item_count"),
     ]
     add_to_admin_menu = False
     inspect_view_enabled = False

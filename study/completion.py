@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from jingjian.core import visibility
+from study import marks
 from study.models import OfficialProfile, StudyList, StudyRecord
 
 
@@ -197,3 +198,47 @@ def completion(study_list, viewer, on=None):
         "units": sorted(units.values(), key=lambda u: (u.unit == NO_UNIT, u.unit)),
         "overdue": study_list.deadline < on,
     }
+
+
+def pages_hidden_from(study_list, user):
+    """Ids of the list's pages ``user`` may not see (live or not): someone who may not see one
+    of them does not edit or delete the list, whose form would show its title."""
+    ids = {i.page_id for i in study_list.items.all()}
+    if not ids:
+        return set()
+    seen = visibility.visible_pages(Page.objects.filter(pk__in=ids), user)
+    return ids - set(seen.values_list("pk", flat=True))
+
+
+def visible_item_count(study_list, user):
+    """How many of the list's pages ``user`` may see (the 篇数 they are shown)."""
+    return len({i.page_id for i in study_list.items.all()} - pages_hidden_from(study_list, user))
+
+
+def list_problems(pages, groups, user):
+    """Why a study list of ``pages`` (in order) assigned to ``groups`` may not be saved by
+    ``user``, as Chinese sentences naming each page by its place (第2篇) and, when ``user`` may
+    see it, its title: a page of a type that takes no mark, a page hidden from ``user`` (the
+    form would show its title), a page one of ``groups`` may not see (never listed to them)."""
+    roots = visibility.restriction_roots()
+    studied = tuple(marks.studied_types())
+    problems = []
+    for number, page in enumerate(pages, start=1):
+        if not visibility.can_see_page(page, user, roots):
+            problems.append(
+                f"第{number}篇是您无权查看的页面，已从表单中去掉。请改选您能在选择器中看到的页面。"
+            )
+            continue
+        if not issubclass(page.specific_class or Page, studied):
+            problems.append(
+                f"第{number}篇“{page.title}”不是案例、先进典型或通报。"
+                "学习任务只能选择这几类页面，请重新选择。"
+            )
+            continue
+        for group in groups:
+            if not visibility.group_may_see(page, group, roots):
+                problems.append(
+                    f"第{number}篇“{page.title}”设有限定查看范围，“{group.name}”组看不到，"
+                    "不会列入他们的学习任务。请改选其他页面，或改为分配给能看到它的用户组。"
+                )
+    return problems

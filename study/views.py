@@ -4,6 +4,8 @@ A page the reader may not see answers exactly as a page that does not exist (404
 body). Bad input is a 400 with the reason in Chinese; nothing here answers 500.
 """
 
+import functools
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -11,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from study import completion, marks
 
@@ -21,6 +23,7 @@ BAD_PAGE = "请求缺少有效的页面编号，请刷新页面后重试。"
 BAD_ACTION = "学习记录的类型无效，请刷新页面后重试。"
 BAD_SECONDS = "阅读时长应为不小于零的整数秒，请刷新页面后重试。"
 CSRF_REFUSED = "页面已过期或缺少安全校验，请刷新页面后重试。"
+WRONG_METHOD = "这个地址只接受{}请求，请从页面上的“我已学习”按钮操作。"
 ACTIONS = ("studied", "time")
 
 
@@ -28,6 +31,24 @@ def _error(message, status):
     return JsonResponse(
         {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
     )
+
+
+def _only(method):
+    """Answer any other method with a Chinese JSON 405 (Django's own 405 has an empty body)."""
+    allowed = {"GET": ("GET", "HEAD"), "POST": ("POST",)}[method]
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            if request.method not in allowed:
+                response = _error(WRONG_METHOD.format(method), 405)
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 def _page_id(value):
@@ -61,8 +82,9 @@ def _page_or_error(request, value):
     return page, None
 
 
+@csrf_exempt  # it writes nothing; any POST is answered 405 in Chinese, not a CSRF page
 @never_cache
-@require_GET
+@_only("GET")
 def mark_state(request):
     """The mark's state for this reader (asked by study.js after the page has loaded). Sets
     the CSRF cookie the mark's posts need when the reader has none yet."""
@@ -81,7 +103,7 @@ def _csrf_refused(request):
 
 @csrf_exempt  # checked in the view, by Django's middleware, for a Chinese answer
 @never_cache
-@require_POST
+@_only("POST")
 def record(request):
     """``action=studied`` marks the page 已学习 (answers its state); ``action=time&seconds=N``
     adds a visit's time (sent with ``navigator.sendBeacon`` as the reader leaves; answers 204)."""

@@ -5,6 +5,7 @@ what issuing marks are decided in ``casestudies.bulletins``, asked by every path
 save, the publish, the web page, the print view and the .docx)."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +19,13 @@ from wagtail.models import Orderable, Page
 
 from jingjian.core.admin_access import AccessControlledPage, AccessControlledPageForm
 from jingjian.core.groups import in_discipline_group
+
+ITEM_STUDY = re.compile(r"items-\d+-case_study")
+
+
+def _readable_id(value):
+    value = str(value or "").strip()
+    return not value or (value.isascii() and value.isdigit() and len(value) <= 12)
 
 
 class BulletinIndexPage(AccessControlledPage, Page):
@@ -47,8 +55,18 @@ class BulletinPageForm(AccessControlledPageForm):
     案例复审) approves or sends back the form as it is. The rules of ``casestudies.bulletins``
     on every save."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        # An item's case study posted as no id (“abc”, “²”, 30 digits) is left empty: the
+        # chooser, drawn again, would look it up and fail. The field then says it is required.
+        if data is not None:
+            bad = [
+                key for key in data if ITEM_STUDY.fullmatch(key) and not _readable_id(data.get(key))
+            ]
+            if bad:
+                data = data.copy()
+                for key in bad:
+                    data[key] = ""
+        super().__init__(data, *args, **kwargs)
         if "date_issued" in self.fields:
             # The model's default is a callable, so Django would compare the date with a hidden
             # "initial" copy, which Wagtail's editor does not post: every save would count as a
@@ -68,10 +86,10 @@ class BulletinPageForm(AccessControlledPageForm):
                 "需要改动的请告知纪检监察室。"
             )
         # Here, not at the top: casestudies.bulletins reads these models (cycle).
-        from casestudies.bulletins import problems_of
+        from casestudies.bulletins import OWN_FIELDS, own_texts, problems_of
 
         formset = self.formsets.get("items")
-        studies = []
+        studies, headings = [], []
         if formset is not None and formset.is_valid():
             ordered = [
                 form.cleaned_data
@@ -80,10 +98,17 @@ class BulletinPageForm(AccessControlledPageForm):
             ]
             ordered.sort(key=lambda data: data.get("ORDER") or 0)
             studies = [data["case_study"] for data in ordered if data.get("case_study")]
+            headings = [data.get("heading", "") for data in ordered if data.get("case_study")]
         page = self.instance
         for_publication = cleaned_data.get("for_publication", False)
+        texts = own_texts({name: cleaned_data.get(name) for name, _ in OWN_FIELDS}, headings)
         problems = problems_of(
-            page, studies, for_publication, parent=getattr(self, "parent_page", None)
+            page,
+            studies,
+            for_publication,
+            parent=getattr(self, "parent_page", None),
+            user=user,
+            texts=texts,
         )
         if problems:
             raise ValidationError(problems)
@@ -144,12 +169,15 @@ class BulletinPage(RoutablePageMixin, AccessControlledPage, Page):
         verbose_name_plural = "通报"
 
     def save(self, *args, **kwargs):
-        """The backstop for paths that skip the admin form (scripts, imports, the API)."""
+        """The backstop for paths that skip the admin form (scripts, imports, the API), when
+        the save changes what the bulletin holds: unpublishing, locking or moving it is never
+        refused because an item was restricted or taken down after issuing."""
         if self.path:
             # Here, not at the top: casestudies.bulletins reads these models (cycle).
-            from casestudies.bulletins import enforce
+            from casestudies.bulletins import enforce, items_changed
 
-            enforce(self)
+            if items_changed(self):
+                enforce(self)
         return super().save(*args, **kwargs)
 
     def publish(self, revision, *args, **kwargs):

@@ -258,6 +258,21 @@ def can_see_page(page, user=None, roots=None):
     return all(_user_passes(r, user, group_ids) for r in restrictions_covering(page, roots))
 
 
+def group_may_see(page, group, roots=None):
+    """Whether every member of ``group`` may see ``page``, whatever other groups they are in:
+    each restriction covering it asks only for a login or names ``group`` (a password is passed
+    by nobody, as in listings)."""
+    for restriction in restrictions_covering(page, roots):
+        if restriction.restriction_type == BaseViewRestriction.LOGIN:
+            continue
+        if restriction.restriction_type == BaseViewRestriction.GROUPS and any(
+            named.pk == group.pk for named in restriction.groups.all()
+        ):
+            continue
+        return False
+    return True
+
+
 def _implies(narrower, restriction):
     """Whether everyone who passes every one of ``narrower`` (restrictions) passes
     ``restriction``. A password keeps out only those without it, so it narrows nothing here."""
