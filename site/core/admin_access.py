@@ -25,6 +25,8 @@ reviewers (members of a group assigned to a step of its workflow), as no group h
 ``publish`` permission (``jingjian.core.review``).
 """
 
+import re
+
 from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
@@ -32,6 +34,7 @@ from django.db.models import Q
 from django.http import Http404
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.blocks import RichTextBlock, StreamValue
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
@@ -317,6 +320,47 @@ def _scrub(form, unseen):
             _scrub(child, unseen)
 
 
+def _chooser_keys(form_class):
+    """The posted names of ``form_class``'s chooser fields (a chosen page, image, document or
+    snippet), its child forms' included: ``portrait``, ``items-3-case_study``."""
+    names = [
+        re.escape(name)
+        for name, field in form_class.base_fields.items()
+        if isinstance(field.widget, BaseChooser)
+    ]
+    for prefix, formset in getattr(form_class, "formsets", {}).items():
+        names += [
+            rf"{re.escape(prefix)}-\d+-{re.escape(name)}"
+            for name, field in formset.form.base_fields.items()
+            if isinstance(field.widget, BaseChooser)
+        ]
+    return re.compile("|".join(names)) if names else None
+
+
+def _readable_choices(form_class, data):
+    """``data`` with every chooser field that holds no id (“abc”, “²”, 30 digits: only a
+    hand-made form sends one) left empty, and the names left empty (the form then refuses to
+    save). Wagtail's chooser, drawn again with the form's
+    errors, would look such a value up and fail (a 500); empty, the field says what it needs."""
+    if data is None:
+        return data, []
+    keys = _chooser_keys(form_class)
+    if keys is None:
+        return data, []
+    bad = [key for key in data if keys.fullmatch(key) and not _is_id(data.get(key))]
+    if not bad:
+        return data, []
+    data = data.copy()
+    for key in bad:
+        data[key] = ""
+    return data, bad
+
+
+def _is_id(value):
+    value = str(value or "").strip()
+    return not value or (value.isascii() and value.isdigit() and len(value) <= 18)
+
+
 class AccessControlledPageForm(WagtailAdminPageForm):
     """Every page form: nothing it saves may name a page, an image or a document hidden from
     the user who saves it — not a picture chosen by id, an image block, a link in rich text, a
@@ -325,9 +369,18 @@ class AccessControlledPageForm(WagtailAdminPageForm):
     there), so a page can still be edited around it. A refused form is shown again without the
     hidden items (a chooser shows its value before the edit), so it names none of them."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        data, self._unreadable = _readable_choices(type(self), data)
+        super().__init__(data, *args, **kwargs)
         self._held = _held_references(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self._unreadable:
+            self.add_error(
+                None, "表单里有选择框的值不是有效的编号，已清空。请在选择器中重新选择，再保存。"
+            )
+        return cleaned_data
 
     def is_valid(self):
         valid = super().is_valid()

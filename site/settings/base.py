@@ -278,6 +278,9 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
+# A failed CSRF check is answered in Chinese (Django's own page is English).
+CSRF_FAILURE_VIEW = "jingjian.core.csrf.failure"
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # The API knows a reader by their session, as the pages do (and as the page cache decides

@@ -286,3 +286,21 @@ def test_the_guard_still_hides_a_page_from_an_editor_outside_its_groups(client, 
     client.force_login(editor)
     assert client.get(reverse("wagtailadmin_explore", args=[page.pk])).status_code == 404
     assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1.0", "9" * 30, "-1", "１２"])
+def test_a_chooser_posted_no_id_is_a_form_error_not_a_500(client, editor, value):
+    """Only a hand-made form posts a chooser an id that is no number; the page form empties
+    it and says so in Chinese, and nothing is saved (Wagtail's chooser, drawn again, looked
+    the value up and failed)."""
+    from tests.support.page_forms import exemplar_form
+
+    page = ExemplarPageFactory()
+    before = page.latest_revision_id
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    response = client.post(url, exemplar_form(page, portrait=value))
+    assert response.status_code == 200
+    assert "表单里有选择框的值不是有效的编号" in response.content.decode()
+    page.refresh_from_db()
+    assert page.latest_revision_id == before

@@ -68,3 +68,14 @@ def test_production_refuses_a_public_address_that_is_not_a_full_url():
     assert "PUBLIC_BASE_URL must be a full address" in result.stderr
     result = run_check({**configured, "PUBLIC_BASE_URL": "https://www.jianhu.gov.cn"})
     assert result.returncode == 0, result.stderr
+
+
+def test_a_failed_csrf_check_is_answered_in_chinese(reader):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+    response = browser.post("/accounts/logout/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "表单已过期" in body and "CSRF" not in body
