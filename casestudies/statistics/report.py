@@ -11,10 +11,9 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
 from casestudies.choices import AdministrativeSanction, DisciplineForm, PartySanction, RankLevel
-from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit
+from casestudies.statistics import summary
 from casestudies.statistics.access import Level, check_level, check_period
 from casestudies.statistics.register import (
     DIMENSIONS,
@@ -229,14 +228,18 @@ MATTER_CUBES = [
 ]
 
 
-def _count(period):
-    """All counts of ``period`` as cells (``_Cells``), and each breakdown's values in order."""
+def _count(period, direct=False):
+    """All counts of ``period`` as cells (``_Cells``), and each breakdown's values in order:
+    read from the register's summary (``summary``), or with ``direct`` counted from every
+    person and case file (``register``; what the summary is checked against)."""
+    persons_of = person_counts if direct else summary.person_cube
+    matters_of = matter_counts if direct else summary.matter_cube
     cells = _Cells()
     found = {name: {} for name in DIMENSIONS}
     totals = {}
     cubes = {}
     for by, measures, gives, gives_totals in PERSON_CUBES:
-        cube = person_counts(period, by, measures)
+        cube = persons_of(period, by, measures)
         cubes[by] = cube
         for name in gives:
             for value, counts in _marginal(cube, by.index(name)).items():
@@ -245,7 +248,7 @@ def _count(period):
             for counts in cube.values():
                 _add(totals, counts)
     for by, gives, gives_totals in MATTER_CUBES:
-        cube = matter_counts(period, by)
+        cube = matters_of(period, by)
         for name in gives:
             for value, counts in _marginal(cube, by.index(name)).items():
                 _add(found[name].setdefault(value, {}), counts)
@@ -351,8 +354,8 @@ def _share(part, whole):
     return f"{part.value * 100 / whole.value:.1f}%"
 
 
-def _build(period, level):
-    cells, groups, values_of = _count(period)
+def _build(period, level, direct=False):
+    cells, groups, values_of = _count(period, direct=direct)
     if level is Level.SUPPRESSED:
         by_id = {id(c): c for c in cells.values()}
         keyed = [Group([id(p) for p in g.parts], id(g.total), g.name) for g in groups]
@@ -416,27 +419,21 @@ def _monthly(period, cells, values_of):
     )
 
 
-def _fingerprint():
-    """What changes when the register does: one row of counts and latest changes (a few ms).
-    A case file's persons and units are saved with it, which moves its ``updated_at``."""
-    files = CaseFile.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    persons = CaseFilePerson.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    units = CaseFileUnit.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    links = CaseFile.problem_types.through.objects.count()
-    return f"{files['n']}.{files['last']}.{persons['n']}.{persons['last']}.{units['n']}.{units['last']}.{links}"
-
-
 def report(period, *, level, cached=True):
     """The ``Figures`` of ``period`` as ``level`` may see them (``check_level`` refuses anything
-    else). Kept in Django's cache while the register is unchanged (``CACHE_SECONDS``)."""
+    else). Kept in Django's cache under the register's version (``summary.version``, moved by
+    every write to it) for ``CACHE_SECONDS``; the months written since the summary was last
+    counted are counted again first (``summary.refresh``)."""
     level = check_level(level)
     check_period(period, level)
     if not cached:
+        summary.refresh()
         return _build(period, level)
-    state = f"{level.value}|{period.start}|{period.end}|{_fingerprint()}"
+    state = f"{level.value}|{period.start}|{period.end}|{summary.version()}"
     key = "jingjian.statistics." + hashlib.sha256(state.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
+        summary.refresh()
         found = _build(period, level)
         cache.set(key, found, CACHE_SECONDS)
     return found
