@@ -139,7 +139,7 @@ def statements(vendor):
         *make(FILE, FILE_COLUMNS, month("date_handled")),
         *make(PERSON, PERSON_COLUMNS, of_file("case_file_id")),
         *make(LINK, LINK_COLUMNS, of_file("casefile_id")),
-        *make(UNIT, UNIT_COLUMNS, None),
+        *make(UNIT, UNIT_COLUMNS, of_file("case_file_id")),
     ]
 
 
@@ -229,6 +229,7 @@ class Migration(migrations.Migration):
                 ("problem_type_id", models.IntegerField(null=True)),
                 ("rank_level", models.PositiveSmallIntegerField(null=True)),
                 ("bulletined", models.BooleanField()),
+                ("unit_name", models.CharField(max_length=120, null=True)),
                 ("matters", models.PositiveIntegerField(default=0)),
                 ("persons", models.PositiveIntegerField(default=0)),
                 ("sanctioned", models.PositiveIntegerField(default=0)),

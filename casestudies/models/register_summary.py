@@ -2,7 +2,8 @@
 
 ``RegisterSummary`` holds, for every month and each of a few groupings (``slice``), the counts
 the statistics add up (persons per measure, matters), split by whether the matter was named in
-a public bulletin. Database triggers (``casestudies/0018``) mark the months a write touches in
+a public bulletin, and the names of the units named in a bulletin (counted as distinct names
+over a period, so kept by name). Database triggers (``casestudies/0018``) mark the months a write touches in
 ``RegisterSummaryMonth`` and move ``RegisterVersion`` on every write to the case files, their
 persons, units and problem types, whatever writes them (the admin, the ledger import, a
 bulletin's ``update()``, a bulk insert, a cascade); ``casestudies.statistics.summary`` counts
@@ -40,6 +41,8 @@ class RegisterSummary(models.Model):
     problem_type_id = models.IntegerField(null=True)
     rank_level = models.PositiveSmallIntegerField(null=True)
     bulletined = models.BooleanField()
+    # The unit slices: a unit named in a public bulletin in the month's matters of the group.
+    unit_name = models.CharField(max_length=120, null=True)
     matters = models.PositiveIntegerField(default=0)
     # and a count per person measure (``PERSON_COLUMNS``), added below
 

@@ -226,6 +226,18 @@ MATTER_CUBES = [
     (("month",), ("month",), False),
     (("problem_type",), ("problem_type",), False),
 ]
+# The same from the register's summary (``summary``), which keeps each breakdown on its own:
+# the margins of a product are its breakdowns, so the cells are the same.
+SUMMARY_PERSON_CUBES = [
+    (("month",), PERSON_MEASURES, ("month",), True),
+    (("rank_level",), PERSON_MEASURES, ("rank_level",), False),
+    *[((name,), _PERSONS, (name,), False) for name in ("work_area", "source", "unit_type")],
+    (("problem_type", "rank_level"), _PERSONS, ("problem_type",), False),
+]
+SUMMARY_MATTER_CUBES = [
+    (("month",), ("month",), True),
+    *[((name,), (name,), False) for name in ("work_area", "source", "unit_type", "problem_type")],
+]
 
 
 def _count(period, direct=False):
@@ -234,11 +246,14 @@ def _count(period, direct=False):
     person and case file (``register``; what the summary is checked against)."""
     persons_of = person_counts if direct else summary.person_cube
     matters_of = matter_counts if direct else summary.matter_cube
+    units_of = unit_counts if direct else summary.unit_cube
+    person_cubes = PERSON_CUBES if direct else SUMMARY_PERSON_CUBES
+    matter_cubes = MATTER_CUBES if direct else SUMMARY_MATTER_CUBES
     cells = _Cells()
     found = {name: {} for name in DIMENSIONS}
     totals = {}
     cubes = {}
-    for by, measures, gives, gives_totals in PERSON_CUBES:
+    for by, measures, gives, gives_totals in person_cubes:
         cube = persons_of(period, by, measures)
         cubes[by] = cube
         for name in gives:
@@ -247,7 +262,7 @@ def _count(period, direct=False):
         if gives_totals:
             for counts in cube.values():
                 _add(totals, counts)
-    for by, gives, gives_totals in MATTER_CUBES:
+    for by, gives, gives_totals in matter_cubes:
         cube = matters_of(period, by)
         for name in gives:
             for value, counts in _marginal(cube, by.index(name)).items():
@@ -265,10 +280,10 @@ def _count(period, direct=False):
             for measure, (n, unpublished) in counts.items():
                 cells.put(measure, [(name, value)], n, unpublished)
         if "units_bulletined" in _measures_of(name):
-            for (value,), n in unit_counts(period, (name,)).items():
+            for (value,), n in units_of(period, (name,)).items():
                 cells.put("units_bulletined", [(name, value)], n, 0)
         values_of[name] = _ordered_values(dimension, set(found[name]), period)
-    cells.put("units_bulletined", (), unit_counts(period).get((), 0), 0)
+    cells.put("units_bulletined", (), units_of(period).get((), 0), 0)
 
     # The monthly report: problem type by rank group.
     cross = cubes[("problem_type", "rank_level")]

@@ -12,9 +12,13 @@ to the case files, persons handled or problem types touches (``RegisterSummaryMo
 every month (``manage.py rebuild_register_summary``). A mark is removed only at the version
 it was seen, so a write during a recount leaves its month marked.
 
-Groupings (``SLICES``): persons by 职级 (and month); persons and matters by
-重点工作×线索来源×单位类型; persons by 问题类型×职级; matters by 问题类型. The units named in
-bulletins are counted from the register (distinct names do not add up across months).
+Groupings (``SLICES``), each per month: persons and matters; persons by 职级; persons and
+matters by 重点工作, by 线索来源 and by 单位类型; persons by 问题类型×职级 (the monthly table);
+matters by 问题类型; and for each breakdown the names of the units named in a public bulletin
+(a unit counts once per group over a period, so names, not counts, are kept). ``report`` asks
+for single breakdowns where the register is asked for products of them (the product's margins
+are the same counts, and the summary has a few hundred rows per slice and year, not one per
+combination).
 """
 
 import datetime
@@ -26,6 +30,7 @@ from django.db.models import Count, F, Q, Sum
 from casestudies.models import (
     CaseFile,
     CaseFilePerson,
+    CaseFileUnit,
     RegisterSummary,
     RegisterSummaryMonth,
     RegisterVersion,
@@ -49,6 +54,7 @@ __all__ = [
     "rebuild",
     "refresh",
     "summary_rows",
+    "unit_cube",
     "version",
 ]
 
@@ -67,33 +73,47 @@ LOCK = 7_150_215
 @dataclass(frozen=True)
 class Slice:
     """A grouping the summary keeps per month: ``persons`` whether it counts the persons
-    handled (every person measure), ``matters`` whether it counts the matters."""
+    handled (every person measure), ``matters`` whether it counts the matters, ``units``
+    whether it keeps the names of the units named in a public bulletin (then nothing else)."""
 
     name: str
     dimensions: tuple
-    persons: bool
-    matters: bool
+    persons: bool = False
+    matters: bool = False
+    units: bool = False
 
 
 SLICES = {
     s.name: s
     for s in [
-        Slice("rank", ("rank_level",), persons=True, matters=False),
-        Slice("wsu", ("work_area", "source", "unit_type"), persons=True, matters=True),
-        Slice("problem_rank", ("problem_type", "rank_level"), persons=True, matters=False),
-        Slice("problem", ("problem_type",), persons=False, matters=True),
+        Slice("month", (), persons=True, matters=True),
+        Slice("rank_level", ("rank_level",), persons=True),
+        Slice("work_area", ("work_area",), persons=True, matters=True),
+        Slice("source", ("source",), persons=True, matters=True),
+        Slice("unit_type", ("unit_type",), persons=True, matters=True),
+        Slice("problem_rank", ("problem_type", "rank_level"), persons=True),
+        Slice("problem_type", ("problem_type",), matters=True),
+        *[
+            Slice(f"units:{name}", () if name == "month" else (name,), units=True)
+            for name in DIMENSIONS
+        ],
     ]
 }
-# Which slice answers a cube ``report`` asks for: (slice, whether ``month`` is in the cube).
+# Which slice answers each cube ``report`` asks for (``month`` is the summary's own column).
 PERSON_SOURCES = {
-    ("rank_level", "month"): "rank",
-    ("work_area", "source", "unit_type"): "wsu",
+    ("month",): "month",
+    ("rank_level",): "rank_level",
+    ("work_area",): "work_area",
+    ("source",): "source",
+    ("unit_type",): "unit_type",
     ("problem_type", "rank_level"): "problem_rank",
 }
 MATTER_SOURCES = {
-    ("work_area", "source", "unit_type"): "wsu",
-    ("month",): "wsu",
-    ("problem_type",): "problem",
+    ("month",): "month",
+    ("work_area",): "work_area",
+    ("source",): "source",
+    ("unit_type",): "unit_type",
+    ("problem_type",): "problem_type",
 }
 
 
@@ -146,6 +166,10 @@ def _live_rows(slice_, months):
     for the matters handled in ``months`` (first days; None: every month)."""
     found = {}
     keys = [COLUMNS[d] for d in slice_.dimensions]
+    if slice_.units:
+        for month, *values, name in _live_unit_pairs(slice_.dimensions, _dated(months, "")):
+            found[(_first_day(month), *values, False, name)] = {}
+        return found
     if slice_.persons:
         group = {"month_": MonthOf("case_file__date_handled")}
         group.update(
@@ -191,19 +215,42 @@ def _live_rows(slice_, months):
                 row["bulletined_"],
             )
             found.setdefault(slot, {})["matters"] = row["n"]
-    return found
+    return {(*slot, None): counts for slot, counts in found.items()}
+
+
+def _live_unit_pairs(dimensions, where):
+    """Distinct (month, value of each dimension, unit name) of the units named in a public
+    bulletin in the matters ``where`` selects (a filter of ``CaseFile``), grouped as
+    ``register.unit_counts`` groups them."""
+    group = {"month_": MonthOf("case_file__date_handled")}
+    for i, name in enumerate(dimensions):
+        d = DIMENSIONS[name]
+        group[f"d{i}"] = (
+            F(f"case_file__persons__{d.lookup}") if d.per_person else d.expression("case_file__")
+        )
+    rows = CaseFileUnit.objects.filter(
+        case_file__in=CaseFile.objects.filter(where), named_in_bulletin=True
+    )
+    if any(DIMENSIONS[name].per_person for name in dimensions):
+        rows = rows.filter(case_file__persons__role=PersonRole.SUBJECT)
+    rows = rows.values(**group, name_=F("name")).distinct().order_by()
+    return [
+        (row["month_"], *(row[f"d{i}"] for i in range(len(dimensions))), row["name_"])
+        for row in rows
+    ]
 
 
 def _summary_objects(months):
     objects = []
     for name, slice_ in SLICES.items():
         keys = [COLUMNS[d] for d in slice_.dimensions]
-        for (month, *values, bulletined), counts in _live_rows(slice_, months).items():
+        for (month, *values, bulletined, unit), counts in _live_rows(slice_, months).items():
             objects.append(
                 RegisterSummary(
                     slice=name,
                     month=month,
                     bulletined=bulletined,
+                    unit_name=unit,
                     **dict(zip(keys, values, strict=True)),
                     **counts,
                 )
@@ -227,7 +274,8 @@ def stored_rows(months=None):
 
 def _row_tuple(row):
     fields = [f.attname for f in RegisterSummary._meta.concrete_fields if not f.primary_key]
-    return tuple((getattr(row, name) is None, getattr(row, name) or 0) for name in fields)
+    values = [getattr(row, name) for name in fields]
+    return tuple(("", "") if v is None else (type(v).__name__, v) for v in values)
 
 
 def _lock():
@@ -242,16 +290,22 @@ def rebuild(months=None):
     with transaction.atomic():
         _lock()
         marks = list(RegisterSummaryMonth.objects.values_list("pk", "version", "month"))
-        if months is None:
-            RegisterSummary.objects.all().delete()
-        else:
+        if months is not None:
             months = {m.replace(day=1) for m in months}
-            RegisterSummary.objects.filter(month__in=months).delete()
+        _delete(months)
         objects = _summary_objects(months)
         RegisterSummary.objects.bulk_create(objects, batch_size=500)
         done = [(pk, v) for pk, v, m in marks if months is None or m in months]
         _clear(done)
     return len(objects)
+
+
+def _delete(months):
+    """Remove the summary of ``months`` (None: all) in one statement (no row is fetched)."""
+    rows = RegisterSummary.objects.all()
+    if months is not None:
+        rows = rows.filter(month__in=months)
+    rows._raw_delete(rows.db)
 
 
 def _clear(marks):
@@ -273,7 +327,7 @@ def refresh():
         if not marks:
             return 0
         months = {m for _pk, _v, m in marks}
-        RegisterSummary.objects.filter(month__in=months).delete()
+        _delete(months)
         objects = _summary_objects(months)
         RegisterSummary.objects.bulk_create(objects, batch_size=500)
         _clear([(pk, v) for pk, v, _m in marks])
@@ -322,10 +376,14 @@ def _merge(into, other):
             cell[key][1] += unpublished
 
 
+def _in_months(name, months):
+    return RegisterSummary.objects.filter(slice=name, month__gte=months[0], month__lte=months[1])
+
+
 def _summary_groups(name, months, group_by, columns):
     values = [COLUMNS.get(d, d) for d in group_by]
     return (
-        RegisterSummary.objects.filter(slice=name, month__gte=months[0], month__lte=months[1])
+        _in_months(name, months)
         .values(*values, "bulletined")
         .annotate(**{f"s_{c}": Sum(c) for c in columns})
         .order_by()
@@ -375,4 +433,30 @@ def matter_cube(period, by):
                 cell["matters"][1] += n
     for start, end in edges:
         _merge(counts, matter_counts(_span(start, end), by))
+    return counts
+
+
+def unit_cube(period, by=()):
+    """``register.unit_counts(period, by)``, read from the summary: the distinct names of the
+    period's whole months and of the days of its part months, counted together."""
+    whole, edges = _split(period)
+    name = by[0] if by else "month"
+    pairs = set()
+    if whole is not None:
+        column = "month" if name == "month" else COLUMNS[name]
+        for value, unit in _in_months(f"units:{name}", whole).values_list(column, "unit_name"):
+            if name == "month":
+                value = _month_text(value)
+            pairs.add((value if by else None, unit))
+    for start, end in edges:
+        where = Q(date_handled__gte=start, date_handled__lte=end)
+        dimensions = () if name == "month" else (name,)
+        for month, *values, unit in _live_unit_pairs(dimensions, where):
+            value = month if name == "month" else values[0]
+            pairs.add((value if by else None, unit))
+    if not by:
+        return {(): len(pairs)}
+    counts = {}
+    for value, _unit in pairs:
+        counts[(value,)] = counts.get((value,), 0) + 1
     return counts

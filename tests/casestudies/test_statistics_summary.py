@@ -178,7 +178,7 @@ def test_a_write_marks_its_months_and_reading_counts_them(register):
     }
     before = summary.version()
     CaseFileUnit.objects.filter(case_file=register[1]).update(named_in_bulletin=True)
-    assert summary.version() != before  # the units are counted from the register: no month
+    assert summary.version() != before
     year = report(Period.year(2025), level=Level.EXACT, cached=False)
     assert year.breakdowns["month"].rows[4].cells["matters"].value == 1  # May
     assert year.breakdowns["month"].rows[2].cells["matters"].value == 1  # March: one left
@@ -206,8 +206,8 @@ def test_the_command_rebuilds_a_damaged_summary_and_checks_it(register):
     out = io.StringIO()
     call_command("rebuild_register_summary", "--check", stdout=out)
     assert "一致" in out.getvalue()
-    RegisterSummary.objects.filter(slice="rank").update(persons=99)
-    RegisterSummary.objects.filter(slice="problem").delete()
+    RegisterSummary.objects.filter(slice="rank_level").update(persons=99)
+    RegisterSummary.objects.filter(slice="problem_type").delete()
     with pytest.raises(CommandError, match="不一致.*rebuild_register_summary"):
         call_command("rebuild_register_summary", "--check", stdout=io.StringIO())
     out = io.StringIO()
