@@ -240,28 +240,49 @@ def _live_unit_pairs(dimensions, where):
     ]
 
 
-def _summary_objects(months):
-    objects = []
+# The summary's columns but the key, in the order rows are written.
+FIELDS = [f for f in RegisterSummary._meta.concrete_fields if not f.primary_key]
+
+
+def _summary_values(months):
+    """The summary's rows of ``months`` (None: every month), counted from the register: a
+    value per field of ``FIELDS``."""
+    rows = []
     for name, slice_ in SLICES.items():
         keys = [COLUMNS[d] for d in slice_.dimensions]
         for (month, *values, bulletined, unit), counts in _live_rows(slice_, months).items():
-            objects.append(
-                RegisterSummary(
-                    slice=name,
-                    month=month,
-                    bulletined=bulletined,
-                    unit_name=unit,
-                    **dict(zip(keys, values, strict=True)),
-                    **counts,
-                )
-            )
-    return objects
+            row = {"slice": name, "month": month, "bulletined": bulletined, "unit_name": unit}
+            row.update(zip(keys, values, strict=True))
+            row.update(counts)
+            rows.append(tuple(row.get(f.attname, f.get_default()) for f in FIELDS))
+    return rows
+
+
+def _insert(rows):
+    """Write summary rows in one statement per batch (no model instance is made)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in FIELDS)
+    sql = (
+        f"INSERT INTO {quote(RegisterSummary._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(FIELDS))})"
+    )
+    month = [f.attname for f in FIELDS].index("month")
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(*row[:month], adapt(row[month]), *row[month + 1 :]) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _comparable(rows):
+    return sorted(tuple(("", "") if v is None else (type(v).__name__, v) for v in r) for r in rows)
 
 
 def summary_rows(months=None):
     """What the summary should hold for ``months`` (None: every month), counted from the
     register: sorted tuples of every column but the key, for comparing with the table."""
-    return sorted(_row_tuple(o) for o in _summary_objects(months))
+    return _comparable(_summary_values(months))
 
 
 def stored_rows(months=None):
@@ -269,13 +290,7 @@ def stored_rows(months=None):
     rows = RegisterSummary.objects.all()
     if months is not None:
         rows = rows.filter(month__in=months)
-    return sorted(_row_tuple(o) for o in rows)
-
-
-def _row_tuple(row):
-    fields = [f.attname for f in RegisterSummary._meta.concrete_fields if not f.primary_key]
-    values = [getattr(row, name) for name in fields]
-    return tuple(("", "") if v is None else (type(v).__name__, v) for v in values)
+    return _comparable(rows.values_list(*[f.attname for f in FIELDS]))
 
 
 def _lock():
@@ -293,8 +308,8 @@ def rebuild(months=None):
         if months is not None:
             months = {m.replace(day=1) for m in months}
         _delete(months)
-        objects = _summary_objects(months)
-        RegisterSummary.objects.bulk_create(objects, batch_size=500)
+        objects = _summary_values(months)
+        _insert(objects)
         done = [(pk, v) for pk, v, m in marks if months is None or m in months]
         _clear(done)
     return len(objects)
@@ -328,8 +343,8 @@ def refresh():
             return 0
         months = {m for _pk, _v, m in marks}
         _delete(months)
-        objects = _summary_objects(months)
-        RegisterSummary.objects.bulk_create(objects, batch_size=500)
+        objects = _summary_values(months)
+        _insert(objects)
         _clear([(pk, v) for pk, v, _m in marks])
     return len(months)
 
