@@ -18,8 +18,9 @@ until the register changes):
   (its month counted again into the summary first); ``figures_span_exact``: a span from the
   10th of a month to the 20th of another (those days counted from the register);
 - ``monthly_table``: the monthly report table of one month and of a year to date;
-- ``pages``: the statistics page (a year, a month) and the JSON of a year through Django's test
-  client (middleware, templates, no socket), as 纪检监察 (exact) and as a reader (suppressed),
+- ``pages``: the statistics page (a year; a month and all eight years for 纪检监察) and the
+  JSON of a year through Django's test client (middleware, templates, no socket), as 纪检监察
+  (exact) and as a reader (suppressed),
   with the cache emptied before each run and then cached; their ratio is to a request for the
   health check through the same client.
 
@@ -176,6 +177,7 @@ def pages(args, base):
     urls = {
         "page_year": f"/statistics/?period={year}",
         "page_month": "/statistics/?period=2025-03",  # 纪检监察 only
+        "page_all_years": "/statistics/?period=2019-01..2026-12",  # 纪检监察 only
         "json_year": f"/statistics/figures.json?period={year}",
     }
 
@@ -190,7 +192,7 @@ def pages(args, base):
         client = Client(HTTP_HOST=args.host)
         client.force_login(user_in(group))
         for name, url in urls.items():
-            if who == "suppressed" and name == "page_month":
+            if who == "suppressed" and name in ("page_month", "page_all_years"):
                 continue
             get_ok(client, url)  # warms templates and the session
 

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import OperationalError
 
 from casestudies.choices import AdministrativeSanction, DisciplineForm, PartySanction, RankLevel
 from casestudies.statistics import summary
@@ -174,11 +175,10 @@ def _measures_of(name):
     return RANK_MEASURES if name == "rank_level" else BREAKDOWN_MEASURES
 
 
-def _ordered_values(dimension, found, period):
+def _ordered_values(dimension, found, period, labels):
     """The values a breakdown lists: every known one (a zero row says so), then unfilled."""
     if dimension.key == "month":
         return period.months()
-    labels = dimension.labels()
     values = list(labels)
     values += [v for v in found if v not in labels and v is not None]
     if None in found:
@@ -240,7 +240,7 @@ SUMMARY_MATTER_CUBES = [
 ]
 
 
-def _count(period, direct=False):
+def _count(period, labels, direct=False):
     """All counts of ``period`` as cells (``_Cells``), and each breakdown's values in order:
     read from the register's summary (``summary``), or with ``direct`` counted from every
     person and case file (``register``; what the summary is checked against)."""
@@ -282,7 +282,7 @@ def _count(period, direct=False):
         if "units_bulletined" in _measures_of(name):
             for (value,), n in units_of(period, (name,)).items():
                 cells.put("units_bulletined", [(name, value)], n, 0)
-        values_of[name] = _ordered_values(dimension, set(found[name]), period)
+        values_of[name] = _ordered_values(dimension, set(found[name]), period, labels[name])
     cells.put("units_bulletined", (), units_of(period).get((), 0), 0)
 
     # The monthly report: problem type by rank group.
@@ -370,7 +370,9 @@ def _share(part, whole):
 
 
 def _build(period, level, direct=False):
-    cells, groups, values_of = _count(period, direct=direct)
+    # Each breakdown's names, asked once (the taxonomies' tables).
+    labels = {name: dimension.labels() for name, dimension in DIMENSIONS.items()}
+    cells, groups, values_of = _count(period, labels, direct=direct)
     if level is Level.SUPPRESSED:
         by_id = {id(c): c for c in cells.values()}
         keyed = [Group([id(p) for p in g.parts], id(g.total), g.name) for g in groups]
@@ -387,14 +389,17 @@ def _build(period, level, direct=False):
     breakdowns = {}
     for name, dimension in DIMENSIONS.items():
         measures = RANK_MEASURES if name == "rank_level" else BREAKDOWN_MEASURES
-        labels = dimension.labels()
         rows = [
-            Row(v, _label(dimension, labels, v), {m: cells.at(m, [(name, v)]) for m in measures})
+            Row(
+                v,
+                _label(dimension, labels[name], v),
+                {m: cells.at(m, [(name, v)]) for m in measures},
+            )
             for v in values_of[name]
         ]
         total = Row(None, "合计", {m: cells.at(m) for m in measures})
         breakdowns[name] = Table(name, dimension.label, measures, rows, total)
-    monthly = _monthly(period, cells, values_of)
+    monthly = _monthly(period, cells, values_of, labels["problem_type"])
     notes = []
     if level is Level.SUPPRESSED:
         notes = [
@@ -404,7 +409,7 @@ def _build(period, level, direct=False):
     return Figures(period, level, totals, forms, party, admin, breakdowns, monthly, notes)
 
 
-def _monthly(period, cells, values_of):
+def _monthly(period, cells, values_of, labels):
     columns = [("matters", None, "查处问题数")]
     for measure in MONTHLY_MEASURES:
         columns.append((measure, None, f"{MEASURES[measure].label}（合计）"))
@@ -421,7 +426,6 @@ def _monthly(period, cells, values_of):
                 found[key] = cells.at(measure, _monthly_slice(problem_type, group_name))
         return Row(None if problem_type == "total" else problem_type, label, found)
 
-    labels = DIMENSIONS["problem_type"].labels()
     rows = [
         row(t, _label(DIMENSIONS["problem_type"], labels, t)) for t in values_of["problem_type"]
     ]
@@ -442,13 +446,22 @@ def report(period, *, level, cached=True):
     level = check_level(level)
     check_period(period, level)
     if not cached:
-        summary.refresh()
-        return _build(period, level)
+        return _counted(period, level)
     state = f"{level.value}|{period.start}|{period.end}|{summary.version()}"
     key = "jingjian.statistics." + hashlib.sha256(state.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        summary.refresh()
-        found = _build(period, level)
+        found = _counted(period, level)
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def _counted(period, level):
+    """The figures from the summary, its marked months counted again first; from the register
+    itself when the summary cannot be written now (SQLite's one writer is busy for longer than
+    its timeout): slower, never wrong, never an error page."""
+    try:
+        summary.refresh()
+    except OperationalError:
+        return _build(period, level, direct=True)
+    return _build(period, level)

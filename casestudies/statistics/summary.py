@@ -452,17 +452,23 @@ def matter_cube(period, by):
 
 
 def unit_cube(period, by=()):
-    """``register.unit_counts(period, by)``, read from the summary: the distinct names of the
-    period's whole months and of the days of its part months, counted together."""
+    """``register.unit_counts(period, by)``, read from the summary: distinct names counted in
+    the database over whole months, or, when the period cuts a month, the distinct (value,
+    name) pairs of its whole months and of its part months' days put together."""
     whole, edges = _split(period)
     name = by[0] if by else "month"
+    column = "month" if name == "month" else COLUMNS[name]
+    if not edges:
+        rows = _in_months(f"units:{name}", whole)
+        if not by:
+            return {(): rows.aggregate(n=Count("unit_name", distinct=True))["n"]}
+        rows = rows.values(column).annotate(n=Count("unit_name", distinct=True)).order_by()
+        return {(_value(name, row[column]),): row["n"] for row in rows}
     pairs = set()
     if whole is not None:
-        column = "month" if name == "month" else COLUMNS[name]
-        for value, unit in _in_months(f"units:{name}", whole).values_list(column, "unit_name"):
-            if name == "month":
-                value = _month_text(value)
-            pairs.add((value if by else None, unit))
+        rows = _in_months(f"units:{name}", whole)
+        for value, unit in rows.values_list(column, "unit_name").distinct():
+            pairs.add((_value(name, value) if by else None, unit))
     for start, end in edges:
         where = Q(date_handled__gte=start, date_handled__lte=end)
         dimensions = () if name == "month" else (name,)
@@ -470,8 +476,12 @@ def unit_cube(period, by=()):
             value = month if name == "month" else values[0]
             pairs.add((value if by else None, unit))
     if not by:
-        return {(): len(pairs)}
+        return {(): len({unit for _value, unit in pairs})}
     counts = {}
     for value, _unit in pairs:
         counts[(value,)] = counts.get((value,), 0) + 1
     return counts
+
+
+def _value(name, stored):
+    return _month_text(stored) if name == "month" else stored

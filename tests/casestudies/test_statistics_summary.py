@@ -239,3 +239,23 @@ def test_a_bulk_insert_marks_each_month_once_on_postgresql(register):
     marks = dict(RegisterSummaryMonth.objects.values_list("month", "version"))
     assert marks == {datetime.date(2025, 3, 1): 1, datetime.date(2025, 7, 1): 1}
     assert_same_figures(Period.year(2025))
+
+
+def test_the_triggers_are_in_place(db):
+    """A migration that rebuilds one of these tables (SQLite copies a table to alter it) drops
+    its triggers with it: this fails until that migration creates them again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        found = {name for (name,) in cursor.fetchall()}
+    tables = ["casefile", "casefileperson", "casefileunit", "casefile_problem_types"]
+    expected = {
+        f"register_casestudies_{table}_{event}"
+        for table in tables
+        for event in ("insert", "update", "delete")
+    }
+    assert expected <= found
