@@ -259,20 +259,24 @@ def _summary_values(months):
 
 
 def _insert(rows):
-    """Write summary rows in one statement per batch (no model instance is made)."""
+    """Write summary rows, many to a statement (no model instance is made)."""
     if not rows:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in FIELDS)
-    sql = (
-        f"INSERT INTO {quote(RegisterSummary._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(FIELDS))})"
-    )
+    one = f"({', '.join(['%s'] * len(FIELDS))})"
     month = [f.attname for f in FIELDS].index("month")
     adapt = connection.ops.adapt_datefield_value
     rows = [(*row[:month], adapt(row[month]), *row[month + 1 :]) for row in rows]
+    size = max(1, connection.ops.bulk_batch_size(FIELDS, rows))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(RegisterSummary._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([one] * len(batch))}",
+                [value for row in batch for value in row],
+            )
 
 
 def _comparable(rows):
