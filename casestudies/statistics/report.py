@@ -1,9 +1,9 @@
 """The figures of a period, every breakdown and the monthly report table, computed together.
 
-One ``Report`` per period and viewer level: its cells are counted in the database
-(``register``), then small numbers are hidden for a viewer who may not see them exactly
-(``suppression``), across all its tables at once, so a total hidden for one breakdown is hidden
-everywhere it appears. ``casestudies.statistics`` is the interface the pages, the dashboard
+One ``Report`` per period and viewer level: its cells are read from the register's summary
+(``summary``; counted directly from the register, ``register``, only to check it), then small
+numbers are hidden for a viewer who may not see them exactly (``suppression``), across all its
+tables at once, so a total hidden for one breakdown is hidden everywhere it appears. ``casestudies.statistics`` is the interface the pages, the dashboard
 panel and the JSON endpoint call.
 """
 
