@@ -6,16 +6,21 @@ Usage:
   DATABASE_URL=postgres://... bench/register_statistics.py        # PostgreSQL instead of a temporary SQLite
 
 For each size it creates a throwaway database, writes a synthetic register of that many persons
-handled (the demo register's generator, ``demo/register.py``, scaled; 2019–2026) in bulk, and
+handled (the demo register's generator, ``demo/register.py``, scaled; 2019–2026) in bulk,
+counts its summary (``summary_seconds``: what the first reader after a bulk write waits for), and
 times, uncached (what the first viewer of a period waits for) and cached (every viewer after,
 until the register changes):
 
 - ``figures``: everything the statistics page shows (totals, the four forms, sanctions by kind,
   six breakdowns, the monthly table), exact for the whole register and for one year, suppressed
   (small numbers hidden) for one year, the only kind of period a reader may ask for;
+- ``figures_one_year_exact_after_a_write``: a person handled edited, then the year's figures
+  (its month counted again into the summary first); ``figures_span_exact``: a span from the
+  10th of a month to the 20th of another (those days counted from the register);
 - ``monthly_table``: the monthly report table of one month and of a year to date;
-- ``pages``: the statistics page (a year, a month) and the JSON of a year through Django's test
-  client (middleware, templates, no socket), as 纪检监察 (exact) and as a reader (suppressed),
+- ``pages``: the statistics page (a year; a month and all eight years for 纪检监察) and the
+  JSON of a year through Django's test client (middleware, templates, no socket), as 纪检监察
+  (exact) and as a reader (suppressed),
   with the cache emptied before each run and then cached; their ratio is to a request for the
   health check through the same client.
 
@@ -86,7 +91,7 @@ def run_size(n, args):
     from django.db import connection
 
     from casestudies.models import CaseFilePerson
-    from casestudies.statistics import Level, Period
+    from casestudies.statistics import Level, Period, summary
     from casestudies.statistics.report import report
     from demo.register import register_records, write_register
 
@@ -99,6 +104,10 @@ def run_size(n, args):
     started = time.perf_counter()
     files, persons = write_register(register_records(seed=n, persons=n))
     write_seconds = time.perf_counter() - started
+    # The bulk write marked every month; the first figures read count them into the summary.
+    started = time.perf_counter()
+    summary.refresh()
+    summary_seconds = time.perf_counter() - started
     # Planner statistics as a database that has been running has them (and, on PostgreSQL,
     # the visibility map that lets the covering indexes answer alone).
     with connection.cursor() as cursor:
@@ -110,11 +119,24 @@ def run_size(n, args):
     base, _ = timed(baseline, args.repeat)
     whole = Period.parse("2019-01..2026-12")
     year = Period.year(2025)
+    edited = CaseFilePerson.objects.filter(case_file__date_handled__year=2025).first()
+
+    def after_a_write():
+        # A person handled edited (as in the admin): its month is counted again first.
+        edited.rank_level = 1 if edited.rank_level != 1 else 2
+        edited.save(update_fields=["rank_level"])
+        report(year, level=Level.EXACT, cached=False)
+
     cases = {
         # Eight years at once: 纪检监察 only (a reader may ask for one whole year).
         "figures_all_years_exact": lambda: report(whole, level=Level.EXACT, cached=False),
         "figures_one_year": lambda: report(year, level=Level.SUPPRESSED, cached=False),
         "figures_one_year_exact": lambda: report(year, level=Level.EXACT, cached=False),
+        "figures_one_year_exact_after_a_write": after_a_write,
+        # A span that cuts months: its first and last days are counted from the register.
+        "figures_span_exact": lambda: report(
+            Period.parse("2024-02-10..2025-11-20"), level=Level.EXACT, cached=False
+        ),
         "monthly_table_month_exact": lambda: (
             report(Period.month(2025, 3), level=Level.EXACT, cached=False).monthly
         ),
@@ -126,6 +148,7 @@ def run_size(n, args):
         "persons": persons,
         "case_files": files,
         "write_seconds": round(write_seconds, 1),
+        "summary_seconds": round(summary_seconds, 1),
         "baseline_ms": round(base, 2),
         "uncached": {},
         "cached": {},
@@ -154,6 +177,7 @@ def pages(args, base):
     urls = {
         "page_year": f"/statistics/?period={year}",
         "page_month": "/statistics/?period=2025-03",  # 纪检监察 only
+        "page_all_years": "/statistics/?period=2019-01..2026-12",  # 纪检监察 only
         "json_year": f"/statistics/figures.json?period={year}",
     }
 
@@ -168,7 +192,7 @@ def pages(args, base):
         client = Client(HTTP_HOST=args.host)
         client.force_login(user_in(group))
         for name, url in urls.items():
-            if who == "suppressed" and name == "page_month":
+            if who == "suppressed" and name in ("page_month", "page_all_years"):
                 continue
             get_ok(client, url)  # warms templates and the session
 

@@ -12,6 +12,11 @@ from casestudies.models.case_files import (
     PersonRole,
 )
 from casestudies.models.pages import CaseIndexPage, CaseStudyPage, GateStatus, Handling
+from casestudies.models.register_summary import (
+    RegisterSummary,
+    RegisterSummaryMonth,
+    RegisterVersion,
+)
 from casestudies.models.taxonomies import GovernancePriority, ProblemType, UnitType
 
 __all__ = [
@@ -31,5 +36,8 @@ __all__ = [
     "NameKind",
     "PersonRole",
     "ProblemType",
+    "RegisterSummary",
+    "RegisterSummaryMonth",
+    "RegisterVersion",
     "UnitType",
 ]

@@ -1,9 +1,9 @@
 """The figures of a period, every breakdown and the monthly report table, computed together.
 
-One ``Report`` per period and viewer level: its cells are counted in the database
-(``register``), then small numbers are hidden for a viewer who may not see them exactly
-(``suppression``), across all its tables at once, so a total hidden for one breakdown is hidden
-everywhere it appears. ``casestudies.statistics`` is the interface the pages, the dashboard
+One ``Report`` per period and viewer level: its cells are read from the register's summary
+(``summary``; counted directly from the register, ``register``, only to check it), then small
+numbers are hidden for a viewer who may not see them exactly (``suppression``), across all its
+tables at once, so a total hidden for one breakdown is hidden everywhere it appears. ``casestudies.statistics`` is the interface the pages, the dashboard
 panel and the JSON endpoint call.
 """
 
@@ -11,10 +11,10 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import OperationalError
 
 from casestudies.choices import AdministrativeSanction, DisciplineForm, PartySanction, RankLevel
-from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit
+from casestudies.statistics import summary
 from casestudies.statistics.access import Level, check_level, check_period
 from casestudies.statistics.register import (
     DIMENSIONS,
@@ -175,11 +175,10 @@ def _measures_of(name):
     return RANK_MEASURES if name == "rank_level" else BREAKDOWN_MEASURES
 
 
-def _ordered_values(dimension, found, period):
+def _ordered_values(dimension, found, period, labels):
     """The values a breakdown lists: every known one (a zero row says so), then unfilled."""
     if dimension.key == "month":
         return period.months()
-    labels = dimension.labels()
     values = list(labels)
     values += [v for v in found if v not in labels and v is not None]
     if None in found:
@@ -227,16 +226,35 @@ MATTER_CUBES = [
     (("month",), ("month",), False),
     (("problem_type",), ("problem_type",), False),
 ]
+# The same from the register's summary (``summary``), which keeps each breakdown on its own:
+# the margins of a product are its breakdowns, so the cells are the same.
+SUMMARY_PERSON_CUBES = [
+    (("month",), PERSON_MEASURES, ("month",), True),
+    (("rank_level",), PERSON_MEASURES, ("rank_level",), False),
+    *[((name,), _PERSONS, (name,), False) for name in ("work_area", "source", "unit_type")],
+    (("problem_type", "rank_level"), _PERSONS, ("problem_type",), False),
+]
+SUMMARY_MATTER_CUBES = [
+    (("month",), ("month",), True),
+    *[((name,), (name,), False) for name in ("work_area", "source", "unit_type", "problem_type")],
+]
 
 
-def _count(period):
-    """All counts of ``period`` as cells (``_Cells``), and each breakdown's values in order."""
+def _count(period, labels, direct=False):
+    """All counts of ``period`` as cells (``_Cells``), and each breakdown's values in order:
+    read from the register's summary (``summary``), or with ``direct`` counted from every
+    person and case file (``register``; what the summary is checked against)."""
+    persons_of = person_counts if direct else summary.person_cube
+    matters_of = matter_counts if direct else summary.matter_cube
+    units_of = unit_counts if direct else summary.unit_cube
+    person_cubes = PERSON_CUBES if direct else SUMMARY_PERSON_CUBES
+    matter_cubes = MATTER_CUBES if direct else SUMMARY_MATTER_CUBES
     cells = _Cells()
     found = {name: {} for name in DIMENSIONS}
     totals = {}
     cubes = {}
-    for by, measures, gives, gives_totals in PERSON_CUBES:
-        cube = person_counts(period, by, measures)
+    for by, measures, gives, gives_totals in person_cubes:
+        cube = persons_of(period, by, measures)
         cubes[by] = cube
         for name in gives:
             for value, counts in _marginal(cube, by.index(name)).items():
@@ -244,8 +262,8 @@ def _count(period):
         if gives_totals:
             for counts in cube.values():
                 _add(totals, counts)
-    for by, gives, gives_totals in MATTER_CUBES:
-        cube = matter_counts(period, by)
+    for by, gives, gives_totals in matter_cubes:
+        cube = matters_of(period, by)
         for name in gives:
             for value, counts in _marginal(cube, by.index(name)).items():
                 _add(found[name].setdefault(value, {}), counts)
@@ -262,10 +280,10 @@ def _count(period):
             for measure, (n, unpublished) in counts.items():
                 cells.put(measure, [(name, value)], n, unpublished)
         if "units_bulletined" in _measures_of(name):
-            for (value,), n in unit_counts(period, (name,)).items():
+            for (value,), n in units_of(period, (name,)).items():
                 cells.put("units_bulletined", [(name, value)], n, 0)
-        values_of[name] = _ordered_values(dimension, set(found[name]), period)
-    cells.put("units_bulletined", (), unit_counts(period).get((), 0), 0)
+        values_of[name] = _ordered_values(dimension, set(found[name]), period, labels[name])
+    cells.put("units_bulletined", (), units_of(period).get((), 0), 0)
 
     # The monthly report: problem type by rank group.
     cross = cubes[("problem_type", "rank_level")]
@@ -351,8 +369,10 @@ def _share(part, whole):
     return f"{part.value * 100 / whole.value:.1f}%"
 
 
-def _build(period, level):
-    cells, groups, values_of = _count(period)
+def _build(period, level, direct=False):
+    # Each breakdown's names, asked once (the taxonomies' tables).
+    labels = {name: dimension.labels() for name, dimension in DIMENSIONS.items()}
+    cells, groups, values_of = _count(period, labels, direct=direct)
     if level is Level.SUPPRESSED:
         by_id = {id(c): c for c in cells.values()}
         keyed = [Group([id(p) for p in g.parts], id(g.total), g.name) for g in groups]
@@ -369,14 +389,17 @@ def _build(period, level):
     breakdowns = {}
     for name, dimension in DIMENSIONS.items():
         measures = RANK_MEASURES if name == "rank_level" else BREAKDOWN_MEASURES
-        labels = dimension.labels()
         rows = [
-            Row(v, _label(dimension, labels, v), {m: cells.at(m, [(name, v)]) for m in measures})
+            Row(
+                v,
+                _label(dimension, labels[name], v),
+                {m: cells.at(m, [(name, v)]) for m in measures},
+            )
             for v in values_of[name]
         ]
         total = Row(None, "合计", {m: cells.at(m) for m in measures})
         breakdowns[name] = Table(name, dimension.label, measures, rows, total)
-    monthly = _monthly(period, cells, values_of)
+    monthly = _monthly(period, cells, values_of, labels["problem_type"])
     notes = []
     if level is Level.SUPPRESSED:
         notes = [
@@ -386,7 +409,7 @@ def _build(period, level):
     return Figures(period, level, totals, forms, party, admin, breakdowns, monthly, notes)
 
 
-def _monthly(period, cells, values_of):
+def _monthly(period, cells, values_of, labels):
     columns = [("matters", None, "查处问题数")]
     for measure in MONTHLY_MEASURES:
         columns.append((measure, None, f"{MEASURES[measure].label}（合计）"))
@@ -403,7 +426,6 @@ def _monthly(period, cells, values_of):
                 found[key] = cells.at(measure, _monthly_slice(problem_type, group_name))
         return Row(None if problem_type == "total" else problem_type, label, found)
 
-    labels = DIMENSIONS["problem_type"].labels()
     rows = [
         row(t, _label(DIMENSIONS["problem_type"], labels, t)) for t in values_of["problem_type"]
     ]
@@ -416,27 +438,30 @@ def _monthly(period, cells, values_of):
     )
 
 
-def _fingerprint():
-    """What changes when the register does: one row of counts and latest changes (a few ms).
-    A case file's persons and units are saved with it, which moves its ``updated_at``."""
-    files = CaseFile.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    persons = CaseFilePerson.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    units = CaseFileUnit.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    links = CaseFile.problem_types.through.objects.count()
-    return f"{files['n']}.{files['last']}.{persons['n']}.{persons['last']}.{units['n']}.{units['last']}.{links}"
-
-
 def report(period, *, level, cached=True):
     """The ``Figures`` of ``period`` as ``level`` may see them (``check_level`` refuses anything
-    else). Kept in Django's cache while the register is unchanged (``CACHE_SECONDS``)."""
+    else). Kept in Django's cache under the register's version (``summary.version``, moved by
+    every write to it) for ``CACHE_SECONDS``; the months written since the summary was last
+    counted are counted again first (``summary.refresh``)."""
     level = check_level(level)
     check_period(period, level)
     if not cached:
-        return _build(period, level)
-    state = f"{level.value}|{period.start}|{period.end}|{_fingerprint()}"
+        return _counted(period, level)
+    state = f"{level.value}|{period.start}|{period.end}|{summary.version()}"
     key = "jingjian.statistics." + hashlib.sha256(state.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = _build(period, level)
+        found = _counted(period, level)
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def _counted(period, level):
+    """The figures from the summary, its marked months counted again first; from the register
+    itself when the summary cannot be written now (SQLite's one writer is busy for longer than
+    its timeout): slower, never wrong, never an error page."""
+    try:
+        summary.refresh()
+    except OperationalError:
+        return _build(period, level, direct=True)
+    return _build(period, level)

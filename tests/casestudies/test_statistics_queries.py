@@ -30,3 +30,14 @@ def test_the_number_of_queries_does_not_grow_with_the_register(db, client, reque
     assert small > 5  # the figures were counted, not served from a cache
     write_register(register_records(seed=2, persons=1500))
     assert queries_for(client, url) == small
+
+
+def test_a_span_cutting_months_asks_a_fixed_number_of_queries(db, client, discipline_user):
+    """The days of the months a span covers in part are counted from the register, the whole
+    months from its summary: still no query per row."""
+    client.force_login(discipline_user)
+    url = "/statistics/?period=2024-02-10..2025-11-20"
+    write_register(register_records(seed=1, persons=40))
+    small = queries_for(client, url)
+    write_register(register_records(seed=2, persons=1500))
+    assert queries_for(client, url) == small
