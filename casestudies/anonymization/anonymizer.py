@@ -65,7 +65,7 @@ UNIT_KINDS = [
 
 # Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
 # Separators written inside numbers: spaces, hyphens and dashes of both widths, dots.
-_SEP = r"[ \u3000\-－—–.·]"
+_SEP = r"[ \u00a0\u3000\-－—–‐‑−.·]"
 # Marks written for the middle dot of a transliterated name (·, the katakana ・, •, ‧).
 _DOTS = "[·・•‧･]"
 # Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
@@ -82,6 +82,10 @@ IDENTIFIER_RULES = [
     # Numbers written half masked still say too much: 330602********2417, 138****5678.
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{3,5}[*＊×xX]{6,12}\d{2,4}[\dXx]?(?![0-9A-Za-z])"),
     ("mobile", r"(?<![0-9])1[3-9]\d[*＊×]{4}\d{4}(?![0-9])"),
+    (
+        "mobile",
+        r"(?<![0-9])1[3-9]\d" + _SEP + r"?(?:[*＊×]{4}|[xX]{4})" + _SEP + r"?\d{4}(?![0-9])",
+    ),
     # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
     # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
     (
@@ -114,8 +118,9 @@ IDENTIFIER_RULES = [
     # years, mixes two and has a group of one), nothing but a unit or a mark after them.
     (
         "mobile",
-        r"(?<![0-9])(?<![0-9][ .\-—–－])(?=1[3-9])(?=(?:\d[ .\-—–－]?){11}(?![0-9]))"
-        r"\d{2,4}(?P<sep>[ .\-—–－])\d{2,4}(?:(?P=sep)\d{2,4}){1,3}"
+        r"(?<![0-9])(?<![0-9][ .\-—–－\u00a0])(?:(?:\+|00)?86[ \-]?)?"
+        r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0]?){11}(?![0-9]))"
+        r"\d{2,8}(?P<sep>[ .\-—–－\u00a0])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
         r"(?![0-9])(?!(?P=sep)\d)(?![%％年月日时分秒元万亿个户人])",
     ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
@@ -131,8 +136,8 @@ IDENTIFIER_RULES = [
     ),
     (
         "licence_plate",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-. ]?[A-Za-z]"
-        r"[·・•\-. ]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-.—–－ \u3000]?[A-Za-z]"
+        r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
         r"(?![A-Za-z0-9])",
     ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),

@@ -101,7 +101,19 @@ FUNCTION_SURNAME_GIVEN_ODDS = 0.5
 COMMON_NAME_WORD = 500
 # A place name that a person's name may follow in a list (古城镇邸某某、): its last characters.
 PLACE_THEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|县|区|市)(?=[\u4e00-\u9fff])")
+# A unit a person's name may follow with no post between (县财政局李某、县教育局欧阳某某分别…):
+# the unit's last characters, after a place or a unit's words.
+UNIT_THEN_NAME = re.compile(
+    r"(?:[县市区镇乡]|街道)[\u4e00-\u9fff]{1,10}?"
+    r"(?:局|院|所|站|段|社|委|办|中心|公司|学校|小学|中学|医院|卫生院|大队|中队|厅|馆|集团)"
+    r"(?=[\u4e00-\u9fff])"
+)
 LIST_MARKS = ("、", "，", "。", "；", "：", "）", ")", "")
+# …or goes on with what a bulletin says of the people it lists.
+LIST_GOES_ON = ("分别", "均", "受到", "被", "违规", "等")
+SECTION_ENDINGS = set("科股处室办局所站队")
+# What joins the items of an enumeration of names (焦某某、孔某某, 白某某和雷某).
+LIST_JOINS = set("、和与及")
 QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "《": "》"}
 # Marks written for the middle dot of a transliterated name (阿依古丽・买买提 with the katakana
 # dot, • and ‧): read as "·", one character for one, so offsets stay those of the input.
@@ -518,15 +530,22 @@ class _Finder:
         return ends
 
     def after_place(self):
-        """古城镇邸某某、柳泉乡佟某某: a name right after a town, ended by a mark."""
-        for match in PLACE_THEN_NAME.finditer(self.text):
+        """古城镇邸某某、柳泉乡佟某某, 县财政局李某、: a name right after a town or a unit, ended by a
+        mark (or by 分别, 受到 … of a bulletin's list)."""
+        matches = list(PLACE_THEN_NAME.finditer(self.text))
+        matches += list(UNIT_THEN_NAME.finditer(self.text))
+        for match in matches:
             start = match.end()
             han = _han_name(self.reading, start, strength=LISTED_WITH)
             if not han or han[1] < THRESHOLD[LISTED_WITH]:
                 continue
             begin, end, _surname = han[0]
-            if self.text[end : end + 1] in LIST_MARKS and not self._taken(begin, end):
-                self.add(begin, end, f"地名“{match.group()}”后接人名", LISTED_WITH)
+            ends = self.text[end : end + 1] in LIST_MARKS or self.text.startswith(LIST_GOES_ON, end)
+            if self.text[end - 1] in SECTION_ENDINGS:
+                continue  # 县住建局房屋科、: a section of the unit, not a person
+            if ends and not self._taken(begin, end):
+                what = "地名" if match.re is PLACE_THEN_NAME else "单位"
+                self.add(begin, end, f"{what}“{match.group()}”后接人名", LISTED_WITH)
 
     def after_post(self, start, post):
         if self.text.startswith(("：", ":", " ", "\u3000"), start):
@@ -747,14 +766,57 @@ class _Finder:
                 reason = f"同一文中已认出的人名“{item.name}”的一部分"
                 self.add(start, end, reason, item.strength, "minority", of=item.name)
 
+    def _figures(self):
+        """The found names that are quoted, exemplary or public figures, and those listed right
+        beside one (学习焦某某、孔某某、杨某某等先进典型; 白某某和雷某): the items of one list are
+        of one kind. An item with a post written before it, and the items listed beside such
+        an item (村民张某、刘某、上官某), are people of the case, whatever else they are."""
+        text = self.text
+        spans = {(f.start, f.end): f for f in self.found}
+        persons = self._spread({span for span in spans if _post_before(text, span[0])}, set())
+        figures = {
+            span
+            for span, f in spans.items()
+            if span not in persons
+            and (
+                _figure(text, f.start, f.end)
+                or _exemplar(text, f.start, f.end)
+                or _public_figure(text, f)
+                or _beside_a_famous_name(text, f.start, f.end)
+            )
+        }
+        return self._spread(figures, persons)
+
+    def _spread(self, spans, barred):
+        """``spans`` and the found names joined to one of them by 、 和 与 及, but not ``barred``."""
+        text, spans = self.text, set(spans)
+        changed = bool(spans)
+        while changed:
+            changed = False
+            for f in self.found:
+                span = (f.start, f.end)
+                if span in spans or span in barred:
+                    continue
+                if any(
+                    (end + 1 == f.start and text[end : end + 1] in LIST_JOINS)
+                    or (f.end + 1 == start and text[f.end : f.end + 1] in LIST_JOINS)
+                    for start, end in spans
+                ):
+                    spans.add(span)
+                    changed = True
+        return spans
+
     def result(self):
         kept = []
-        # Named after a post, or listed among other names, somewhere: a person of the case.
+        figures = self._figures()
+        # Named after a post, or listed among other names (not beside a figure), somewhere: a
+        # person of the case.
         people = {
             f.name
             for f in self.found
             if f.strength == LISTED_WITH
             and not f.reason.startswith("同一文中")
+            and (f.start, f.end) not in figures
             or _post_before(self.text, f.start)
         }
         ranked = sorted(self.found, key=lambda f: (-f.strength, f.start, -(f.end - f.start)))
@@ -765,7 +827,9 @@ class _Finder:
                 self.text, item.start, item.end
             ):
                 continue
-            if item.name not in people and _public_figure(self.text, item):
+            if item.name not in people and (
+                (item.start, item.end) in figures or _public_figure(self.text, item)
+            ):
                 continue
             if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
@@ -801,6 +865,32 @@ def _beside_a_place(text, start, end):
     return any(
         len(item) >= 2 and (places.ends_with_suffix(item) or places.named_like_a_place(item))
         for item in items
+    )
+
+
+def _beside_a_famous_name(text, start, end):
+    """Whether an item of an enumeration is joined to a name the dictionary knows as a public
+    figure (孔某某、沈某, 白某某和雷某), found or not."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    neighbours = []
+
+    def ends_item(stop):
+        # The item after ends at a mark or a join, not inside a longer name (皇甫|静).
+        c = text[stop : stop + 1]
+        return not c or not is_han(c) or c in LIST_JOINS or c in ITEM_ENDS
+
+    for size in (2, 3, 4):
+        if before in LIST_JOINS and start - 1 - size >= 0:
+            neighbours.append(text[start - 1 - size : start - 1])
+        if after in LIST_JOINS and ends_item(end + 1 + size):
+            neighbours.append(text[end + 1 : end + 1 + size])
+    return any(
+        len(word) >= 2
+        and _all_han(word)
+        and tagger.tag(word).startswith(NAME_TAGS)
+        and tagger.frequency(word) >= FAMOUS.get(len(word), 30)
+        for word in neighbours
     )
 
 
