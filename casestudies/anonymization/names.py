@@ -332,8 +332,9 @@ def _framed(text, begin, end):
     """Whether ``[begin, end)`` stands between a character that takes a person (or the start of
     a clause) and a function character or a mark: 对某某的, 在某某的带动下, 。某某把."""
     before = text[begin - 1 : begin]
-    opens = not before or not is_han(before) or before in TAKES_A_PERSON
-    return opens and _breaks_off(text, end)
+    if before and is_han(before) and before in TAKES_A_PERSON:
+        return True  # 被赵某打伤, 让周某代签: the character takes a person, whatever follows
+    return (not before or not is_han(before)) and _breaks_off(text, end)
 
 
 def _breaks_hard(text, end):

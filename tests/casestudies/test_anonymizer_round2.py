@@ -42,6 +42,7 @@ def test_an_ordinary_noun_set_off_after_a_post_is_the_name():
         ("群众对许建的工作作风意见很大，多次向镇纪委反映许建及其亲属的问题。", "许建"),
         ("在曹丽的带动下，村里的妇女们成立了合作社，曹丽把订单分给了每一户。", "曹丽"),
         ("彭飞让其下属虚开发票，会计向彭飞提出异议。", "彭飞"),
+        ("张伟被赵刚打伤，住院治疗。", "赵刚"),
     ],
 )
 def test_a_name_framed_by_function_characters(text, name):
