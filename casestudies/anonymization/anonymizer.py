@@ -81,7 +81,7 @@ IDENTIFIER_RULES = [
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])\d{2}\d{3}(?![0-9A-Za-z])"),
     # Numbers written half masked still say too much: 330602********2417, 138****5678.
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{3,5}[*＊×xX]{6,12}\d{2,4}[\dXx]?(?![0-9A-Za-z])"),
-    ("mobile", r"(?<![0-9])1[3-9]\d[*＊×]{4}\d{4}(?![0-9])"),
+    # …also with separators or x for the mask (138-****-5678, 138xxxx5678).
     (
         "mobile",
         r"(?<![0-9])1[3-9]\d" + _SEP + r"?(?:[*＊×]{4}|[xX]{4})" + _SEP + r"?\d{4}(?![0-9])",
@@ -118,7 +118,7 @@ IDENTIFIER_RULES = [
     # years, mixes two and has a group of one), nothing but a unit or a mark after them.
     (
         "mobile",
-        r"(?<![0-9])(?<![0-9][ .\-—–－\u00a0])(?:(?:\+|00)?86[ \-]?)?"
+        r"(?=[+01])(?<![0-9])(?<![0-9][ .\-—–－\u00a0])(?:(?:\+|00)?86[ \-]?)?"
         r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0]?){11}(?![0-9]))"
         r"\d{2,8}(?P<sep>[ .\-—–－\u00a0])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
         r"(?![0-9])(?!(?P=sep)\d)(?![%％年月日时分秒元万亿个户人])",
