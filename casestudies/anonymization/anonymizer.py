@@ -65,7 +65,9 @@ UNIT_KINDS = [
 
 # Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
 # Separators written inside numbers: spaces, hyphens and dashes of both widths, dots.
-_SEP = r"[ \u3000\-－—–.·]"
+_SEP = r"[ \u00a0\u3000\-－—–‐‑−.·]"
+# Marks written for the middle dot of a transliterated name (·, the katakana ・, •, ‧).
+_DOTS = "[·・•‧･]"
 # Identifier rules: (rule name, pattern). Order matters: longer, more specific patterns first.
 IDENTIFIER_RULES = [
     ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
@@ -79,7 +81,11 @@ IDENTIFIER_RULES = [
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])\d{2}\d{3}(?![0-9A-Za-z])"),
     # Numbers written half masked still say too much: 330602********2417, 138****5678.
     ("id_card", r"(?<![0-9A-Za-z])[1-9]\d{3,5}[*＊×xX]{6,12}\d{2,4}[\dXx]?(?![0-9A-Za-z])"),
-    ("mobile", r"(?<![0-9])1[3-9]\d[*＊×]{4}\d{4}(?![0-9])"),
+    # …also with separators or x for the mask (138-****-5678, 138xxxx5678).
+    (
+        "mobile",
+        r"(?<![0-9])1[3-9]\d" + _SEP + r"?(?:[*＊×]{4}|[xX]{4})" + _SEP + r"?\d{4}(?![0-9])",
+    ),
     # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
     # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
     (
@@ -107,6 +113,16 @@ IDENTIFIER_RULES = [
         r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
         r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
     ),
+    # Mobiles in other groupings (138 5754 21 63, 1595-859-3321, 13 857 542 163): 11 digits
+    # from 13–19 in groups of two to four, one separator throughout (1998.1-2003.12, a span of
+    # years, mixes two and has a group of one), nothing but a unit or a mark after them.
+    (
+        "mobile",
+        r"(?=[+018])(?<![0-9])(?<![0-9][ .\-—–－\u00a0])(?:(?:\+|00)?86[ \-]?)?"
+        r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0]?){11}(?![0-9]))"
+        r"\d{2,8}(?P<sep>[ .\-—–－\u00a0])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
+        r"(?![0-9])(?!(?P=sep)\d)(?![%％年月日时分秒元万亿个户人])",
+    ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
     # the number of 7 or 8 digits (in one or two groups), and an extension (转806, -806).
     (
@@ -120,8 +136,8 @@ IDENTIFIER_RULES = [
     ),
     (
         "licence_plate",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-. ]?[A-Za-z]"
-        r"[·・•\-. ]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-.—–－ \u3000]?[A-Za-z]"
+        r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
         r"(?![A-Za-z0-9])",
     ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
@@ -229,7 +245,7 @@ def pseudonym_for(person):
     name = person.name.strip()
     if re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", name):
         return name[0].upper() + "某"
-    if person.kind in ("minority", "foreign") or "·" in name or "•" in name:
+    if person.kind in ("minority", "foreign") or re.search(_DOTS, name):
         return name[0] + "某"
     return (surname_of(name) or name[0]) + "某"
 
@@ -457,14 +473,19 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
     # 4. People: listed ones, plus names the tagger finds.
     candidates = []
     unlisted = []
+    unlisted_parts = set()
     if options.detect_unlisted and text:
         listed_forms = {p.name for p in persons} | {_given_name(p) for p in persons}
         for found in detect_names(text, known=listed_forms):
-            name = found.name
+            name = text[found.start : found.end]  # as written (the detector reads ・ as ·)
             if any(name in p.name or p.name in name for p in persons):
                 continue
             candidates.append(Candidate(found.start, found.end, name, found.reason))
-            if options.replace_unlisted:
+            if found.of:
+                # A part of a dotted name written alone is that person (阿不都热西提 after
+                # 阿不都热西提·吾斯曼): the same pseudonym, through the dotted name's forms.
+                unlisted_parts.add(name)
+            elif options.replace_unlisted:
                 unlisted.append(Person(name, found.kind))
     everyone = persons + [p for p in unlisted if p.name not in {q.name for q in persons}]
     everyone = list({p.name: p for p in everyone}.values())
@@ -482,11 +503,16 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         given = _given_name(person)
         if given and person.name in listed_names:
             forms.append((given, pseudonym, "given_name"))
-        if person.name in listed_names and re.search("[·•]", person.name):
-            # 阿依古丽 of 阿依古丽·艾买提: each part of a name joined by a middle dot is used alone.
-            for part in re.split("[·•]", person.name):
-                if len(part) >= 2:
+        if re.search(_DOTS, person.name):
+            # 阿依古丽 of 阿依古丽·艾买提: each part of a name joined by a middle dot is used alone
+            # (of a name nobody listed, where the detector found the part written alone).
+            for part in re.split(_DOTS, person.name):
+                if len(part) < 2:
+                    continue
+                if person.name in listed_names:
                     forms.append((part, pseudonym, "given_name"))
+                elif part in unlisted_parts and options.replace_unlisted:
+                    forms.append((part, pseudonym, "person_unlisted"))
         surname = _surname(person)
         if surname:
             by_surname.setdefault(surname, []).append(pseudonym)

@@ -47,6 +47,7 @@ from casestudies.anonymization.transliteration import (
     SOUNDS,
     in_a_part,
     made_of_parts,
+    marker_count,
     sounds_like_a_name,
 )
 
@@ -100,8 +101,35 @@ FUNCTION_SURNAME_GIVEN_ODDS = 0.5
 COMMON_NAME_WORD = 500
 # A place name that a person's name may follow in a list (古城镇邸某某、): its last characters.
 PLACE_THEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街道|镇|乡|县|区|市)(?=[\u4e00-\u9fff])")
+# A unit a person's name may follow with no post between (县财政局李某、县教育局欧阳某某分别…):
+# the unit's last characters, after a place or a unit's words.
+UNIT_THEN_NAME = re.compile(
+    r"(?:[县市区镇乡]|街道)[\u4e00-\u9fff]{1,10}?"
+    r"(?:局|院|所|站|段|社|委|办|中心|公司|学校|小学|中学|医院|卫生院|大队|中队|厅|馆|集团)"
+    r"(?=[\u4e00-\u9fff])"
+)
 LIST_MARKS = ("、", "，", "。", "；", "：", "）", ")", "")
+# …or goes on with what a bulletin says of the people it lists.
+LIST_GOES_ON = ("分别", "均", "受到", "被", "违规", "等")
+SECTION_ENDINGS = set("科股处室办局所站队")
+# What joins the items of an enumeration of names (焦某某、孔某某, 白某某和雷某).
+LIST_JOINS = set("、和与及")
 QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "《": "》"}
+# Marks written for the middle dot of a transliterated name (阿依古丽・买买提 with the katakana
+# dot, • and ‧): read as "·", one character for one, so offsets stay those of the input.
+MIDDLE_DOTS = str.maketrans({"・": "·", "•": "·", "‧": "·", "･": "·"})
+# Characters before a name that take a person (对许某的, 在曹某的带动下, 向彭某提出): with a
+# function character or a mark right after the name, the segmenter's word is framed as a person.
+TAKES_A_PERSON = set("对向被让和与及同跟给找叫请由替帮陪在把将")
+# A name framed so, written this many times in the text, needs less of its given name's odds.
+FRAMED_REPEATS = 2
+# After a post, a name that is also an ordinary word (局长时光、, 局长原野、副局长) is the name
+# where a mark of a list or another post sets it off.
+SET_OFF = set("、，,；;。")
+# The least share of name sounds in the part after a middle dot that the segmenter keeps as a
+# word of its own (努尔古丽·艾山, 玉素甫·卡德尔): the rest may be any characters.
+PART_SOUNDS = 0.5
+LONGEST_PART = 5
 
 
 @dataclass(frozen=True)
@@ -112,6 +140,7 @@ class Found:
     reason: str
     kind: str = "han"  # "han" or "minority" (a transliterated name: no surname of the table)
     strength: int = TAGGED
+    of: str = ""  # for one part of a name joined by a middle dot written alone: that name
 
 
 def is_han(char):
@@ -190,16 +219,23 @@ def _left_edge(reading, start):
     return edge
 
 
-def _ordinary(name, surname, strength=CONTEXT):
+def _ordinary(name, surname, strength=CONTEXT, set_off=False):
     """Whether ``name`` is an ordinary word rather than a name (高度, 和群众, 曾多次).
 
     A surname that is also a function word (和, 向) glued to an ordinary word (群众) makes no
-    name; one that merely starts many words (马, 于) does so only on the tagger's word alone."""
+    name; one that merely starts many words (马, 于) does so only on the tagger's word alone.
+    ``set_off``: a post is right before the name and a list mark or another post right after
+    it (局长时光、副局长), where a word of two characters is read as the name."""
     given = name[len(surname) :]
     if set(given) & NEVER_IN_GIVEN_NAME or given in POSTS:
         return True
     named = tagger.tag(name).startswith(NAME_TAGS)
     common = COMMON_WORD if surname not in AMBIGUOUS else RARE_WORD
+    if set_off and len(name) == 2 and surname not in FUNCTION_SURNAMES:
+        # …a noun there whose second character reads as a given name (时光, 原野), never a
+        # verb, an adjective or a pronoun (满意, 那样) or a noun that does not (商量, 方面).
+        if tagger.tag(name) not in ORDINARY_TAGS and _given_odds(given) > 0:
+            return False
     if tagger.frequency(name) >= common and not named:
         return True
     if given[0] in FOLLOWERS and len(given) == 2 and tagger.frequency(given) >= COMMON_WORD:
@@ -211,6 +247,13 @@ def _ordinary(name, surname, strength=CONTEXT):
             return strength <= TAGGED or _given_odds(given) < FUNCTION_SURNAME_GIVEN_ODDS
         return strength <= TAGGED and surname in AMBIGUOUS
     return False
+
+
+def _set_off(text, begin, end):
+    """Whether a post is right before ``[begin, end)`` and a list mark or a post right after."""
+    if not _post_before(text, begin):
+        return False
+    return text[end : end + 1] in SET_OFF or bool(post_pattern().match(text, end))
 
 
 def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
@@ -239,9 +282,14 @@ def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
         given = name[len(surname) :]
         if surname in CONJUNCTIONS and _surnames_at(text, begin + 1, (SINGLE, RARE)):
             continue  # 律师和孟某律师: 和 joins two names here, it is no surname
-        if not _all_han(given) or _ordinary(name, surname, strength):
+        set_off = strength >= CONTEXT and _set_off(text, begin, end)
+        if not _all_han(given) or _ordinary(name, surname, strength, set_off):
             continue
-        if tagger.frequency(name) >= COMMON_NAME_WORD and not _breaks_off(text, end):
+        if (
+            tagger.frequency(name) >= COMMON_NAME_WORD
+            and not _breaks_off(text, end)
+            and not set_off
+        ):
             continue
         if places.is_place(text, begin, end):
             continue
@@ -278,6 +326,15 @@ def _one_unknown_word(reading, begin, end):
         return True
     _next_start, _next_end, following = reading.word_at(end)
     return len(following) >= 2 and tagger.frequency(following) >= COMMON_WORD
+
+
+def _framed(text, begin, end):
+    """Whether ``[begin, end)`` stands between a character that takes a person (or the start of
+    a clause) and a function character or a mark: 对某某的, 在某某的带动下, 。某某把."""
+    before = text[begin - 1 : begin]
+    if before and is_han(before) and before in TAKES_A_PERSON:
+        return True  # 被赵某打伤, 让周某代签: the character takes a person, whatever follows
+    return (not before or not is_han(before)) and _breaks_off(text, end)
 
 
 def _breaks_hard(text, end):
@@ -323,12 +380,50 @@ def _run_name(reading, begin, end, part=False):
     while end - begin > 2 and _ordinary_tail(reading, begin, end):
         end = reading.word_at(end - 1)[0]
     name = text[begin:end].strip("·")
-    if len(name) < 2 or not sounds_like_a_name(name) or places.is_place(text, begin, end):
+    if len(name) < 2 or places.is_place(text, begin, end):
+        return None
+    if not sounds_like_a_name(name) and not (part and _part_after_a_dot(reading, begin, end)):
         return None
     common = tagger.frequency(name) >= COMMON_WORD and not tagger.tag(name).startswith(NAME_TAGS)
     if common and len(name) >= 4 and made_of_parts(name.replace("·", "")):
         common = False  # 乌云其木格: two parts of Mongolian names, whatever the dictionary says
     return None if common and not part else (begin, begin + len(name))
+
+
+def _part_after_a_dot(reading, begin, end):
+    """Whether ``[begin, end)``, right after (or before) a middle dot, is made of words of the
+    segmenter that no dictionary knows as an ordinary word, with a marker and half its
+    characters name sounds (艾山 of 努尔古丽·艾山, 卡德尔 of 玉素甫·卡德尔 as 卡|德尔, 玉素甫)."""
+    text = reading.text
+    name = text[begin:end]
+    beside = text[begin - 1 : begin] == "·" or text[end : end + 1] == "·"
+    if not beside or not 2 <= len(name) <= LONGEST_PART or begin not in reading.starts:
+        return False
+    if not _all_han(name) or not marker_count(name):
+        return False
+    if sum(char in SOUNDS for char in name) < PART_SOUNDS * len(name):
+        return False
+    return end in reading.starts and not (
+        tagger.frequency(name) >= COMMON_WORD and not tagger.tag(name).startswith(NAME_TAGS)
+    )
+
+
+def _part_by_words(reading, start):
+    """The part after a middle dot as the segmenter's words (卡|德尔 of 玉素甫·卡德尔): the
+    shortest run of words from ``start`` that reads as such a part and after which the text
+    breaks off, goes on with a function character or starts an ordinary word."""
+    text = reading.text
+    for end in range(start + 2, min(len(text), start + LONGEST_PART) + 1):
+        if end not in reading.starts:
+            continue
+        if not _part_after_a_dot(reading, start, end):
+            continue
+        if end >= len(text) or not is_han(text[end]) or text[end] in FOLLOWERS:
+            return (start, end)
+        _start, _end, following = reading.word_at(end)
+        if tagger.frequency(following) >= COMMON_WORD or post_pattern().match(text, end):
+            return (start, end)
+    return None
 
 
 def _sound(text, position):
@@ -380,11 +475,11 @@ class _Finder:
         self.known = set(known)
         self.found = []
 
-    def add(self, start, end, reason, strength, kind="han"):
+    def add(self, start, end, reason, strength, kind="han", of=""):
         name = self.text[start:end]
         if name in self.known or len(name) < 2 or "某" in name or name in POSTS:
             return None  # a post is no name (、苏木达阿拉腾: the item is a post, then a name)
-        item = Found(start, end, name, reason, kind, strength)
+        item = Found(start, end, name, reason, kind, strength, of)
         self.found.append(item)
         return item
 
@@ -436,15 +531,22 @@ class _Finder:
         return ends
 
     def after_place(self):
-        """古城镇邸某某、柳泉乡佟某某: a name right after a town, ended by a mark."""
-        for match in PLACE_THEN_NAME.finditer(self.text):
+        """古城镇邸某某、柳泉乡佟某某, 县财政局李某、: a name right after a town or a unit, ended by a
+        mark (or by 分别, 受到 … of a bulletin's list)."""
+        matches = list(PLACE_THEN_NAME.finditer(self.text))
+        matches += list(UNIT_THEN_NAME.finditer(self.text))
+        for match in matches:
             start = match.end()
             han = _han_name(self.reading, start, strength=LISTED_WITH)
             if not han or han[1] < THRESHOLD[LISTED_WITH]:
                 continue
             begin, end, _surname = han[0]
-            if self.text[end : end + 1] in LIST_MARKS and not self._taken(begin, end):
-                self.add(begin, end, f"地名“{match.group()}”后接人名", LISTED_WITH)
+            ends = self.text[end : end + 1] in LIST_MARKS or self.text.startswith(LIST_GOES_ON, end)
+            if self.text[end - 1] in SECTION_ENDINGS:
+                continue  # 县住建局房屋科、: a section of the unit, not a person
+            if ends and not self._taken(begin, end):
+                what = "地名" if match.re is PLACE_THEN_NAME else "单位"
+                self.add(begin, end, f"{what}“{match.group()}”后接人名", LISTED_WITH)
 
     def after_post(self, start, post):
         if self.text.startswith(("：", ":", " ", "\u3000"), start):
@@ -491,10 +593,24 @@ class _Finder:
                 continue
             left = _transliterated(self.reading, before=position, part=True)
             right = _transliterated(self.reading, start=position + 1, part=True)
-            if left and right and left[1] == position:
-                self.add(
-                    left[0], right[1], "少数民族或外国人名译写（以间隔号连接）", DOTTED, "minority"
+            right = right or _part_by_words(self.reading, position + 1)
+            if not left and position - 1 not in self.reading.starts:
+                word_start = self.reading.word_at(position - 1)[0]
+                if _part_after_a_dot(self.reading, word_start, position):
+                    left = (word_start, position)
+            if not (left and right and left[1] == position):
+                continue
+            # A name found by a post or a list that stops at the dot (干部玉素甫|·卡德尔) is the
+            # whole dotted name, with the strength of that evidence.
+            inside = [f for f in self.found if left[0] <= f.start and f.end <= right[1]]
+            strength = max([DOTTED] + [f.strength for f in inside])
+            reason = "少数民族或外国人名译写（以间隔号连接）"
+            if inside and strength > DOTTED:
+                reason = (
+                    inside[0].reason.split("（")[0] + "（少数民族或外国人名译写，以间隔号连接）"
                 )
+            self.found = [f for f in self.found if f not in inside]
+            self.add(left[0], right[1], reason, strength, "minority")
 
     # 3. Lists of people.
     def by_list(self):
@@ -588,6 +704,13 @@ class _Finder:
             return  # 老甄为人和善: 老甄 is the person, what follows is not a given name
         after = text[stop:]
         contextual = after.startswith(NAME_FOLLOWERS) or before in POSTS
+        framed = _framed(text, begin, stop)
+        if framed and not contextual:
+            # 对许某的工作作风, 在曹某的带动下, 彭某让其下属: a function character that takes a
+            # person before the word, a function character or a mark after it.
+            contextual = True
+            if text.count(text[begin:stop]) >= FRAMED_REPEATS:
+                score += 1.0
         # Two-character words the dictionary knows as names are often ordinary words (张榜).
         known_word = tagger.frequency(text[begin:stop]) >= RARE_WORD
         if surname in AMBIGUOUS or not flag.startswith("nr") or known_word:
@@ -622,15 +745,79 @@ class _Finder:
                 if self._taken(start, end, item.strength) or places.is_place(self.text, start, end):
                     continue
                 self.add(start, end, f"同一文中已认出的人名“{item.name}”", item.strength, item.kind)
+            if item.kind == "minority" and "·" in item.name and not item.of:
+                self.parts_alone(item)
+
+    def parts_alone(self, item):
+        """阿不都热西提 after 阿不都热西提·吾斯曼: a part of a dotted name written alone."""
+        text = self.text
+        for part in item.name.split("·"):
+            if len(part) < 2 or part in self.known:
+                continue
+            if tagger.frequency(part) >= COMMON_WORD and not tagger.tag(part).startswith(NAME_TAGS):
+                continue
+            for match in re.finditer(re.escape(part), text):
+                start, end = match.span()
+                if text[start - 1 : start] == "·" or text[end : end + 1] == "·":
+                    continue  # inside another dotted name
+                if self._taken(start, end) or places.is_place(text, start, end):
+                    continue
+                if is_han(text[end : end + 1]) and end not in self.reading.starts:
+                    continue  # inside a longer word
+                reason = f"同一文中已认出的人名“{item.name}”的一部分"
+                self.add(start, end, reason, item.strength, "minority", of=item.name)
+
+    def _figures(self):
+        """The found names that are quoted, exemplary or public figures, and those listed right
+        beside one (学习焦某某、孔某某、杨某某等先进典型; 白某某和雷某): the items of one list are
+        of one kind. An item with a post written before it, and the items listed beside such
+        an item (村民张某、刘某、上官某), are people of the case, whatever else they are."""
+        text = self.text
+        spans = {(f.start, f.end): f for f in self.found}
+        persons = self._spread({span for span in spans if _post_before(text, span[0])}, set())
+        figures = {
+            span
+            for span, f in spans.items()
+            if span not in persons
+            and (
+                _figure(text, f.start, f.end)
+                or _exemplar(text, f.start, f.end)
+                or _public_figure(text, f)
+                or _beside_a_famous_name(text, f.start, f.end)
+            )
+        }
+        return self._spread(figures, persons)
+
+    def _spread(self, spans, barred):
+        """``spans`` and the found names joined to one of them by 、 和 与 及, but not ``barred``."""
+        text, spans = self.text, set(spans)
+        changed = bool(spans)
+        while changed:
+            changed = False
+            for f in self.found:
+                span = (f.start, f.end)
+                if span in spans or span in barred:
+                    continue
+                if any(
+                    (end + 1 == f.start and text[end : end + 1] in LIST_JOINS)
+                    or (f.end + 1 == start and text[f.end : f.end + 1] in LIST_JOINS)
+                    for start, end in spans
+                ):
+                    spans.add(span)
+                    changed = True
+        return spans
 
     def result(self):
         kept = []
-        # Named after a post, or listed among other names, somewhere: a person of the case.
+        figures = self._figures()
+        # Named after a post, or listed among other names (not beside a figure), somewhere: a
+        # person of the case.
         people = {
             f.name
             for f in self.found
             if f.strength == LISTED_WITH
             and not f.reason.startswith("同一文中")
+            and (f.start, f.end) not in figures
             or _post_before(self.text, f.start)
         }
         ranked = sorted(self.found, key=lambda f: (-f.strength, f.start, -(f.end - f.start)))
@@ -641,7 +828,9 @@ class _Finder:
                 self.text, item.start, item.end
             ):
                 continue
-            if item.name not in people and _public_figure(self.text, item):
+            if item.name not in people and (
+                (item.start, item.end) in figures or _public_figure(self.text, item)
+            ):
                 continue
             if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
@@ -677,6 +866,32 @@ def _beside_a_place(text, start, end):
     return any(
         len(item) >= 2 and (places.ends_with_suffix(item) or places.named_like_a_place(item))
         for item in items
+    )
+
+
+def _beside_a_famous_name(text, start, end):
+    """Whether an item of an enumeration is joined to a name the dictionary knows as a public
+    figure (孔某某、沈某, 白某某和雷某), found or not."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    neighbours = []
+
+    def ends_item(stop):
+        # The item after ends at a mark or a join, not inside a longer name (皇甫|静).
+        c = text[stop : stop + 1]
+        return not c or not is_han(c) or c in LIST_JOINS or c in ITEM_ENDS
+
+    for size in (2, 3, 4):
+        if before in LIST_JOINS and start - 1 - size >= 0:
+            neighbours.append(text[start - 1 - size : start - 1])
+        if after in LIST_JOINS and ends_item(end + 1 + size):
+            neighbours.append(text[end + 1 : end + 1 + size])
+    return any(
+        len(word) >= 2
+        and _all_han(word)
+        and tagger.tag(word).startswith(NAME_TAGS)
+        and tagger.frequency(word) >= FAMOUS.get(len(word), 30)
+        for word in neighbours
     )
 
 
@@ -726,6 +941,8 @@ def detect_names(text, known=()):
     """Person names in ``text`` that are not in ``known``: a list of ``Found``, by position."""
     if not text:
         return []
+    text = text.translate(MIDDLE_DOTS)
+    known = [form.translate(MIDDLE_DOTS) for form in known]
     finder = _Finder(text, known)
     finder.by_context()
     finder.by_handling()
@@ -738,7 +955,9 @@ def detect_names(text, known=()):
     found = finder.result()
     # Figures and places never count, so they must not be repeated either: drop repeats of them.
     names = {f.name for f in found if not f.reason.startswith("同一文中")}
-    return [f for f in found if f.name in names or not f.reason.startswith("同一文中")]
+    return [
+        f for f in found if f.name in names or f.of in names or not f.reason.startswith("同一文中")
+    ]
 
 
 __all__ = ["Found", "detect_names"]

@@ -15,6 +15,7 @@ SOUNDS = MARKERS | set(
     "金平德白罗曲玉明兰华其美宝音日海马牛来子地好也求果各才让群培米宗四郎益强边登赤列秋嘉坚"
     "松乃绒色则周更黑红石朝鲁琴雅那满根呼毕敖包孟乃伊衣西夏江洪合别叶开凯莱纳穆森恰麦利诺"
     "约翰埃保柯察雷里力克塞亨申奥威维丹火不都南毛者守万增苦东智藏毅土登久仓昂秀觉班默罕盖赖"
+    "卜杜卡喀坤居拜排楞然牙皮祖素肉荪送再腾"
 )
 # Tibetan and Mongolian names are built of a few common parts (才让 + 东智, 苏和 + 巴特尔): a
 # word made of them alone is a name, whatever its markers, and a part brings its characters
