@@ -355,6 +355,12 @@ def _admin_access_from_card(request, user):
     return access
 
 
+def has_admin_access(request, user):
+    """Whether ``user`` has admin access, from their reader card when one is kept (a card that
+    missed a change can only hide or show Wagtail's userbar, which asks again itself)."""
+    return _admin_access_from_card(request, user)
+
+
 def reader_scope(request):
     """The scope a response for ``request`` may be shared within, or ``None`` (never stored:
     editors, superusers, a session holding more than the login).

@@ -304,3 +304,23 @@ def test_a_chooser_posted_no_id_is_a_form_error_not_a_500(client, editor, value)
     assert "表单里有选择框的值不是有效的编号" in response.content.decode()
     page.refresh_from_db()
     assert page.latest_revision_id == before
+
+
+def test_a_readers_page_asks_no_admin_permission_and_staff_keep_the_userbar(
+    client, reader, editor, settings, make_page_visible
+):
+    """Wagtail's userbar is for those with admin access; a reader's uncached page takes their
+    access from the reader card instead of two permission queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_ENABLED = False
+    page = make_page_visible(CaseStudyPageFactory(title="内网案例"), Visibility.INTRANET)
+    client.force_login(reader)
+    client.get(page.url)  # the card is made once
+    with CaptureQueriesContext(connection) as queries:
+        shown = client.get(page.url)
+    assert shown.status_code == 200 and "w-userbar" not in shown.content.decode()
+    assert not [q["sql"] for q in queries.captured_queries if "auth_permission" in q["sql"]]
+    client.force_login(editor)
+    assert "w-userbar" in client.get(page.url).content.decode()

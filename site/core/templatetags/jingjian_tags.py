@@ -2,6 +2,7 @@ from django import forms, template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
 from jingjian.core import page_cache, visibility
 
@@ -17,6 +18,21 @@ def reader_nav(context):
         return mark_safe(page_cache.reader_marker())
     # As {% include %} would: the page's own context (its user, request and CSRF token).
     return context.template.engine.get_template("includes/reader_nav.html").render(context)
+
+
+@register.simple_tag(takes_context=True)
+def userbar(context):
+    """Wagtail's userbar, for those with admin access only: whether a logged-in reader has it
+    comes from their reader card (``page_cache.has_admin_access``), so an uncached reader's
+    page does not ask the two permission queries Wagtail's tag makes; for staff the tag asks
+    again itself."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    if not user.is_superuser and not page_cache.has_admin_access(request, user):
+        return ""
+    return wagtailuserbar(context)
 
 
 @register.simple_tag
