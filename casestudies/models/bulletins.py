@@ -5,7 +5,6 @@ what issuing marks are decided in ``casestudies.bulletins``, asked by every path
 save, the publish, the web page, the print view and the .docx)."""
 
 import datetime
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,13 +18,6 @@ from wagtail.models import Orderable, Page
 
 from jingjian.core.admin_access import AccessControlledPage, AccessControlledPageForm
 from jingjian.core.groups import in_discipline_group
-
-ITEM_STUDY = re.compile(r"items-\d+-case_study")
-
-
-def _readable_id(value):
-    value = str(value or "").strip()
-    return not value or (value.isascii() and value.isdigit() and len(value) <= 12)
 
 
 class BulletinIndexPage(AccessControlledPage, Page):
@@ -55,18 +47,8 @@ class BulletinPageForm(AccessControlledPageForm):
     案例复审) approves or sends back the form as it is. The rules of ``casestudies.bulletins``
     on every save."""
 
-    def __init__(self, data=None, *args, **kwargs):
-        # An item's case study posted as no id (“abc”, “²”, 30 digits) is left empty: the
-        # chooser, drawn again, would look it up and fail. The field then says it is required.
-        if data is not None:
-            bad = [
-                key for key in data if ITEM_STUDY.fullmatch(key) and not _readable_id(data.get(key))
-            ]
-            if bad:
-                data = data.copy()
-                for key in bad:
-                    data[key] = ""
-        super().__init__(data, *args, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         if "date_issued" in self.fields:
             # The model's default is a callable, so Django would compare the date with a hidden
             # "initial" copy, which Wagtail's editor does not post: every save would count as a

@@ -5,9 +5,9 @@ check fails on a page that breaks its rules."""
 import pytest
 
 from tests.support.browser import (
-    DEMO_PASSWORD,
     WIDTHS,
     accessibility_problems,
+    sign_in_on_the_intranet,
     sign_in_to_the_admin,
 )
 
@@ -98,11 +98,7 @@ def test_the_statistics_page_passes_and_draws_its_charts(browser, demo_site, jou
     year: the page passes the check, and every chart is an image the browser could draw."""
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
-    page.goto(demo_site.url + "/accounts/login/?next=/")
-    page.get_by_label("用户名").fill("duzhe")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
+    sign_in_on_the_intranet(page, demo_site, "duzhe")
     if width == "phone":
         page.get_by_role("button", name="菜单").click()
     page.get_by_role("link", name="统计数据").click()
@@ -130,11 +126,7 @@ def test_an_officials_intranet_pages_pass(browser, demo_site, width):
     official."""
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
-    page.goto(demo_site.url + "/accounts/login/?next=/study/")
-    page.get_by_label("用户名").fill("duzhe")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
+    sign_in_on_the_intranet(page, demo_site, "duzhe", "/study/")
     found = {}
     addresses = {
         "my study": "/study/",

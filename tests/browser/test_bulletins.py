@@ -9,7 +9,12 @@ import docx
 import pytest
 
 from tests.browser.test_journeys import approve_from_the_dashboard, submit_or_resubmit
-from tests.support.browser import DESKTOP, accessibility_problems, sign_in_to_the_admin
+from tests.support.browser import (
+    DESKTOP,
+    accessibility_problems,
+    sign_in_on_the_intranet,
+    sign_in_to_the_admin,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,11 +64,7 @@ def test_a_bulletin_from_picked_cases(browser, demo_site, journey):
     # An official of the district reads it on the intranet.
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     reader = context.new_page()
-    reader.goto(demo_site.url + "/accounts/login/?next=/cases/bulletins/")
-    reader.get_by_label("用户名").fill("sunhao")
-    reader.get_by_label("密码").fill("jingjian-demo")
-    with reader.expect_navigation():
-        reader.get_by_role("button", name="登录").click()
+    sign_in_on_the_intranet(reader, demo_site, "sunhao", "/cases/bulletins/")
     reader.get_by_role("link", name=BULLETIN).click()
     reader.wait_for_load_state()
     assert reader.locator("h1").inner_text() == BULLETIN

@@ -3,7 +3,7 @@ reading is sent as the page is left, and 我的学习 lists it (study.js against
 
 import pytest
 
-from tests.support.browser import DESKTOP, accessibility_problems
+from tests.support.browser import DESKTOP, accessibility_problems, sign_in_on_the_intranet
 
 pytestmark = pytest.mark.browser
 
@@ -11,11 +11,7 @@ pytestmark = pytest.mark.browser
 def test_an_official_marks_a_case_studied(browser, demo_site, journey):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.goto(demo_site.url + "/accounts/login/?next=/study/")
-    page.get_by_label("用户名").fill("sunhao")
-    page.get_by_label("密码").fill("jingjian-demo")
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
+    sign_in_on_the_intranet(page, demo_site, "sunhao", "/study/")
     assert page.url == demo_site.url + "/study/"
     assert "学习先进典型 见贤思齐" in page.locator("main").inner_text()
     journey.shot(page, "my-study")

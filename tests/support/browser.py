@@ -166,6 +166,17 @@ def sign_in_to_the_admin(browser, site, username, viewport=DESKTOP):
     return page
 
 
+def sign_in_on_the_intranet(page, site, username, next_url="/"):
+    """``username`` signs in on the readers' login form of the tab ``page``, which then shows
+    ``next_url``."""
+    page.goto(site.url + "/accounts/login/?next=" + next_url)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    return page
+
+
 def accessibility_problems(page):
     """What a reader of ``page`` (as it is now in the browser) would stumble on: axe-core's
     serious and critical violations, a page without exactly one ``<h1>``, and form fields
