@@ -276,7 +276,8 @@ def issue(bulletin):
     file_ids = set(
         studies.exclude(source_case_file=None).values_list("source_case_file", flat=True)
     )
-    # ``updated_at`` moves too: the statistics' cache follows it (``statistics.report``).
+    # An ``update()`` sends no signal: the register's triggers mark the months these rows count
+    # in and move its version, which keys the statistics' cache (``statistics.summary``).
     CaseFile.objects.filter(pk__in=file_ids).update(
         named_in_bulletin=True, updated_at=timezone.now()
     )
