@@ -7,7 +7,7 @@ import re
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page
 
-from jingjian.core import visibility
+from jingjian.core import admin_access, visibility
 from study.completion import list_problems
 
 ITEM_PAGE = re.compile(r"items-(\d+)-page")
@@ -16,38 +16,32 @@ ITEM_PAGE = re.compile(r"items-(\d+)-page")
 class StudyListForm(WagtailAdminModelForm):
     def __init__(self, data=None, *args, for_user=None, **kwargs):
         self.unseen_items = set()
+        # A chooser posted no id (“abc”, “²”) is emptied and refused, as on every page form.
+        data, self._unreadable = admin_access.readable_choices(type(self), data)
         if data is not None and for_user is not None:
             data = self._without_hidden_pages(data, for_user)
         super().__init__(data, *args, for_user=for_user, **kwargs)
 
     def _without_hidden_pages(self, data, user):
-        """``data`` with each item's page blanked when it names a page ``user`` may not see, or
-        is no id at all (Wagtail's chooser, drawn again, would look up “abc” and fail)."""
-        posted, unreadable = {}, set()
-        for key in data:
-            if not ITEM_PAGE.fullmatch(key):
-                continue
-            value = str(data.get(key) or "").strip()
-            if not value:
-                continue
-            if value.isascii() and value.isdigit() and len(value) <= 12:
-                posted[key] = int(value)
-            else:
-                unreadable.add(key)
+        """``data`` with each item's page blanked when it names a page ``user`` may not see
+        (the chooser, drawn again, would show its title)."""
+        posted = {key: int(data[key]) for key in data if ITEM_PAGE.fullmatch(key) and data.get(key)}
         pages = Page.objects.filter(pk__in=set(posted.values())).only("pk", "path")
         seen = {p.pk for p in pages if visibility.can_see_page(p, user)}
         existing = {p.pk for p in pages}
         hidden = {key for key, pk in posted.items() if pk in existing and pk not in seen}
-        if not hidden and not unreadable:
+        if not hidden:
             return data
         data = data.copy()
-        for key in hidden | unreadable:
+        for key in hidden:
             data[key] = ""
         self.unseen_items = {int(ITEM_PAGE.fullmatch(key)[1]) for key in hidden}
         return data
 
     def clean(self):
         cleaned_data = super().clean()
+        if self._unreadable:
+            self.add_error(None, admin_access.UNREADABLE_CHOICE)
         if self.unseen_items:
             self.add_error(
                 None,

@@ -320,6 +320,9 @@ def _scrub(form, unseen):
             _scrub(child, unseen)
 
 
+UNREADABLE_CHOICE = "表单里有选择框的值不是有效的编号，已清空。请在选择器中重新选择，再保存。"
+
+
 def _chooser_keys(form_class):
     """The posted names of ``form_class``'s chooser fields (a chosen page, image, document or
     snippet), its child forms' included: ``portrait``, ``items-3-case_study``."""
@@ -337,10 +340,10 @@ def _chooser_keys(form_class):
     return re.compile("|".join(names)) if names else None
 
 
-def _readable_choices(form_class, data):
+def readable_choices(form_class, data):
     """``data`` with every chooser field that holds no id (“abc”, “²”, 30 digits: only a
     hand-made form sends one) left empty, and the names left empty (the form then refuses to
-    save). Wagtail's chooser, drawn again with the form's
+    save). Every admin form that draws choosers asks it: the page forms here, the study list's. Wagtail's chooser, drawn again with the form's
     errors, would look such a value up and fail (a 500); empty, the field says what it needs."""
     if data is None:
         return data, []
@@ -370,7 +373,7 @@ class AccessControlledPageForm(WagtailAdminPageForm):
     hidden items (a chooser shows its value before the edit), so it names none of them."""
 
     def __init__(self, data=None, *args, **kwargs):
-        data, self._unreadable = _readable_choices(type(self), data)
+        data, self._unreadable = readable_choices(type(self), data)
         super().__init__(data, *args, **kwargs)
         self._held = _held_references(self)
 

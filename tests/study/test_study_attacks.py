@@ -293,4 +293,5 @@ def test_a_study_list_posted_with_no_page_id_is_a_form_error(client, editor, val
     readers = Group.objects.get(name="读者")
     response = client.post(reverse("study_lists:add"), list_form("无效编号", [value], [readers]))
     assert response.status_code == 200
+    assert "表单里有选择框的值不是有效的编号" in response.content.decode()
     assert not StudyList.objects.exists()
