@@ -4,6 +4,7 @@ import datetime
 import io
 
 from docx import Document
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from casestudies.models import BulletinIndexPage, BulletinItem, BulletinPage
 from tests.factories import CaseStudyPageFactory
@@ -65,3 +66,27 @@ def docx_paragraphs(data):
         colors = {str(run.font.color.rgb) for run in paragraph.runs if run.font.color.rgb}
         rows.append((paragraph.text, fonts, colors))
     return rows
+
+
+def bulletin_form(studies, title="纪检写的通报", slug="bulletin-9"):
+    """What the add form posts for a bulletin of ``studies`` (case studies or the ids posted
+    for them, as they are: a test may post one that is no id)."""
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "issuing_body": "中共鉴湖区纪委 鉴湖区监委",
+            "document_number": "鉴纪通〔2026〕9号",
+            "recipients": "区直各单位党组织：",
+            "preamble": PREAMBLE,
+            "exhortation": EXHORTATION,
+            "issuer": "中共鉴湖区纪委 鉴湖区监委",
+            "date_issued": "2026-05-01",
+            "items": inline_formset(
+                [
+                    {"case_study": str(getattr(study, "pk", study)), "heading": "", "ORDER": str(n)}
+                    for n, study in enumerate(studies, start=1)
+                ]
+            ),
+        }
+    )

@@ -12,15 +12,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from casestudies.choices import RankLevel
 from casestudies.models import BulletinItem, BulletinPage, CaseFile, CaseStudyPage
 from casestudies.statistics import Level, Period, figures
 from jingjian.core import page_cache
 from tests.casestudies.bulletin_support import (
-    EXHORTATION,
-    PREAMBLE,
+    bulletin_form,
     bulletin_index,
     make_bulletin,
     make_study,
@@ -156,28 +154,6 @@ def test_the_last_approval_is_refused_in_chinese_when_an_item_no_longer_qualifie
     assert not Page.objects.get(pk=bulletin.pk).live
     shown = client.get(reverse("wagtailadmin_pages:edit", args=[bulletin.pk])).content.decode()
     assert "可见范围比本通报窄" in shown
-
-
-def bulletin_form(studies, title="纪检写的通报", slug="bulletin-attack"):
-    return nested_form_data(
-        {
-            "title": title,
-            "slug": slug,
-            "issuing_body": "中共鉴湖区纪委 鉴湖区监委",
-            "document_number": "鉴纪通〔2026〕9号",
-            "recipients": "区直各单位党组织：",
-            "preamble": PREAMBLE,
-            "exhortation": EXHORTATION,
-            "issuer": "中共鉴湖区纪委 鉴湖区监委",
-            "date_issued": "2026-05-01",
-            "items": inline_formset(
-                [
-                    {"case_study": str(pk), "heading": "", "ORDER": str(n)}
-                    for n, pk in enumerate(studies, start=1)
-                ]
-            ),
-        }
-    )
 
 
 def test_the_form_never_names_a_case_study_hidden_from_the_one_who_saves(

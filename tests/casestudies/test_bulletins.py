@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from casestudies.bulletins import chinese_ordinal, shown_items
 from casestudies.choices import RankLevel
@@ -21,6 +20,7 @@ from jingjian.core import visibility
 from tests.casestudies.bulletin_support import (
     EXHORTATION,
     PREAMBLE,
+    bulletin_form,
     bulletin_index,
     docx_paragraphs,
     make_bulletin,
@@ -232,29 +232,6 @@ def test_an_item_hidden_later_never_reaches_a_reader(
     ]
 
 
-def bulletin_form(title, studies=(), slug="bulletin-9"):
-    """What the add form posts for a bulletin of ``studies``."""
-    return nested_form_data(
-        {
-            "title": title,
-            "slug": slug,
-            "issuing_body": "中共鉴湖区纪委 鉴湖区监委",
-            "document_number": "鉴纪通〔2026〕9号",
-            "recipients": "区直各单位党组织：",
-            "preamble": PREAMBLE,
-            "exhortation": EXHORTATION,
-            "issuer": "中共鉴湖区纪委 鉴湖区监委",
-            "date_issued": "2026-05-01",
-            "items": inline_formset(
-                [
-                    {"case_study": str(study.pk), "heading": "", "ORDER": str(n)}
-                    for n, study in enumerate(studies, start=1)
-                ]
-            ),
-        }
-    )
-
-
 def test_only_discipline_staff_save_a_bulletin_and_the_form_names_what_to_fix(
     client, editor, discipline_user, studies, make_page_visible
 ):
@@ -262,7 +239,7 @@ def test_only_discipline_staff_save_a_bulletin_and_the_form_names_what_to_fix(
         "wagtailadmin_pages:add", args=("casestudies", "bulletinpage", bulletin_index().pk)
     )
     client.force_login(editor)
-    response = client.post(url, bulletin_form("编辑写的通报", studies[:1]))
+    response = client.post(url, bulletin_form(studies[:1], "编辑写的通报"))
     assert response.status_code in (200, 302, 403)
     assert not BulletinPage.objects.filter(title="编辑写的通报").exists()
     if response.status_code == 200:
@@ -270,10 +247,10 @@ def test_only_discipline_staff_save_a_bulletin_and_the_form_names_what_to_fix(
     client.force_login(discipline_user)
     secret = make_study("限定范围的案例")
     make_page_visible(secret, "restricted", ["纪检监察"])
-    refused = client.post(url, bulletin_form("纪检写的通报", [studies[0], secret]))
+    refused = client.post(url, bulletin_form([studies[0], secret]))
     assert refused.status_code == 200
     assert "第2条“限定范围的案例”的可见范围比本通报窄" in refused.content.decode()
-    saved = client.post(url, bulletin_form("纪检写的通报", [studies[1], studies[0]]))
+    saved = client.post(url, bulletin_form([studies[1], studies[0]]))
     assert saved.status_code == 302
     page = BulletinPage.objects.get(title="纪检写的通报")
     latest = page.get_latest_revision_as_object()
