@@ -233,3 +233,29 @@ def test_a_reviewer_outside_discipline_cannot_change_a_bulletin(
     page = BulletinPage.objects.get(pk=bulletin_at_second_review.pk)
     assert page.latest_revision_id == before
     assert page.current_workflow_state.current_task_state.task.name == "案例复审"
+
+
+def test_a_reviewer_outside_discipline_cannot_change_a_bulletins_items(
+    client, reviewer, bulletin_at_second_review
+):
+    client.force_login(reviewer)
+    shown = BulletinPage.objects.get(
+        pk=bulletin_at_second_review.pk
+    ).get_latest_revision_as_object()
+    items = [
+        {
+            "id": str(item.pk or ""),
+            "case_study": str(item.case_study_id),
+            "heading": "审核改写的标题",
+        }
+        for item in shown.items.all()
+    ]
+    for number, item in enumerate(items, start=1):
+        item["ORDER"] = str(number)
+    before = BulletinPage.objects.get(pk=bulletin_at_second_review.pk).latest_revision_id
+    response = approve_in_the_editor(
+        client, bulletin_at_second_review, items=inline_formset(items, initial=len(items))
+    )
+    assert response.status_code == 200
+    assert "只有纪检监察干部可以编写或修改通报" in response.content.decode()
+    assert BulletinPage.objects.get(pk=bulletin_at_second_review.pk).latest_revision_id == before
