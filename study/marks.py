@@ -56,13 +56,18 @@ def markable_page(page_id, user):
 
 def _ensure_record(user, page):
     StudyRecord.objects.bulk_create([StudyRecord(user=user, page=page)], ignore_conflicts=True)
-    return StudyRecord.objects.filter(user=user, page=page)
 
 
 def mark_studied(user, page, now=None):
-    """Mark ``page`` 已学习 for ``user`` (once: a second mark keeps the first date)."""
+    """Mark ``page`` 已学习 for ``user`` (once: a second mark keeps the first date, and writes
+    nothing: one query)."""
     now = now or timezone.now()
-    rows = _ensure_record(user, page)
+    rows = StudyRecord.objects.filter(user=user, page=page)
+    record = rows.first()
+    if record is not None and record.studied_at is not None:
+        return record
+    if record is None:
+        _ensure_record(user, page)
     rows.filter(studied_at__isnull=True).update(studied_at=now, last_read_at=now)
     return rows.get()
 

@@ -175,6 +175,8 @@ def empty_page_cache():
 
     caches["pages"].clear()
     page_cache.reset_for_tests()
+    # Nor does a transactional test's flush: the restrictions a process kept go with the pages.
+    visibility.forget_process_roots()
     yield
 
 

@@ -26,7 +26,7 @@ from wagtail.models import (
     ReferenceIndex,
 )
 
-from jingjian.core import groups
+from jingjian.core import groups, page_cache
 
 
 class Visibility(models.TextChoices):
@@ -134,13 +134,42 @@ def forget_restriction_roots(**kwargs):
 
 def restriction_roots():
     """Every subtree some restriction covers, aliases resolved: three queries at most (none
-    when the request has resolved them already)."""
+    when the request has resolved them already, or this process has for the current content
+    generation)."""
     memo = _request_roots.get()
     if memo is None:
-        return _resolve_restriction_roots()
+        return _generation_roots()
     if "page" not in memo:
-        memo["page"] = _resolve_restriction_roots()
+        memo["page"] = _generation_roots()
     return memo["page"]
+
+
+# Across requests, a process keeps the last resolution under the page cache's *generation*
+# (``page_cache``), the token replaced at once and again after commit by every write pages show
+# — restrictions, their groups, pages saved, moved or deleted, aliases — which is everything a
+# resolution reads. The generation is read *before* resolving, so a resolution is never older
+# than its token; one made inside a transaction (whose writes may yet roll back) is never kept;
+# when the cache cannot be read there is no generation and nothing is kept. It is the rule the
+# stored pages already live by: a resolution is reused exactly as long as a page stored with it
+# would be.
+_process_roots = (None, None)  # (generation, roots): replaced whole, so threads read a pair
+
+
+def _generation_roots():
+    global _process_roots
+    generation = page_cache.current_generation()
+    if generation is not None and _process_roots[0] == generation:
+        return _process_roots[1]
+    roots = _resolve_restriction_roots()
+    if generation is not None and not transaction.get_connection().in_atomic_block:
+        _process_roots = (generation, roots)
+    return roots
+
+
+def forget_process_roots():
+    """Drop this process's kept resolution (tests; a purge makes it a miss anyway)."""
+    global _process_roots
+    _process_roots = (None, None)
 
 
 def _resolve_restriction_roots():

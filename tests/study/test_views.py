@@ -4,7 +4,9 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,6 +49,25 @@ def test_marking_twice_is_one_record_and_keeps_the_first_date(logged_in, reader)
     assert StudyRecord.objects.filter(user=reader, page=page).count() == 1
     kept = StudyRecord.objects.get(user=reader, page=page).studied_at
     assert timezone.localdate(kept) == timezone.localdate() - datetime.timedelta(days=3)
+
+
+def test_a_mark_after_time_was_read_keeps_the_time_and_a_second_mark_writes_nothing(
+    logged_in, reader
+):
+    page = CaseStudyPageFactory()
+    assert post(logged_in, page=page.pk, action="time", seconds="30").status_code == 204
+    first = post(logged_in, page=page.pk, action="studied")
+    assert body(first) == {
+        "page": page.pk,
+        "studied": True,
+        "studied_on": timezone.localdate().isoformat(),
+        "seconds": 30,
+    }
+    with CaptureQueriesContext(connection) as captured:
+        second = post(logged_in, page=page.pk, action="studied")
+    assert body(second) == body(first)
+    writes = [q["sql"] for q in captured if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert [sql for sql in writes if "study_studyrecord" in sql] == []
 
 
 def test_reading_time_accumulates_and_one_visit_is_capped(logged_in, reader, settings):
