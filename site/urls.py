@@ -9,7 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from jingjian.core import health, media
+from jingjian.core import health, media, routing
 from jingjian.core.api import api_router
 from jingjian.core.sitemap import sitemap
 from jingjian.search import views as search_views
@@ -59,4 +59,10 @@ if settings.BENCH_TRIVIAL_VIEW:
     # bench/load.py's yardstick: the least a request through our middleware can cost.
     urlpatterns.append(path("bench/trivial/", lambda request: HttpResponse("ok")))
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's own addresses (its front-end login, page passwords), then its page view with
+    # the route each process keeps per content generation (routing) in place of Wagtail's, at
+    # the same expression and name (reverse() is unchanged).
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+]

@@ -5,7 +5,7 @@ import tempfile
 import pytest
 from django.core.cache import caches
 
-from jingjian.core import visibility
+from jingjian.core import routing, visibility
 from jingjian.settings.base import elasticsearch_search_backends
 from tests.factories import UserFactory
 
@@ -177,6 +177,7 @@ def empty_page_cache():
     page_cache.reset_for_tests()
     # Nor does a transactional test's flush: the restrictions a process kept go with the pages.
     visibility.forget_process_roots()
+    routing.forget()
     yield
 
 
