@@ -49,6 +49,7 @@ from casestudies.statistics.register import (
 
 __all__ = [
     "SLICES",
+    "bump_version",
     "matter_cube",
     "person_cube",
     "rebuild",
@@ -392,6 +393,12 @@ def refresh():
 def version():
     """The register's version: it moves with every write the figures depend on."""
     return RegisterVersion.objects.values_list("version", flat=True).first()
+
+
+def bump_version():
+    """Move the register's version (the cached figures are keyed by it), as a write does."""
+    if not RegisterVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        RegisterVersion.objects.create(pk=1, version=1)
 
 
 # Reading a period.
