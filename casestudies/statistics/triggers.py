@@ -214,7 +214,7 @@ def _ensure_postgresql(cursor):
     held = set(cursor.fetchall())
     cursor.execute(
         "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace "
-        "AND proname LIKE 'register_%%'"
+        "AND proname LIKE 'register_%'"
     )
     bodies = {name: _normal(source) for name, source in cursor.fetchall()}
     created = []
