@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CaseStudiesConfig(AppConfig):
@@ -9,6 +10,7 @@ class CaseStudiesConfig(AppConfig):
         # Imported here: these modules use the models, which are ready only now.
         from casestudies import bulletins, channels, home, importing, publication, search, signals
         from casestudies.gate import AnonymizationGateError
+        from casestudies.statistics import triggers
         from jingjian.core import admin_access, content_types
 
         content_types.register(
@@ -33,6 +35,10 @@ class CaseStudiesConfig(AppConfig):
         content_types.register_taxonomy("casestudies.UnitType", order=40)
         content_types.register_taxonomy("casestudies.GovernancePriority", order=50)
         signals.connect()
+        # The register's triggers, back after any migration that rebuilt one of their tables.
+        post_migrate.connect(
+            triggers.after_migrate, sender=self, dispatch_uid="casestudies.register_triggers"
+        )
         publication.connect()
         admin_access.register_hidden_pages(publication.hidden_drafts)
         admin_access.register_hidden_pages(bulletins.hidden_in_admin)

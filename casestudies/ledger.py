@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from wagtail.log_actions import log
 
 from casestudies.choices import (
@@ -32,6 +32,7 @@ from casestudies.choices import (
 )
 from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, ProblemType, UnitType
 from casestudies.models.case_files import PersonRole
+from casestudies.statistics import summary as register_summary
 from jingjian.core.models import WorkArea
 from jingjian.importing import limits
 
@@ -524,7 +525,20 @@ def import_rows(rows, user=None, file_name=""):
         getattr(result, outcome).append(number)
         result.persons += len(parsed_rows)
     result.failed.sort(key=lambda bad: bad.line)
+    if result.created or result.updated:
+        _count_the_summary()
     return result
+
+
+def _count_the_summary():
+    """Count the months the import wrote into the register's summary before answering, so the
+    statistics' first reader after a whole ledger does not wait for it (the triggers marked
+    them). When SQLite's one writer stays busy past its timeout the marks are left for the
+    first reader, who counts them (the import is done either way)."""
+    try:
+        register_summary.refresh()
+    except OperationalError:
+        pass
 
 
 def import_ledger(path, user=None):

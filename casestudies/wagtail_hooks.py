@@ -6,7 +6,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from casestudies import admin_home, audit
+from casestudies import admin_home, audit, bulletin_review
 from casestudies.bulletin_views import BulletinViewSet
 from casestudies.models import BulletinPage, CaseFile
 from casestudies.views import CaseFilePermissionPolicy, CaseFileViewSet
@@ -14,6 +14,7 @@ from jingjian.core.groups import in_discipline_group
 
 register_permission_policy(CaseFile, CaseFilePermissionPolicy(CaseFile))
 hooks.register("construct_homepage_panels", admin_home.homepage_panels)
+hooks.register("construct_homepage_panels", bulletin_review.homepage_panels)
 
 
 @hooks.register("register_admin_viewset")

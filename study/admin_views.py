@@ -46,7 +46,25 @@ def may_report(user):
 
 
 class StudyListIndexView(IndexView):
-    """The lists, each with a 完成情况 button."""
+    """The lists, each with a 完成情况 button; 编辑 and 删除 (and the title's link to the edit
+    page) only on the lists the viewer may change: a list holding a page they may not see
+    answers them a 403 (``_RefusesListsHoldingHiddenPages``), so it offers no way there."""
+
+    def _may_change(self, instance):
+        known = self.__dict__.setdefault("_changeable", {})
+        if instance.pk not in known:
+            known[instance.pk] = not completion.pages_hidden_from(instance, self.request.user)
+        return known[instance.pk]
+
+    def get_edit_url(self, instance):
+        if self._may_change(instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self._may_change(instance):
+            return super().get_delete_url(instance)
+        return None
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)

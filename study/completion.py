@@ -215,13 +215,43 @@ def visible_item_count(study_list, user):
     return len({i.page_id for i in study_list.items.all()} - pages_hidden_from(study_list, user))
 
 
-def list_problems(pages, groups, user):
-    """Why a study list of ``pages`` (in order) assigned to ``groups`` may not be saved by
-    ``user``, as Chinese sentences naming each page by its place (第2篇) and, when ``user`` may
-    see it, its title: a page of a type that takes no mark, a page hidden from ``user`` (the
-    form would show its title), a page one of ``groups`` may not see (never listed to them)."""
+def _unit_members(units):
+    """{unit: its active members} (by their profiles), each with their groups."""
+    members = {unit.pk: [] for unit in units}
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, official_profile__unit__in=[u.pk for u in units])
+        .select_related("official_profile")
+        .prefetch_related("groups")
+    )
+    for person in people:
+        members[person.official_profile.unit_id].append(person)
+    return members
+
+
+def unit_may_see(page, members, roots=None, known=None):
+    """Whether every one of a unit's ``members`` may see ``page`` (``visibility.can_see_page``,
+    asked once per set of groups; ``known`` keeps the answers across calls)."""
+    known = {} if known is None else known
+    for person in members:
+        key = (page.pk, person.is_superuser, frozenset(g.pk for g in person.groups.all()))
+        if key not in known:
+            known[key] = visibility.can_see_page(page, person, roots)
+        if not known[key]:
+            return False
+    return True
+
+
+def list_problems(pages, groups, user, units=()):
+    """Why a study list of ``pages`` (in order) assigned to ``groups`` and ``units`` may not be
+    saved by ``user``, as Chinese sentences naming each page by its place (第2篇) and, when
+    ``user`` may see it, its title: a page of a type that takes no mark, a page hidden from
+    ``user`` (the form would show its title), a page one of ``groups`` may not see, or some
+    member of one of ``units`` may not see (never listed to them)."""
     roots = visibility.restriction_roots()
     studied = tuple(marks.studied_types())
+    members = _unit_members(units) if units else {}
+    known = {}
     problems = []
     for number, page in enumerate(pages, start=1):
         if not visibility.can_see_page(page, user, roots):
@@ -240,5 +270,12 @@ def list_problems(pages, groups, user):
                 problems.append(
                     f"第{number}篇“{page.title}”设有限定查看范围，“{group.name}”组看不到，"
                     "不会列入他们的学习任务。请改选其他页面，或改为分配给能看到它的用户组。"
+                )
+        for unit in units:
+            if not unit_may_see(page, members.get(unit.pk, []), roots, known):
+                problems.append(
+                    f"第{number}篇“{page.title}”设有限定查看范围，“{unit.name}”单位有人看不到，"
+                    "不会列入他们的学习任务。请改选其他页面，或去掉这个单位、"
+                    "改为分配给能看到它的用户组。"
                 )
     return problems

@@ -57,6 +57,8 @@ class StudyListForm(WagtailAdminModelForm):
         ]
         rows.sort(key=lambda row: row.get("ORDER") or 0)
         pages = [row["page"] for row in rows if row.get("page")]
-        for problem in list_problems(pages, list(cleaned_data.get("groups") or []), self.for_user):
+        groups = list(cleaned_data.get("groups") or [])
+        units = list(cleaned_data.get("units") or [])
+        for problem in list_problems(pages, groups, self.for_user, units):
             self.add_error(None, problem)
         return cleaned_data

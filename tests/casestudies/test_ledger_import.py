@@ -13,9 +13,9 @@ from openpyxl import Workbook
 from wagtail.models import ModelLogEntry
 
 from casestudies import ledger
-from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit
+from casestudies.models import CaseFile, CaseFilePerson, CaseFileUnit, RegisterSummaryMonth
 from casestudies.models.case_files import PersonRole
-from casestudies.statistics import Level, Period, figures
+from casestudies.statistics import Level, Period, figures, summary
 from tests.factories import UserFactory
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "case-file-ledger.xlsx"
@@ -298,3 +298,31 @@ def test_only_discipline_staff_may_upload(client, db, group):
     with EXAMPLE.open("rb") as upload:
         assert client.post(reverse("casefiles:import"), {"file": upload}).status_code == refused
     assert not CaseFile.objects.exists()
+
+
+# The statistics after an import ------------------------------------------------------------
+
+
+def assert_counted_before_the_answer():
+    """Nothing is left for the statistics' first reader to count, and the summary holds what
+    the register does."""
+    assert not RegisterSummaryMonth.objects.exists()
+    assert summary.stored_rows() == summary.summary_rows()
+    assert figures(Period.year(2025), level=Level.EXACT).totals["matters"].value == 3
+
+
+def test_the_command_leaves_the_statistics_counted(db):
+    run(EXAMPLE)
+    assert_counted_before_the_answer()
+
+
+def test_the_admin_upload_leaves_the_statistics_counted(discipline_client, tmp_path):
+    with EXAMPLE.open("rb") as upload:
+        assert discipline_client.post(reverse("casefiles:import"), {"file": upload}).status_code
+    assert_counted_before_the_answer()
+    # A re-import that changes a file is counted too; one that changes nothing writes nothing.
+    path = workbook(tmp_path, [row(number="鉴纪台〔2025〕101号", 职级="县处级")])
+    with path.open("rb") as upload:
+        discipline_client.post(reverse("casefiles:import"), {"file": upload})
+    assert not RegisterSummaryMonth.objects.exists()
+    assert summary.stored_rows() == summary.summary_rows()
