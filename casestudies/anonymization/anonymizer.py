@@ -113,14 +113,15 @@ IDENTIFIER_RULES = [
         r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
         r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
     ),
-    # Mobiles in other groupings (138 5754 21 63, 1595-859-3321, 13 857 542 163): 11 digits
-    # from 13–19 in groups of two to four, one separator throughout (1998.1-2003.12, a span of
+    # Mobiles in other groupings (138 5754 21 63, 1595-859-3321, 13 857 542 163, 159　575　80123
+    # with ideographic spaces): 11 digits from 13–19 in groups of two to eight, one separator
+    # throughout (1998.1-2003.12, a span of
     # years, mixes two and has a group of one), nothing but a unit or a mark after them.
     (
         "mobile",
-        r"(?=[+018])(?<![0-9])(?<![0-9][ .\-—–－\u00a0])(?:(?:\+|00)?86[ \-]?)?"
-        r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0]?){11}(?![0-9]))"
-        r"\d{2,8}(?P<sep>[ .\-—–－\u00a0])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
+        r"(?=[+018])(?<![0-9])(?<![0-9][ .\-—–－\u00a0\u3000])(?:(?:\+|00)?86[ \-\u3000]?)?"
+        r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0\u3000]?){11}(?![0-9]))"
+        r"\d{2,8}(?P<sep>[ .\-—–－\u00a0\u3000])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
         r"(?![0-9])(?!(?P=sep)\d)(?![%％年月日时分秒元万亿个户人])",
     ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
@@ -142,11 +143,19 @@ IDENTIFIER_RULES = [
     ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
     ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s（(]*[1-9](?: ?\d){4,10}"),
-    # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
+    # WeChat ids, after 微信号, VX, wx … and 为/是/：or a bracket. Right after the bare word 微信
+    # an id holds a digit, an underscore or a hyphen: letters alone there are an English word
+    # (微信AppSecret, 微信Pay), not an id.
     (
         "wechat",
         r"(?:微信|威信|[VvWw](?<![A-Za-z][VvWw])(?:eChat|echat|[Xx]|信))"
-        r"(?:号码|账号|号|ID|id)?(?:为|是)?[:：\s（(]*[A-Za-z][-_A-Za-z0-9]{5,19}",
+        r"(?:(?:号码|账号|号|ID|id)(?:为|是)?[:：\s（(]*|(?:为|是)[:：\s（(]*|[:：（(]\s*)"
+        r"[A-Za-z][-_A-Za-z0-9]{5,19}",
+    ),
+    (
+        "wechat",
+        r"(?:微信|威信|[VvWw](?<![A-Za-z][VvWw])(?:eChat|echat|[Xx]|信))\s*"
+        r"[A-Za-z](?=[A-Za-z]{0,18}[-_0-9])[-_A-Za-z0-9]{5,19}",
     ),
 ]
 # Full-width digits, letters and underscores (１３８, Ａ, ＿) read as their ASCII forms, one
