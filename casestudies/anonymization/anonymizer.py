@@ -86,6 +86,9 @@ IDENTIFIER_RULES = [
         "mobile",
         r"(?<![0-9])1[3-9]\d" + _SEP + r"?(?:[*＊×]{4}|[xX]{4})" + _SEP + r"?\d{4}(?![0-9])",
     ),
+    # …the last four masked (1385754****), or digits one by one (1 3 8 5 7 5 4 2 1 6 3).
+    ("mobile", r"(?<![0-9])1[3-9]\d{5}(?:[*＊×]{4}|[xX]{4})(?![0-9A-Za-z*＊×])"),
+    ("mobile", r"(?<![0-9])1(?P<one>[ \u00a0\u3000.\-])[3-9](?:(?P=one)\d){9}(?![0-9])"),
     # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
     # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
     (
@@ -113,6 +116,8 @@ IDENTIFIER_RULES = [
         r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
         r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
     ),
+    # …with a slash or a comma in the 3-4-4 grouping (138/5754/2163, 138,5754,2163).
+    ("mobile", r"(?<![0-9])1[3-9]\d(?P<slash>[/,，])\d{4}(?P=slash)\d{4}(?![0-9])"),
     # Mobiles in other groupings (138 5754 21 63, 1595-859-3321, 13 857 542 163, 159　575　80123
     # with ideographic spaces): 11 digits from 13–19 in groups of two to eight, one separator
     # throughout (1998.1-2003.12, a span of
@@ -140,6 +145,12 @@ IDENTIFIER_RULES = [
         r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-.—–－ \u3000]?[A-Za-z]"
         r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
         r"(?![A-Za-z0-9])",
+    ),
+    # Plates of the armed police: WJ, the province, then the number (WJ浙12345, WJ·浙1234X).
+    (
+        "licence_plate",
+        r"(?<![A-Za-z])WJ[·・•\-.—–－ \u3000]?[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]?"
+        r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9](?![A-Za-z0-9])",
     ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
     ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s（(]*[1-9](?: ?\d){4,10}"),

@@ -138,3 +138,28 @@ def test_yi_names_after_a_post():
     assert found(text) == ["阿说木呷", "沙马拉且"]
     # …and a name sound is no verb of saying (吉克阿依说).
     assert anonymize("镇长吉克阿依说，吉书记也来了。").text == "镇长吉某说，吉书记也来了。"
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("电话：138/5754/2163。", "138/5754/2163"),
+        ("电话138,5754,2163。", "138,5754,2163"),
+        ("电话1385754****。", "1385754****"),
+        ("电话 1 3 8 5 7 5 4 2 1 6 3。", "1 3 8 5 7 5 4 2 1 6 3"),
+    ],
+)
+def test_mobiles_with_slashes_commas_a_masked_tail_or_digit_by_digit(text, number):
+    assert rules(text) == [(number, "mobile")]
+
+
+def test_amounts_and_dates_stay_beside_the_new_mobile_shapes():
+    assert rules("金额为13,857,542,163元，日期2023/05/01，编号1 2 3 4 5。") == []
+
+
+def test_plates_of_the_armed_police_and_new_energy_plates():
+    assert rules("WJ浙12345车辆") == [("WJ浙12345", "licence_plate")]
+    assert rules("苏E·D12345和川A·12345D") == [
+        ("苏E·D12345", "licence_plate"),
+        ("川A·12345D", "licence_plate"),
+    ]
