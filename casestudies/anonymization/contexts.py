@@ -41,6 +41,8 @@ POSTS = frozenset(
 # The labels of minutes and records, a name after their colon (出席：某某 某某, 记录：某某).
 FORM_LABEL = re.compile(
     r"(?:出席|列席|缺席|记录|审核|主持|签发|拟稿|参会|参加|陪同|请假|审批|核稿|校对|谈话|被谈话)(?=[:：])"
+    # …and 参加会议的有：, 出席会议的是：
+    r"|(?:参加|出席|列席|参与|陪同)[\u4e00-\u9fff]{0,4}的(?:有|是)(?=[:：])"
 )
 # Verbs and prepositions whose object is a person (约谈了某某和某某, 对某某进行诫勉谈话, 由某某负责,
 # 经某某同意, 被某某截留): a name right after them where the clause reads on after it.
@@ -101,8 +103,11 @@ ADMIRED_BEFORE = re.compile(
 )
 WRITER_BEFORE = re.compile(
     r"(?:诗人|词人|作家|文学家|思想家|革命家|民族英雄|革命先烈|伟人|古人|唐代|宋代|北宋|南宋|明代|清代"
-    r"|东汉|西汉|三国|战国|春秋)(?:的)?$"
+    r"|东汉|西汉|三国|战国|春秋)(?:的|是|就是)?$"
 )
+# Before a quotation of words written down (a poem, a saying): the quotation's words are no
+# persons (郑板桥的“衙斋卧听萧萧竹”, 写道：“…”, 引用了“…”).
+QUOTED_WORDS_BEFORE = re.compile(r"(?:的|写道[:：]?|引用了?|吟诵|朗诵|诗句|名句|名言|诗云|有云)$")
 # An exemplar held up to others (向黄文秀同志学习, 像焦裕禄那样, 廖俊波同志的先进事迹, 缅怀杨善洲):
 # a public figure, whoever wrote it down.
 # …with the title the exemplar is known by between (张某某校长的事迹, 杨某某老书记那样).

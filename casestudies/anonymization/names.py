@@ -44,6 +44,7 @@ from casestudies.anonymization.contexts import (
     NEVER_IN_GIVEN_NAME,
     PERSON_VERBS,
     POSTS,
+    QUOTED_WORDS_BEFORE,
     SEX_AFTER,
     WORKS_AFTER,
     WRITER_BEFORE,
@@ -101,6 +102,8 @@ NAME_FOLLOWERS += ("系", "担任", "（", "(", "某", "为", "在", "受到", "
 # Surnames that are also function words: 和群众, 向她, 曾多次 are no names.
 FUNCTION_SURNAMES = set("和与及同向为对将由在曾")
 CONJUNCTIONS = set("和与及同")
+# …of which these are prepositions that take a person (向覃某某反映), unlike 曾 (曾兰 is a name).
+PREPOSITION_SURNAMES = set("向对为将由")
 # How name-like (log odds) a common word must be to be a given name after such a surname.
 FUNCTION_SURNAME_GIVEN_ODDS = 0.5
 # A word the dictionary tags as a name but sees this often is mostly an ordinary word (康复,
@@ -290,7 +293,11 @@ def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
         given = name[len(surname) :]
         if surname in CONJUNCTIONS and _surnames_at(text, begin + 1, (SINGLE, RARE)):
             continue  # 律师和孟某律师: 和 joins two names here, it is no surname
-        if surname in FUNCTION_SURNAMES and _surnames_at(text, begin + 1, (SINGLE - AMBIGUOUS,)):
+        if (
+            surname in PREPOSITION_SURNAMES
+            and _all_han(text[begin + 1 : begin + 3])
+            and _surnames_at(text, begin + 1, (SINGLE - AMBIGUOUS,))
+        ):
             continue  # 村民向覃某某反映: 向 takes the person here, it is no surname
         set_off = strength >= CONTEXT and _set_off(text, begin, end)
         if not _all_han(given) or _ordinary(name, surname, strength, set_off):
@@ -498,6 +505,15 @@ PERSON_AFTER = (
     "受到",
     "（",
 )
+
+
+def _in_quoted_words(text, start):
+    """Whether ``start`` is inside a quotation of words written down (郑板桥的“衙斋卧听萧萧竹，
+    疑是民间疾苦声”): a quotation opened after 的, 写道, 引用 … and not yet closed."""
+    left = text.rfind("“", 0, start)
+    if left < 0 or "”" in text[left:start]:
+        return False
+    return bool(QUOTED_WORDS_BEFORE.search(text, max(0, left - 4), left))
 
 
 def _quoted_writer(text, start, end):
@@ -948,6 +964,8 @@ class _Finder:
             if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
             if _a_festival(self.text, item):
+                continue
+            if item.strength <= TAGGED and _in_quoted_words(self.text, item.start):
                 continue
             kept.append(item)
         return sorted(kept, key=lambda f: f.start)

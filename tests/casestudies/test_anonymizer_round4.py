@@ -163,3 +163,19 @@ def test_plates_of_the_armed_police_and_new_energy_plates():
         ("苏E·D12345", "licence_plate"),
         ("川A·12345D", "licence_plate"),
     ]
+
+
+def test_a_list_of_people_introduced_as_those_present():
+    text = "参加会议的有：多吉次旦、白玛央宗、扎西平措、德吉卓嘎。"
+    assert found(text) == ["多吉次旦", "白玛央宗", "扎西平措", "德吉卓嘎"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他引用了郑板桥的“衙斋卧听萧萧竹，疑是民间疾苦声”。",
+        "他最喜欢的作家是路遥，最喜欢的诗人是海子。",
+    ],
+)
+def test_words_quoted_from_a_writer_hold_no_persons(text):
+    assert found(text) == []
