@@ -60,6 +60,8 @@ FESTIVALS = frozenset(
 大雪 冬至 小寒 大寒 五一 六一 七一 八一 十一 双节 佳节
 """.split()
 )
+# Words of time that are no festival but read as a given name the same way (贺周末).
+FESTIVALS |= frozenset("周末 月末 年末 岁末 年初 年底 月底 寒假 暑假 初一 十五 正月 腊月".split())
 DATE_AFTER = re.compile(
     r"节|佳节|前夕|期间|假期|长假|小长假|前后|当天|当日|之际|时节|将至|来临|临近|到来|前|后|假日|黄金周"
 )
@@ -89,7 +91,13 @@ NATIONAL_POSTS = ("总书记", "国家主席", "国务院总理", "总理", "委
 # 焦裕禄精神, 《平凡的世界》中孙少平的奋斗故事) are not people of the case.
 FIGURE_AFTER = re.compile(
     r"(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|名言|形象|式的|式好|学习)"
-    r"|(?:、[\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
+    r"|(?:[、和与][\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
+)
+# An honour that only a public figure holds, right before the name (时代楷模某某, 英雄某某,
+# 全国道德模范某某, 人民楷模某某): a public figure, whatever post the honour's words hold.
+HONOUR_BEFORE = re.compile(
+    r"(?:楷模|道德模范|英雄|烈士|院士|勋章获得者|奖章获得者|感动中国人物|感动中国年度人物|最美奋斗者"
+    r"|全国优秀县委书记|全国优秀共产党员|全国劳动模范|全国先进工作者|英模|先烈)[”」』]?$"
 )
 FIGURE_BEFORE = re.compile(r"(?:》|扮演|饰演|塑造|学习)(?:中|里|里的|中的)?$")
 # A writer's or a historical figure's words and works quoted (艾青的诗句, 艾青的《我爱这土地》,
@@ -118,7 +126,11 @@ _EXEMPLAR_TITLE = "(?:" + "|".join(EXEMPLAR_TITLES) + ")?"
 EXEMPLAR_AFTER = re.compile(
     _EXEMPLAR_TITLE + r"(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|先进事迹|故事|名言|榜样)"
     "|" + _EXEMPLAR_TITLE + r"(?:学习|那样|一样|为榜样|式的)"
+    # …held up as a model (把某某、某某当作人生的榜样).
+    "|" + r"(?:当作|当成|作为|视为|视作|奉为)[\u4e00-\u9fff]{0,4}(?:榜样|楷模|偶像)"
 )
+# Before an exemplar, words that make one alone (致敬某某, 缅怀某某).
+HOMAGE_BEFORE = re.compile(r"(?:致敬|缅怀|追忆|追思|悼念)$")
 EXEMPLAR_BEFORE = re.compile(r"(?:向|像|学习|缅怀|纪念|追忆|致敬|以|如|追随|传承)$")
 
 

@@ -39,6 +39,8 @@ from casestudies.anonymization.contexts import (
     FORM_LABEL,
     HANDLING_AFTER,
     HANDLING_BEFORE,
+    HOMAGE_BEFORE,
+    HONOUR_BEFORE,
     LIST_OF_PEOPLE,
     NATIONAL_POSTS,
     NEVER_IN_GIVEN_NAME,
@@ -475,6 +477,23 @@ def _figure(text, start, end):
     return bool(FIGURE_BEFORE.search(text, max(0, start - 4), start))
 
 
+def _list_of_exemplars(text, end):
+    """Whether the name ending at ``end`` is an item of a list that ends in 等 and an exemplar's
+    words (向黄某某、南某某、钟某等同志学习)."""
+    position, items = end, 0
+    while position < len(text) and text[position] in "、和与及" and items < 8:
+        stop = position + 1
+        while stop < len(text) and stop - position <= 8 and is_han(text[stop]):
+            if text[stop] in "、和与及等":
+                break
+            stop += 1
+        position, items = stop, items + 1
+    if not text.startswith("等", position):
+        return False
+    after = EXEMPLAR_AFTER.match(text, position + 1)
+    return bool(after and after.group().endswith(("学习", "那样", "榜样", "精神", "事迹")))
+
+
 def _a_festival(text, item):
     """Whether the name found is a festival or a date: a given name that is a festival or a
     solar term (贺中秋, 庆元宵, 贺新春), unless a post names the person or what follows takes a
@@ -483,6 +502,8 @@ def _a_festival(text, item):
         word = item.name[-size:]
         if word not in FESTIVALS or item.kind != "han":
             continue
+        if word == item.name and item.strength < CONTEXT:
+            return not text.startswith(PERSON_AFTER, item.end)  # 和谷雨一起到来
         if DATE_AFTER.match(text, item.end) and not text.startswith(tuple(AFTER_ONLY), item.end):
             return True
         if item.strength <= TAGGED and not text.startswith(PERSON_AFTER, item.end):
@@ -528,8 +549,14 @@ def _quoted_writer(text, start, end):
 def _exemplar(text, start, end):
     """Whether the name is an exemplar held up to others: 向某某同志学习, 某某同志的先进事迹,
     缅怀某某 (but never one a post is written before: 村民某某的事迹 is a person of the case)."""
+    if HONOUR_BEFORE.search(text, max(0, start - 10), start):
+        return True  # 时代楷模某某, 全国优秀县委书记某某: the honour says who is meant
     if _post_before(text, start):
         return False
+    if HOMAGE_BEFORE.search(text, max(0, start - 2), start):
+        return True
+    if _list_of_exemplars(text, end):
+        return True
     after = EXEMPLAR_AFTER.match(text, end)
     before = EXEMPLAR_BEFORE.search(text, max(0, start - 2), start)
     return bool(after and (before or after.group().endswith(("精神", "事迹", "名言", "榜样"))))

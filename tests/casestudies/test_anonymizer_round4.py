@@ -179,3 +179,24 @@ def test_a_list_of_people_introduced_as_those_present():
 )
 def test_words_quoted_from_a_writer_hold_no_persons(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全国道德模范张桂梅老师说，教育是最好的扶贫。",
+        "全国优秀县委书记廖俊波同志的事迹在全县引起强烈反响。",
+        "英雄杜富国说：“你退后，让我来。”",
+        "致敬杜富国！致敬最可爱的人！",
+        "要向黄大年、南仁东、钟扬等同志学习。",
+        "她把屠呦呦、樊锦诗当作人生的榜样。",
+        "他常给孩子们讲孔乙己和闰土的故事。",
+    ],
+)
+def test_honoured_and_exemplary_figures_are_no_persons_of_the_case(text):
+    assert found(text) == []
+
+
+def test_a_word_of_time_alone_is_no_name():
+    assert found("和谷雨一起到来的还有降温。") == []
+    assert found("贺周末文艺汇演圆满落幕。") == []
