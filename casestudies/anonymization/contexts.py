@@ -48,7 +48,7 @@ FORM_LABEL = re.compile(
 # 经某某同意, 被某某截留): a name right after them where the clause reads on after it.
 PERSON_VERBS = re.compile(
     r"(?:约谈|询问|通知|督促|提醒|约见|委托|授意|指使|安排|要求|协助|陪同|邀请|看望|慰问|走访|告知"
-    r"|责令|批评|帮助|联系|会同|指派|派出|举报|检举|诫勉|函询)了?"
+    r"|责令|批评|帮助|联系|会同|指派|派出|举报|检举|诫勉|函询|告诉|通过|伙同|串通|勾结|找到|找来|找)了?"
     r"|[对向被让把跟同给由经与和及叫请替帮陪将派令]"
 )
 # Festivals, holidays and the solar terms: a "given name" that is one of them is a greeting or a

@@ -200,3 +200,8 @@ def test_honoured_and_exemplary_figures_are_no_persons_of_the_case(text):
 def test_a_word_of_time_alone_is_no_name():
     assert found("和谷雨一起到来的还有降温。") == []
     assert found("贺周末文艺汇演圆满落幕。") == []
+
+
+def test_a_name_after_find_or_through():
+    assert found("他找到谢军，要求其帮忙。") == ["谢军"]
+    assert found("他通过朋友找到老板，又找人帮忙，通过审核后伙同他人作案。") == []
