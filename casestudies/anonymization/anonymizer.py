@@ -373,6 +373,23 @@ def number_pseudonyms(persons, texts=()):
     return _number_pseudonyms([(p.name, p) for p in ordered])
 
 
+def _titles_after(text, surname):
+    """The titles the text writes right after ``surname`` (王局长, 王书记): only those can be
+    found, so only those are looked for (a hundred titles for every surname cost a search of
+    the text each)."""
+    titles, position = set(), text.find(surname)
+    while position >= 0:
+        after = position + len(surname)
+        for size in range(1, len(TITLES[0]) + 1):
+            if text[after : after + size] in _TITLE_SET:
+                titles.add(text[after : after + size])
+        position = text.find(surname, position + 1)
+    return sorted(titles, key=len, reverse=True)
+
+
+_TITLE_SET = frozenset(TITLES)
+
+
 def _first_position(text, person):
     positions = [text.find(form) for form in [person.name, _given_name(person)] if form]
     positions = [p for p in positions if p >= 0]
@@ -541,7 +558,7 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         target = pseudonyms[0] if len(set(pseudonyms)) == 1 else f"{surname}某"
         forms.append((f"老{surname}", target, "form_of_address"))
         forms.append((f"小{surname}", target, "form_of_address"))
-        for title in TITLES:
+        for title in _titles_after(text, surname):
             forms.append((f"{surname}{title}", f"{target}{title}", "surname_and_title"))
     forms.sort(key=lambda f: len(f[0]), reverse=True)
     if forms:

@@ -770,10 +770,10 @@ class _Finder:
             self.item_before(match.start(), "列举人名后接“等”与人数")
         # Listed people are siblings too (联系人：甘某某、卓某), though never reported.
         siblings = [
-            Found(m.start(), m.end(), m.group(), "", "han", LISTED_WITH)
+            Found(start, end, form, "", "han", LISTED_WITH)
             for form in sorted(self.known, key=len, reverse=True)
             if len(form) >= 2
-            for m in re.finditer(re.escape(form), self.text)
+            for start, end in _find_all(self.text, form)
         ]
         changed, seen = True, set()
         while changed:
@@ -895,8 +895,7 @@ class _Finder:
     # 5. Everywhere else the text writes a name it was found as.
     def repeats(self):
         for item in list(self.found):
-            for match in re.finditer(re.escape(item.name), self.text):
-                start, end = match.span()
+            for start, end in _find_all(self.text, item.name):
                 if self._taken(start, end, item.strength) or places.is_place(self.text, start, end):
                     continue
                 self.add(start, end, f"同一文中已认出的人名“{item.name}”", item.strength, item.kind)
@@ -911,8 +910,7 @@ class _Finder:
                 continue
             if tagger.frequency(part) >= COMMON_WORD and not tagger.tag(part).startswith(NAME_TAGS):
                 continue
-            for match in re.finditer(re.escape(part), text):
-                start, end = match.span()
+            for start, end in _find_all(text, part):
                 if text[start - 1 : start] == "·" or text[end : end + 1] == "·":
                     continue  # inside another dotted name
                 if self._taken(start, end) or places.is_place(text, start, end):
@@ -1134,11 +1132,26 @@ def _opens_clause(text, start):
 
 
 def _post_before(text, start):
-    return any(
-        text[max(0, start - size) : start] in POSTS
-        and text[max(0, start - size) : start] not in AFTER_ONLY
-        for size in range(2, 7)
-    )
+    # (A loop, not any() over slices: this runs for every name found, several times.)
+    for size in range(2, min(start, 6) + 1):
+        word = text[start - size : start]
+        if word in POSTS and word not in AFTER_ONLY_SET:
+            return True
+    return False
+
+
+AFTER_ONLY_SET = frozenset(AFTER_ONLY)
+
+
+def _find_all(text, word):
+    """``(start, end)`` of each occurrence of ``word`` in ``text``, none overlapping, left to
+    right: what ``re.finditer(re.escape(word), text)`` finds, without compiling a pattern for
+    every name (the names change with every text)."""
+    spans, position = [], text.find(word) if word else -1
+    while position >= 0:
+        spans.append((position, position + len(word)))
+        position = text.find(word, position + len(word))
+    return spans
 
 
 # A person's name the segmenter's dictionary has seen this often (毛泽东, 焦裕禄, 张无忌; two
