@@ -1175,7 +1175,10 @@ def _left_context_allows(text, start):
 
 
 def _starts_item(text, start):
-    return start == 0 or text[start - 1] in "、，。；：（(" or text[start - 1] in "对由和与及将"
+    if start == 0 or text[start - 1] in "、，。；：（(" or text[start - 1] in "对由和与及将":
+        return True
+    # …or after the words that open a handling (给予俞某、包某党内严重警告处分).
+    return any(text.endswith(word, 0, start) for word in HANDLING_BEFORE)
 
 
 def detect_names(text, known=()):

@@ -205,3 +205,8 @@ def test_a_word_of_time_alone_is_no_name():
 def test_a_name_after_find_or_through():
     assert found("他找到谢军，要求其帮忙。") == ["谢军"]
     assert found("他通过朋友找到老板，又找人帮忙，通过审核后伙同他人作案。") == []
+
+
+def test_the_first_item_of_a_list_after_the_words_of_a_handling():
+    text = "依据有关规定，给予俞建华、包立平党内严重警告处分。"
+    assert found(text) == ["俞建华", "包立平"]
