@@ -2,15 +2,18 @@
 
 Usage: .venv/bin/python bench/anonymize.py [--file bench/anonymize_eval.jsonl]
 
-Five labelled sets, reported side by side: the tuning set (``anonymize_eval.jsonl``, the one
+Six labelled sets, reported side by side: the tuning set (``anonymize_eval.jsonl``, the one
 the rules were first written against), two development sets tuned on later
 (``anonymize_dev.jsonl``, the hard kinds of issue 16; ``anonymize_dev2.jsonl``, written before
 the rules were changed for it: bulletins naming people in lists, identifier-rich notices,
 place-heavy news, minority officials, listed given names that are ordinary words;
 ``anonymize_dev3.jsonl``, written before the second round's rules for the held-out set's weak
 kinds: long bulletin lists, names beside function characters, quotations of exemplars and
-literary or foreign figures, minority names with or without a middle dot, identifier shapes)
-and the held-out set (``anonymize_heldout.jsonl``, written before the rules were changed for it and
+literary or foreign figures, minority names with or without a middle dot, identifier shapes;
+``anonymize_dev4.jsonl``, written before the fourth round's rules: interview records, names
+after verbs and prepositions, meeting minutes, quotations of role models and poems, festival and
+date words, minority officials in lists, mobiles and plates in other shapes, English words after
+微信 or QQ that are no ids) and the held-out set (``anonymize_heldout.jsonl``, written before the rules were changed for it and
 never to be tuned on: bulletins naming many people, minority officials, place-heavy news, names
 before a profession, quotations, words that hold a given name, identifiers in other shapes).
 ``--file`` runs one file alone; ``--without-held-out`` runs every set but the held-out one.
@@ -51,6 +54,7 @@ SETS = {
     "dev": ROOT / "bench" / "anonymize_dev.jsonl",
     "dev2": ROOT / "bench" / "anonymize_dev2.jsonl",
     "dev3": ROOT / "bench" / "anonymize_dev3.jsonl",
+    "dev4": ROOT / "bench" / "anonymize_dev4.jsonl",
     "held_out": ROOT / "bench" / "anonymize_heldout.jsonl",
 }
 # Sets whose per-passage output (misses, names left in, replacements outside names) is withheld.

@@ -86,6 +86,9 @@ IDENTIFIER_RULES = [
         "mobile",
         r"(?<![0-9])1[3-9]\d" + _SEP + r"?(?:[*＊×]{4}|[xX]{4})" + _SEP + r"?\d{4}(?![0-9])",
     ),
+    # …the last four masked (1385754****), or digits one by one (1 3 8 5 7 5 4 2 1 6 3).
+    ("mobile", r"(?<![0-9])1[3-9]\d{5}(?:[*＊×]{4}|[xX]{4})(?![0-9A-Za-z*＊×])"),
+    ("mobile", r"(?<![0-9])1(?P<one>[ \u00a0\u3000.\-])[3-9](?:(?P=one)\d){9}(?![0-9])"),
     # Certificates: 不动产权证书号 浙（2020）绍兴市不动产权第0034567号, 房屋所有权证号
     # 绍房权证越字第123456号, and any 证号/证书编号/证号码/照号码/注册号 followed by letters and digits.
     (
@@ -113,14 +116,17 @@ IDENTIFIER_RULES = [
         r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)?"
         r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
     ),
-    # Mobiles in other groupings (138 5754 21 63, 1595-859-3321, 13 857 542 163): 11 digits
-    # from 13–19 in groups of two to four, one separator throughout (1998.1-2003.12, a span of
+    # …with a slash or a comma in the 3-4-4 grouping (138/5754/2163, 138,5754,2163).
+    ("mobile", r"(?<![0-9])1[3-9]\d(?P<slash>[/,，])\d{4}(?P=slash)\d{4}(?![0-9])"),
+    # Mobiles in other groupings (138 5754 21 63, 1595-859-3321, 13 857 542 163, 159　575　80123
+    # with ideographic spaces): 11 digits from 13–19 in groups of two to eight, one separator
+    # throughout (1998.1-2003.12, a span of
     # years, mixes two and has a group of one), nothing but a unit or a mark after them.
     (
         "mobile",
-        r"(?=[+018])(?<![0-9])(?<![0-9][ .\-—–－\u00a0])(?:(?:\+|00)?86[ \-]?)?"
-        r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0]?){11}(?![0-9]))"
-        r"\d{2,8}(?P<sep>[ .\-—–－\u00a0])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
+        r"(?=[+018])(?<![0-9])(?<![0-9][ .\-—–－\u00a0\u3000])(?:(?:\+|00)?86[ \-\u3000]?)?"
+        r"(?=1[3-9])(?=(?:\d[ .\-—–－\u00a0\u3000]?){11}(?![0-9]))"
+        r"\d{2,8}(?P<sep>[ .\-—–－\u00a0\u3000])\d{2,8}(?:(?P=sep)\d{2,8}){0,3}"
         r"(?![0-9])(?!(?P=sep)\d)(?![%％年月日时分秒元万亿个户人])",
     ),
     # Landlines: an area code (0 and two or three digits, bare or in brackets of either width),
@@ -140,13 +146,27 @@ IDENTIFIER_RULES = [
         r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
         r"(?![A-Za-z0-9])",
     ),
+    # Plates of the armed police: WJ, the province, then the number (WJ浙12345, WJ·浙1234X).
+    (
+        "licence_plate",
+        r"(?<![A-Za-z])WJ[·・•\-.—–－ \u3000]?[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]?"
+        r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9](?![A-Za-z0-9])",
+    ),
     ("landline", r"(?:(?<=电话)|(?<=座机)|(?<=固话))[:：\s]*\d{3,4}-?\d{4}(?![0-9])"),
     ("qq", r"(?:QQ|qq|Qq|扣扣)(?:号码|号|账号)?(?:为|是)?[:：\s（(]*[1-9](?: ?\d){4,10}"),
-    # WeChat ids, after 微信, 微信号, VX, wx … and 为/是/：or a bracket.
+    # WeChat ids, after 微信号, VX, wx … and 为/是/：or a bracket. Right after the bare word 微信
+    # an id holds a digit, an underscore or a hyphen: letters alone there are an English word
+    # (微信AppSecret, 微信Pay), not an id.
     (
         "wechat",
         r"(?:微信|威信|[VvWw](?<![A-Za-z][VvWw])(?:eChat|echat|[Xx]|信))"
-        r"(?:号码|账号|号|ID|id)?(?:为|是)?[:：\s（(]*[A-Za-z][-_A-Za-z0-9]{5,19}",
+        r"(?:(?:号码|账号|号|ID|id)(?:为|是)?[:：\s（(]*|(?:为|是)[:：\s（(]*|[:：（(]\s*)"
+        r"[A-Za-z][-_A-Za-z0-9]{5,19}",
+    ),
+    (
+        "wechat",
+        r"(?:微信|威信|[VvWw](?<![A-Za-z][VvWw])(?:eChat|echat|[Xx]|信))\s*"
+        r"[A-Za-z](?=[A-Za-z]{0,18}[-_0-9])[-_A-Za-z0-9]{5,19}",
     ),
 ]
 # Full-width digits, letters and underscores (１３８, Ａ, ＿) read as their ASCII forms, one
@@ -353,6 +373,23 @@ def number_pseudonyms(persons, texts=()):
     return _number_pseudonyms([(p.name, p) for p in ordered])
 
 
+def _titles_after(text, surname):
+    """The titles the text writes right after ``surname`` (王局长, 王书记): only those can be
+    found, so only those are looked for (a hundred titles for every surname cost a search of
+    the text each)."""
+    titles, position = set(), text.find(surname)
+    while position >= 0:
+        after = position + len(surname)
+        for size in range(1, len(TITLES[0]) + 1):
+            if text[after : after + size] in _TITLE_SET:
+                titles.add(text[after : after + size])
+        position = text.find(surname, position + 1)
+    return sorted(titles, key=len, reverse=True)
+
+
+_TITLE_SET = frozenset(TITLES)
+
+
 def _first_position(text, person):
     positions = [text.find(form) for form in [person.name, _given_name(person)] if form]
     positions = [p for p in positions if p >= 0]
@@ -521,7 +558,7 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         target = pseudonyms[0] if len(set(pseudonyms)) == 1 else f"{surname}某"
         forms.append((f"老{surname}", target, "form_of_address"))
         forms.append((f"小{surname}", target, "form_of_address"))
-        for title in TITLES:
+        for title in _titles_after(text, surname):
             forms.append((f"{surname}{title}", f"{target}{title}", "surname_and_title"))
     forms.sort(key=lambda f: len(f[0]), reverse=True)
     if forms:

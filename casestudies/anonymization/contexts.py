@@ -34,7 +34,36 @@ POSTS = frozenset(
 姓名 户名 收款人 付款人 持卡人 借款人 贷款人 担保人 委托人 代理人 受托人 驾驶人 购房人 产权人 权利人
 所有人 登记人 经办人 承办人 签收人 领款人 报销人 收件人 寄件人 投诉人 反映人 信访人 来访人 被举报人
 一级主办 二级主办 三级主办 四级主办 工勤人员 临聘人员 编外人员 聘用人员 协警 村组长 组干部
+参会人员 出席人员 列席人员 参加人员 缺席人员 陪同人员 谈话人 被谈话人 记录人 审核人 拟稿人 签发人
+被约谈人 谈话对象 约谈对象 函询对象 被调查人 调查对象 审查对象 核稿人
 """.split()
+)
+# The labels of minutes and records, a name after their colon (出席：某某 某某, 记录：某某).
+FORM_LABEL = re.compile(
+    r"(?:出席|列席|缺席|记录|审核|主持|签发|拟稿|参会|参加|陪同|请假|审批|核稿|校对|谈话|被谈话)(?=[:：])"
+    # …and 参加会议的有：, 出席会议的是：
+    r"|(?:参加|出席|列席|参与|陪同)[\u4e00-\u9fff]{0,4}的(?:有|是)(?=[:：])"
+)
+# Verbs and prepositions whose object is a person (约谈了某某和某某, 对某某进行诫勉谈话, 由某某负责,
+# 经某某同意, 被某某截留): a name right after them where the clause reads on after it.
+PERSON_VERBS = re.compile(
+    r"(?:约谈|询问|通知|督促|提醒|约见|委托|授意|指使|安排|要求|协助|陪同|邀请|看望|慰问|走访|告知"
+    r"|责令|批评|帮助|联系|会同|指派|派出|举报|检举|诫勉|函询|告诉|通过|伙同|串通|勾结|找到|找来|找)了?"
+    r"|[对向被让把跟同给由经与和及叫请替帮陪将派令]"
+)
+# Festivals, holidays and the solar terms: a "given name" that is one of them is a greeting or a
+# date (贺中秋, 庆元宵, 贺新春), and one followed by a word of time is the day (中秋节前, 端午前夕).
+FESTIVALS = frozenset(
+    """
+春节 新春 新年 元旦 除夕 元宵 上元 端午 端阳 中秋 重阳 重九 清明 寒食 七夕 中元 腊八 小年 国庆 劳动节
+立春 雨水 惊蛰 春分 谷雨 立夏 小满 芒种 夏至 小暑 大暑 立秋 处暑 白露 秋分 寒露 霜降 立冬 小雪
+大雪 冬至 小寒 大寒 五一 六一 七一 八一 十一 双节 佳节
+""".split()
+)
+# Words of time that are no festival but read as a given name the same way (贺周末).
+FESTIVALS |= frozenset("周末 月末 年末 岁末 年初 年底 月底 寒假 暑假 初一 十五 正月 腊月".split())
+DATE_AFTER = re.compile(
+    r"节|佳节|前夕|期间|假期|长假|小长假|前后|当天|当日|之际|时节|将至|来临|临近|到来|前|后|假日|黄金周"
 )
 # Only after a name: 马某某同志, 张某等.
 AFTER_ONLY = ["同志", "先生", "女士", "老师傅"]
@@ -62,9 +91,31 @@ NATIONAL_POSTS = ("总书记", "国家主席", "国务院总理", "总理", "委
 # 焦裕禄精神, 《平凡的世界》中孙少平的奋斗故事) are not people of the case.
 FIGURE_AFTER = re.compile(
     r"(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|名言|形象|式的|式好|学习)"
-    r"|(?:、[\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
+    r"|(?:[、和与][\u4e00-\u9fff·]{2,8})+(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|故事|学习)"
+)
+# An honour that only a public figure holds, right before the name (时代楷模某某, 英雄某某,
+# 全国道德模范某某, 人民楷模某某): a public figure, whatever post the honour's words hold.
+HONOUR_BEFORE = re.compile(
+    r"(?:楷模|道德模范|英雄|烈士|院士|勋章获得者|奖章获得者|感动中国人物|感动中国年度人物|最美奋斗者"
+    r"|全国优秀县委书记|全国优秀共产党员|全国劳动模范|全国先进工作者|英模|先烈)[”」』]?$"
 )
 FIGURE_BEFORE = re.compile(r"(?:》|扮演|饰演|塑造|学习)(?:中|里|里的|中的)?$")
+# A writer's or a historical figure's words and works quoted (艾青的诗句, 艾青的《我爱这土地》,
+# 林则徐在《…》中写道), what a person admires in someone (我最敬佩的人是某某), and the
+# writer, poet or historical figure a text introduces (诗人某某, 北宋的某某): a figure.
+WORKS_AFTER = re.compile(
+    r"的?(?:诗句|诗词|诗篇|诗歌|名句|名篇|作品|著作|小说|散文|语录|格言|名著)|的?《|在《|曾写道|写道"
+)
+ADMIRED_BEFORE = re.compile(
+    r"(?:敬佩|敬仰|崇敬|崇拜|钦佩|佩服|景仰|偶像|楷模)(?:的人|的英雄|的榜样|的人物)?(?:是|就是|有)?$"
+)
+WRITER_BEFORE = re.compile(
+    r"(?:诗人|词人|作家|文学家|思想家|革命家|民族英雄|革命先烈|伟人|古人|唐代|宋代|北宋|南宋|明代|清代"
+    r"|东汉|西汉|三国|战国|春秋)(?:的|是|就是)?$"
+)
+# Before a quotation of words written down (a poem, a saying): the quotation's words are no
+# persons (郑板桥的“衙斋卧听萧萧竹”, 写道：“…”, 引用了“…”).
+QUOTED_WORDS_BEFORE = re.compile(r"(?:的|写道[:：]?|引用了?|吟诵|朗诵|诗句|名句|名言|诗云|有云)$")
 # An exemplar held up to others (向黄文秀同志学习, 像焦裕禄那样, 廖俊波同志的先进事迹, 缅怀杨善洲):
 # a public figure, whoever wrote it down.
 # …with the title the exemplar is known by between (张某某校长的事迹, 杨某某老书记那样).
@@ -75,7 +126,11 @@ _EXEMPLAR_TITLE = "(?:" + "|".join(EXEMPLAR_TITLES) + ")?"
 EXEMPLAR_AFTER = re.compile(
     _EXEMPLAR_TITLE + r"(?:的[\u4e00-\u9fff]{0,3})?(?:精神|事迹|先进事迹|故事|名言|榜样)"
     "|" + _EXEMPLAR_TITLE + r"(?:学习|那样|一样|为榜样|式的)"
+    # …held up as a model (把某某、某某当作人生的榜样).
+    "|" + r"(?:当作|当成|作为|视为|视作|奉为)[\u4e00-\u9fff]{0,4}(?:榜样|楷模|偶像)"
 )
+# Before an exemplar, words that make one alone (致敬某某, 缅怀某某).
+HOMAGE_BEFORE = re.compile(r"(?:致敬|缅怀|追忆|追思|悼念)$")
 EXEMPLAR_BEFORE = re.compile(r"(?:向|像|学习|缅怀|纪念|追忆|致敬|以|如|追随|传承)$")
 
 

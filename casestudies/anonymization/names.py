@@ -27,19 +27,29 @@ from dataclasses import dataclass
 
 from casestudies.anonymization import places, tagger
 from casestudies.anonymization.contexts import (
+    ADMIRED_BEFORE,
     AFTER_ONLY,
+    DATE_AFTER,
     EXEMPLAR_AFTER,
     EXEMPLAR_BEFORE,
+    FESTIVALS,
     FIGURE_AFTER,
     FIGURE_BEFORE,
     FOLLOWERS,
+    FORM_LABEL,
     HANDLING_AFTER,
     HANDLING_BEFORE,
+    HOMAGE_BEFORE,
+    HONOUR_BEFORE,
     LIST_OF_PEOPLE,
     NATIONAL_POSTS,
     NEVER_IN_GIVEN_NAME,
+    PERSON_VERBS,
     POSTS,
+    QUOTED_WORDS_BEFORE,
     SEX_AFTER,
+    WORKS_AFTER,
+    WRITER_BEFORE,
     post_pattern,
 )
 from casestudies.anonymization.surnames import AMBIGUOUS, COMPOUND, RARE, SINGLE
@@ -94,6 +104,8 @@ NAME_FOLLOWERS += ("系", "担任", "（", "(", "某", "为", "在", "受到", "
 # Surnames that are also function words: 和群众, 向她, 曾多次 are no names.
 FUNCTION_SURNAMES = set("和与及同向为对将由在曾")
 CONJUNCTIONS = set("和与及同")
+# …of which these are prepositions that take a person (向覃某某反映), unlike 曾 (曾兰 is a name).
+PREPOSITION_SURNAMES = set("向对为将由")
 # How name-like (log odds) a common word must be to be a given name after such a surname.
 FUNCTION_SURNAME_GIVEN_ODDS = 0.5
 # A word the dictionary tags as a name but sees this often is mostly an ordinary word (康复,
@@ -114,6 +126,7 @@ LIST_GOES_ON = ("分别", "均", "受到", "被", "违规", "等")
 SECTION_ENDINGS = set("科股处室办局所站队")
 # What joins the items of an enumeration of names (焦某某、孔某某, 白某某和雷某).
 LIST_JOINS = set("、和与及")
+SPACES = (" ", "\u3000")
 QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "《": "》"}
 # Marks written for the middle dot of a transliterated name (阿依古丽・买买提 with the katakana
 # dot, • and ‧): read as "·", one character for one, so offsets stay those of the input.
@@ -227,8 +240,8 @@ def _ordinary(name, surname, strength=CONTEXT, set_off=False):
     ``set_off``: a post is right before the name and a list mark or another post right after
     it (局长时光、副局长), where a word of two characters is read as the name."""
     given = name[len(surname) :]
-    if set(given) & NEVER_IN_GIVEN_NAME or given in POSTS:
-        return True
+    if set(given) & NEVER_IN_GIVEN_NAME or given in POSTS or given in AFTER_ONLY:
+        return True  # …or a title after a name (会计师明同志: 明同志 is no name)
     named = tagger.tag(name).startswith(NAME_TAGS)
     common = COMMON_WORD if surname not in AMBIGUOUS else RARE_WORD
     if set_off and len(name) == 2 and surname not in FUNCTION_SURNAMES:
@@ -282,6 +295,12 @@ def _han_name(reading, start, end_limit=None, before=None, strength=CONTEXT):
         given = name[len(surname) :]
         if surname in CONJUNCTIONS and _surnames_at(text, begin + 1, (SINGLE, RARE)):
             continue  # 律师和孟某律师: 和 joins two names here, it is no surname
+        if (
+            surname in PREPOSITION_SURNAMES
+            and _all_han(text[begin + 1 : begin + 3])
+            and _surnames_at(text, begin + 1, (SINGLE - AMBIGUOUS,))
+        ):
+            continue  # 村民向覃某某反映: 向 takes the person here, it is no surname
         set_off = strength >= CONTEXT and _set_off(text, begin, end)
         if not _all_han(given) or _ordinary(name, surname, strength, set_off):
             continue
@@ -458,11 +477,86 @@ def _figure(text, start, end):
     return bool(FIGURE_BEFORE.search(text, max(0, start - 4), start))
 
 
+def _list_of_exemplars(text, end):
+    """Whether the name ending at ``end`` is an item of a list that ends in 等 and an exemplar's
+    words (向黄某某、南某某、钟某等同志学习)."""
+    position, items = end, 0
+    while position < len(text) and text[position] in "、和与及" and items < 8:
+        stop = position + 1
+        while stop < len(text) and stop - position <= 8 and is_han(text[stop]):
+            if text[stop] in "、和与及等":
+                break
+            stop += 1
+        position, items = stop, items + 1
+    if not text.startswith("等", position):
+        return False
+    after = EXEMPLAR_AFTER.match(text, position + 1)
+    return bool(after and after.group().endswith(("学习", "那样", "榜样", "精神", "事迹")))
+
+
+def _a_festival(text, item):
+    """Whether the name found is a festival or a date: a given name that is a festival or a
+    solar term (贺中秋, 庆元宵, 贺新春), unless a post names the person or what follows takes a
+    person (江立春说); a festival followed by a word of time (…中秋节前, …端午前夕) is the day."""
+    for size in (2, 3):
+        word = item.name[-size:]
+        if word not in FESTIVALS or item.kind != "han":
+            continue
+        if word == item.name and item.strength < CONTEXT:
+            return not text.startswith(PERSON_AFTER, item.end)  # 和谷雨一起到来
+        if DATE_AFTER.match(text, item.end) and not text.startswith(tuple(AFTER_ONLY), item.end):
+            return True
+        if item.strength <= TAGGED and not text.startswith(PERSON_AFTER, item.end):
+            return True
+    return False
+
+
+# After a name, words that say a person is meant, whatever the name looks like (江立春说).
+PERSON_AFTER = (
+    "同志",
+    "说",
+    "称",
+    "表示",
+    "介绍",
+    "反映",
+    "担任",
+    "任",
+    "系",
+    "带领",
+    "受到",
+    "（",
+)
+
+
+def _in_quoted_words(text, start):
+    """Whether ``start`` is inside a quotation of words written down (郑板桥的“衙斋卧听萧萧竹，
+    疑是民间疾苦声”): a quotation opened after 的, 写道, 引用 … and not yet closed."""
+    left = text.rfind("“", 0, start)
+    if left < 0 or "”" in text[left:start]:
+        return False
+    return bool(QUOTED_WORDS_BEFORE.search(text, max(0, left - 4), left))
+
+
+def _quoted_writer(text, start, end):
+    """Whether the name is a writer or historical figure whose words or works are quoted
+    (艾青的诗句, 林则徐在《…》中写道, 诗人某某), or whom a person admires (我最敬佩的人是某某)."""
+    if WORKS_AFTER.match(text, end):
+        return True
+    window = text[max(0, start - 8) : start]
+    return bool(ADMIRED_BEFORE.search(window) or WRITER_BEFORE.search(window))
+
+
 def _exemplar(text, start, end):
     """Whether the name is an exemplar held up to others: 向某某同志学习, 某某同志的先进事迹,
     缅怀某某 (but never one a post is written before: 村民某某的事迹 is a person of the case)."""
+    if HONOUR_BEFORE.search(text, max(0, start - 10), start):
+        return True  # 时代楷模某某, 全国优秀县委书记某某: the honour says who is meant
     if _post_before(text, start):
         return False
+    if HOMAGE_BEFORE.search(text, max(0, start - 2), start):
+        return True
+    if _list_of_exemplars(text, end):
+        return True
     after = EXEMPLAR_AFTER.match(text, end)
     before = EXEMPLAR_BEFORE.search(text, max(0, start - 2), start)
     return bool(after and (before or after.group().endswith(("精神", "事迹", "名言", "榜样"))))
@@ -585,6 +679,64 @@ class _Finder:
             if not self.reading.cuts_a_word(begin) and _left_context_allows(self.text, begin):
                 self.add(begin, stop, reason, CONTEXT)
 
+    def by_label(self):
+        """出席：某某, 记录：某某: the labels of minutes and records, then a colon and a name."""
+        for match in FORM_LABEL.finditer(self.text):
+            self.after_post(match.end(), match.group())
+
+    def after_verb(self):
+        """约谈了张某某和李某某, 对王某某进行诫勉谈话, 由刘某某负责, 被苏某某截留: a Han name right
+        after a verb or a preposition that takes a person, where the clause reads on after it."""
+        text, reading = self.text, self.reading
+        for match in PERSON_VERBS.finditer(text):
+            start = match.end()
+            if start >= len(text) or not is_han(text[start]) or self._taken(start, start + 2):
+                continue
+            if not _stands_alone(reading, match.start(), start):
+                continue  # 由于, 对照, 和平, 经济: the character is part of a word
+            han = _han_name(reading, start, strength=LISTED_WITH)
+            if not han:
+                continue
+            (begin, end, surname), score = han
+            if surname not in SINGLE and surname not in RARE and surname not in COMPOUND_SET:
+                continue
+            given = text[begin + len(surname) : end]
+            need = THRESHOLD[LISTED_WITH] + (1.0 if len(given) == 1 else 0.0)
+            if score < need or not _reads_on(reading, end) or _a_word(text[begin:end], given):
+                continue
+            if FIGURE_AFTER.match(text, end):
+                continue  # 海瑞和包拯的故事: a figure, which the tagger's rules judge
+            self.add(begin, end, f"动词或介词“{match.group()}”后接人名", LISTED_WITH)
+
+    def clause_subject(self):
+        """，高某某于4月2日主动交代; 。冯某某多次让…: a Han name of three characters opening a
+        clause, where the clause reads on after it with a function character or a verb."""
+        text, reading = self.text, self.reading
+        for begin in [0] + [m.end() for m in CLAUSE_OPENS.finditer(text)]:
+            if begin + 3 > len(text) or self._taken(begin, begin + 3):
+                continue
+            surnames = _surnames_at(text, begin, (SINGLE,))
+            if not surnames:
+                continue
+            surname = surnames[0]
+            end = begin + len(surname) + 2
+            if end > len(text) or not _all_han(text[begin:end]):
+                continue
+            name, given = text[begin:end], text[begin + len(surname) : end]
+            if (
+                reading.cuts_a_word(end)
+                or _a_word(name, given)
+                or places.is_place(text, begin, end)
+            ):
+                continue
+            if _ordinary(name, surname, LISTED_WITH) or not _reads_on(reading, end, strictly=True):
+                continue
+            if _given_odds(given) + _right_edge(reading, end) < CLAUSE_SUBJECT_SCORE:
+                continue
+            if FIGURE_AFTER.match(text, end):
+                continue
+            self.add(begin, end, "句首人名后接虚词或动词", TAGGED)
+
     # 2. Transliterated names joined by a middle dot.
     def by_dot(self):
         for match in re.finditer("·", self.text):
@@ -618,10 +770,10 @@ class _Finder:
             self.item_before(match.start(), "列举人名后接“等”与人数")
         # Listed people are siblings too (联系人：甘某某、卓某), though never reported.
         siblings = [
-            Found(m.start(), m.end(), m.group(), "", "han", LISTED_WITH)
+            Found(start, end, form, "", "han", LISTED_WITH)
             for form in sorted(self.known, key=len, reverse=True)
             if len(form) >= 2
-            for m in re.finditer(re.escape(form), self.text)
+            for start, end in _find_all(self.text, form)
         ]
         changed, seen = True, set()
         while changed:
@@ -631,6 +783,9 @@ class _Finder:
                     continue
                 seen.add((item.start, item.end))
                 if self.text[item.end : item.end + 1] in ("、", "和", "及", "与"):
+                    changed |= bool(self.item_after(item.end + 1, item))
+                elif self.text[item.end : item.end + 1] in SPACES and item.strength >= LISTED_WITH:
+                    # 出席：廖某 邹某 熊某某: minutes list names apart with spaces.
                     changed |= bool(self.item_after(item.end + 1, item))
                 if item.start > 0 and self.text[item.start - 1] == "、":
                     changed |= bool(self.item_before(item.start - 1, f"与人名“{item.name}”并列"))
@@ -740,8 +895,7 @@ class _Finder:
     # 5. Everywhere else the text writes a name it was found as.
     def repeats(self):
         for item in list(self.found):
-            for match in re.finditer(re.escape(item.name), self.text):
-                start, end = match.span()
+            for start, end in _find_all(self.text, item.name):
                 if self._taken(start, end, item.strength) or places.is_place(self.text, start, end):
                     continue
                 self.add(start, end, f"同一文中已认出的人名“{item.name}”", item.strength, item.kind)
@@ -756,8 +910,7 @@ class _Finder:
                 continue
             if tagger.frequency(part) >= COMMON_WORD and not tagger.tag(part).startswith(NAME_TAGS):
                 continue
-            for match in re.finditer(re.escape(part), text):
-                start, end = match.span()
+            for start, end in _find_all(text, part):
                 if text[start - 1 : start] == "·" or text[end : end + 1] == "·":
                     continue  # inside another dotted name
                 if self._taken(start, end) or places.is_place(text, start, end):
@@ -783,7 +936,8 @@ class _Finder:
                 _figure(text, f.start, f.end)
                 or _exemplar(text, f.start, f.end)
                 or _public_figure(text, f)
-                or _beside_a_famous_name(text, f.start, f.end)
+                or _beside_a_famous_name(text, f.start, f.end, spans)
+                or _quoted_writer(text, f.start, f.end)
             )
         }
         return self._spread(figures, persons)
@@ -834,11 +988,75 @@ class _Finder:
                 continue
             if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
+            if _a_festival(self.text, item):
+                continue
+            if item.strength <= TAGGED and _in_quoted_words(self.text, item.start):
+                continue
             kept.append(item)
         return sorted(kept, key=lambda f: f.start)
 
 
 ITEM_ENDS = set("、，。；：和及与等的")
+# Where a clause opens (a name at its start may be its subject).
+CLAUSE_OPENS = re.compile(r"[，。；：！？\n]")
+# The least odds of the given name plus the right edge for a clause's subject of three
+# characters that nothing else proposes.
+CLAUSE_SUBJECT_SCORE = 4.0
+# Parts of speech of the word after a name that say the clause reads on (进行, 负责, 多次, 于).
+READS_ON_TAGS = ("v", "d", "p", "c", "ad", "vn", "vd", "u", "m", "t")
+# What a bulletin says its subject did, where the segmenter tags the word a noun (利用职务便利).
+CLAUSE_VERBS = frozenset(
+    "利用 违规 违反 擅自 收受 私自 伙同 先后 借用 套取 挪用 虚报 冒领 骗取 非法 未经 隐瞒 索要".split()
+)
+# A given name that is this common a word is no given name after a verb (对党员, 把关口).
+ORDINARY_GIVEN = 1000
+PROPER_TAGS = ("nr", "ns", "nz", "nt")
+
+
+def _stands_alone(reading, position, start):
+    """Whether the verb or preposition ending at ``start`` (its first character at
+    ``position``) is no part of a longer word: a word of its own, the end of one (借给), or the
+    start of a word the segmenter made up from it and the name (谈罗志勇)."""
+    if position not in reading.starts and not tagger.frequency(reading.word_at(position)[2]):
+        return True
+    word_start, word_end, word = reading.word_at(start - 1)
+    if word_end == start:
+        return True
+    return not tagger.frequency(word)
+
+
+def _reads_on(reading, end, strictly=False):
+    """Whether the text reads on as a clause after a name ending at ``end``: a mark, a function
+    character, or a verb, an adverb or a preposition (…进行诫勉谈话, …负责, …多次). ``strictly``:
+    a function character or a verb only (not the end of the text or any mark but a comma)."""
+    text = reading.text
+    if end >= len(text) or not is_han(text[end]):
+        return not strictly or text[end : end + 1] in ("，", ",")
+    if text[end] in FOLLOWERS:
+        return True
+    if end not in reading.starts:
+        return False
+    _start, _end, word = reading.word_at(end)
+    return tagger.tag(word).startswith(READS_ON_TAGS) or word in CLAUSE_VERBS
+
+
+def _a_word(name, given):
+    """Whether ``name`` is an ordinary word rather than a name (高峰, 党员, 关口)."""
+    flag = tagger.tag(name)
+    if tagger.frequency(name) >= RARE_WORD and not flag.startswith(NAME_TAGS):
+        return True
+    if flag.startswith(NAME_TAGS) and tagger.frequency(name) >= COMMON_NAME_WORD:
+        return True
+    # …or its given name is a common word that is no proper noun (员 of 党员; 文华, 建平 are
+    # proper nouns too, and given names).
+    given_flag = tagger.tag(given)
+    if len(given) < 2 or given_flag.startswith(PROPER_TAGS):
+        return False
+    frequency = tagger.frequency(given)
+    # …an adjective or a verb less often will do (对党忠诚).
+    return frequency >= ORDINARY_GIVEN or (frequency >= COMMON_WORD and given_flag in ("a", "ad"))
+
+
 # What may follow a post that describes the name before it (王某（时任镇长）, 王某，副局长；).
 POST_ENDS = set("，。；;、）)")
 # A post held, then 的 and the name: 时任镇党委书记的王某, 担任村会计的李某.
@@ -869,9 +1087,9 @@ def _beside_a_place(text, start, end):
     )
 
 
-def _beside_a_famous_name(text, start, end):
+def _beside_a_famous_name(text, start, end, found=()):
     """Whether an item of an enumeration is joined to a name the dictionary knows as a public
-    figure (孔某某、沈某, 白某某和雷某), found or not."""
+    figure (孔某某、沈某, 白某某和雷某), found or not. ``found``: the spans of the names found."""
     before = text[start - 1 : start]
     after = text[end : end + 1]
     neighbours = []
@@ -881,8 +1099,16 @@ def _beside_a_famous_name(text, start, end):
         c = text[stop : stop + 1]
         return not c or not is_han(c) or c in LIST_JOINS or c in ITEM_ENDS
 
+    def inside_a_name(begin, stop):
+        # …and the item before is no tail of a longer name found there (柴小龙、项文: 小龙).
+        return any(s <= begin and stop <= e and (s, e) != (begin, stop) for s, e in found)
+
     for size in (2, 3, 4):
-        if before in LIST_JOINS and start - 1 - size >= 0:
+        if (
+            before in LIST_JOINS
+            and start - 1 - size >= 0
+            and not inside_a_name(start - 1 - size, start - 1)
+        ):
             neighbours.append(text[start - 1 - size : start - 1])
         if after in LIST_JOINS and ends_item(end + 1 + size):
             neighbours.append(text[end + 1 : end + 1 + size])
@@ -906,11 +1132,26 @@ def _opens_clause(text, start):
 
 
 def _post_before(text, start):
-    return any(
-        text[max(0, start - size) : start] in POSTS
-        and text[max(0, start - size) : start] not in AFTER_ONLY
-        for size in range(2, 7)
-    )
+    # (A loop, not any() over slices: this runs for every name found, several times.)
+    for size in range(2, min(start, 6) + 1):
+        word = text[start - size : start]
+        if word in POSTS and word not in AFTER_ONLY_SET:
+            return True
+    return False
+
+
+AFTER_ONLY_SET = frozenset(AFTER_ONLY)
+
+
+def _find_all(text, word):
+    """``(start, end)`` of each occurrence of ``word`` in ``text``, none overlapping, left to
+    right: what ``re.finditer(re.escape(word), text)`` finds, without compiling a pattern for
+    every name (the names change with every text)."""
+    spans, position = [], text.find(word) if word else -1
+    while position >= 0:
+        spans.append((position, position + len(word)))
+        position = text.find(word, position + len(word))
+    return spans
 
 
 # A person's name the segmenter's dictionary has seen this often (毛泽东, 焦裕禄, 张无忌; two
@@ -934,7 +1175,10 @@ def _left_context_allows(text, start):
 
 
 def _starts_item(text, start):
-    return start == 0 or text[start - 1] in "、，。；：（(" or text[start - 1] in "对由和与及将"
+    if start == 0 or text[start - 1] in "、，。；：（(" or text[start - 1] in "对由和与及将":
+        return True
+    # …or after the words that open a handling (给予俞某、包某党内严重警告处分).
+    return any(text.endswith(word, 0, start) for word in HANDLING_BEFORE)
 
 
 def detect_names(text, known=()):
@@ -945,10 +1189,13 @@ def detect_names(text, known=()):
     known = [form.translate(MIDDLE_DOTS) for form in known]
     finder = _Finder(text, known)
     finder.by_context()
+    finder.by_label()
     finder.by_handling()
     finder.after_place()
     finder.by_dot()
+    finder.after_verb()
     finder.by_list()
+    finder.clause_subject()
     finder.by_tagger()
     finder.by_list()  # again: a name the tagger found has siblings too
     finder.repeats()

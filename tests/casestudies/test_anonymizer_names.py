@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from casestudies.anonymization import Options, Person, anonymize
 from casestudies.anonymization import tagger as name_model
-from casestudies.anonymization.contexts import FOLLOWERS
+from casestudies.anonymization.contexts import FOLLOWERS, POSTS
 from casestudies.anonymization.places import SUFFIXES
 from casestudies.anonymization.surnames import AMBIGUOUS, RARE, SINGLE
 
@@ -179,6 +179,8 @@ def test_any_invented_name_after_a_post_is_found(post, surname, given_name, endi
     name = surname + given_name
     # A name that is an ordinary word (王国, 方圆) is allowed to be missed.
     assume(name_model.frequency(name) < 20 and name_model.frequency(name[:2]) < 20)
+    # A post that the surname lengthens into another post (会计 + 师 = 会计师) reads both ways.
+    assume(post + surname not in POSTS)
     text = f"县纪委监委通报：{post}{name}{ending}"
     start = text.index(name, 8)
     spans = [(c.start, c.end) for c in anonymize(text, options=KEEP).candidates]
