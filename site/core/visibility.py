@@ -282,9 +282,14 @@ def visibility_of(page, roots=None):
 
 
 def can_see_page(page, user=None, roots=None):
-    """Whether ``user`` may see ``page`` (the per-page face of ``visible_pages``)."""
-    group_ids = _user_group_ids(user)
-    return all(_user_passes(r, user, group_ids) for r in restrictions_covering(page, roots))
+    """Whether ``user`` may see ``page`` (the per-page face of ``visible_pages``). The reader's
+    groups are read only when a group restriction covers the page (a query saved for the rest)."""
+    restrictions = restrictions_covering(page, roots)
+    if any(r.restriction_type == BaseViewRestriction.GROUPS for r in restrictions):
+        group_ids = _user_group_ids(user)
+    else:
+        group_ids = frozenset()
+    return all(_user_passes(r, user, group_ids) for r in restrictions)
 
 
 def group_may_see(page, group, roots=None):
