@@ -32,6 +32,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from jingjian.core import page_cache
+
 MANIFEST = "manifest.json"
 FORMAT = 1
 SQLITE_FILE = "database.sqlite3"
@@ -335,7 +337,16 @@ def restore(folder, force=False):
         _restore_postgres(folder / database["file"])
     _restore_tree(folder / MEDIA, settings.MEDIA_ROOT)
     _restore_tree(folder / PRIVATE_MEDIA, settings.PRIVATE_MEDIA_ROOT)
-    return verify_restored(manifest)
+    restored = verify_restored(manifest)
+    # The database was replaced without a signal: every stored page, kept restriction and kept
+    # route (all under the page cache's generation) and every reader card belongs to the old
+    # one, whose ids may now name other pages. A new generation makes them all misses, in every
+    # process that shares the cache (a cache that cannot be reached records the debt in the
+    # restored database, which the others settle).
+    page_cache.purge()
+    page_cache.purge_readers()
+    restored["purged"] = True
+    return restored
 
 
 def _restore_sqlite(path):

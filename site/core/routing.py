@@ -14,7 +14,8 @@ live still gives 404).
 
 As with the kept restrictions (``visibility``): the generation is read before walking, so
 nothing kept is older than its token; nothing is kept from inside a transaction or when the
-cache cannot be read; addresses that lead nowhere are not kept, and at most ``MAX_ROUTES`` are.
+cache cannot be read; addresses that lead nowhere are not kept, and at most ``MAX_ROUTES`` are
+(and ``MAX_SITES`` host names).
 Who may see the page is decided afterwards on every request, as before (``serving.guard``).
 """
 
@@ -29,6 +30,9 @@ from wagtail.models import Page, Site
 from jingjian.core import page_cache
 
 MAX_ROUTES = 5000
+# A site is kept per host name and port asked; an allowed wildcard (".example.org") accepts names
+# without end, each falling back to the default site: past this many, they are found afresh.
+MAX_SITES = 100
 
 _kept = (None, {}, {})  # (generation, {(host, port): site}, {(site id, path): route})
 
@@ -59,7 +63,7 @@ def _site(request, sites):
     kept = sites.get(key)
     if kept is None:
         site = Site.find_for_request(request)
-        if site is not None:
+        if site is not None and len(sites) < MAX_SITES:
             sites[key] = copy.copy(site)
             sites[key]._state.fields_cache = {}
         return site

@@ -149,19 +149,25 @@ def restriction_roots():
 # — restrictions, their groups, pages saved, moved or deleted, aliases — which is everything a
 # resolution reads. The generation is read *before* resolving, so a resolution is never older
 # than its token; one made inside a transaction (whose writes may yet roll back) is never kept;
-# when the cache cannot be read there is no generation and nothing is kept. It is the rule the
-# stored pages already live by: a resolution is reused exactly as long as a page stored with it
-# would be.
+# when the cache cannot be read there is no generation and nothing is kept. Inside a transaction
+# nothing kept is reused either: its own writes are newer than what another thread may have kept
+# under the token those writes made. It is the rule the stored pages already live by: a
+# resolution is reused exactly as long as a page stored with it would be.
 _process_roots = (None, None)  # (generation, roots): replaced whole, so threads read a pair
 
 
 def _generation_roots():
     global _process_roots
+    if transaction.get_connection().in_atomic_block:
+        # Neither kept nor reused: a write in this transaction replaced the generation at once,
+        # and another thread may since have kept, under the new token, the committed state
+        # without that write (routing does the same).
+        return _resolve_restriction_roots()
     generation = page_cache.current_generation()
     if generation is not None and _process_roots[0] == generation:
         return _process_roots[1]
     roots = _resolve_restriction_roots()
-    if generation is not None and not transaction.get_connection().in_atomic_block:
+    if generation is not None:
         _process_roots = (generation, roots)
     return roots
 

@@ -99,6 +99,8 @@ def test_a_restored_backup_holds_every_page_revision_case_file_delivery_and_file
 
     assert done.returncode == 0, done.stderr
     assert "恢复完成，已核对" in done.stdout
+    # Nothing stored or kept from before the restore is served after it (a new generation).
+    assert "已让恢复前保存的页面缓存全部失效" in done.stdout
     assert inventory_of(environment) == json.loads(json.dumps(expected, ensure_ascii=False))
     # The case-file document went back to the private folder, never under MEDIA_ROOT.
     [document] = expected["case_file_documents"]

@@ -187,3 +187,18 @@ def test_the_kept_resolution_equals_a_fresh_one_after_every_write(operations):
         if not nodes:
             break
     assert served_from_memory >= 1
+
+
+def test_a_transaction_never_reuses_a_resolution_older_than_its_own_writes():
+    """A write inside a transaction replaces the generation at once; another thread of this
+    process (runserver, a threaded worker) may then resolve outside any transaction, see the
+    committed state without that write, and keep it under the new generation. The transaction
+    that wrote must still see its own write, not that kept resolution."""
+    page = CaseStudyPageFactory()
+    committed = visibility._resolve_restriction_roots()
+    with transaction.atomic():
+        visibility.set_visibility(page, "intranet")
+        # What the other thread keeps: the committed state, under the generation just made.
+        visibility._process_roots = (page_cache.current_generation(), committed)
+        assert visibility.visibility_of(Page.objects.get(pk=page.pk)) == "intranet"
+        assert not visibility.can_see_page(Page.objects.get(pk=page.pk), None)

@@ -26,3 +26,5 @@ class Command(BaseCommand):
             f"恢复完成，已核对：{restored['tables']} 张表共 {restored['rows']} 行，"
             f"{restored['files']} 个文件，与备份清单一致。"
         )
+        if restored.get("purged"):
+            self.stdout.write("已让恢复前保存的页面缓存全部失效：读者看到的都是恢复后的内容。")
