@@ -15,27 +15,9 @@ from study import marks
 from study.admin_views import EXPORT
 from study.models import OfficialProfile, StudyList, StudyListItem, Unit
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, UserFactory
+from tests.support.study_forms import study_list_form
 
 pytestmark = pytest.mark.django_db
-
-
-def list_form(title, deadline, pages, groups=(), units=()):
-    data = {
-        "title": title,
-        "deadline": deadline.isoformat(),
-        "note": "结合本单位实际认真学习。",
-        "groups": [g.pk for g in groups],
-        "units": [u.pk for u in units],
-        "items-TOTAL_FORMS": str(len(pages)),
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "1",
-        "items-MAX_NUM_FORMS": "1000",
-    }
-    for n, page in enumerate(pages):
-        data.update(
-            {f"items-{n}-page": page.pk, f"items-{n}-ORDER": str(n + 1), f"items-{n}-id": ""}
-        )
-    return data
 
 
 @pytest.mark.parametrize("who", ["editor", "discipline_user", "superuser"])
@@ -50,7 +32,15 @@ def test_staff_create_a_study_list_from_the_menu(client, request, who):
     unit = Unit.objects.create(name="区教育局")
     deadline = timezone.localdate() + datetime.timedelta(days=7)
     response = client.post(
-        reverse("study_lists:add"), list_form("学习任务一", deadline, pages, [readers], [unit])
+        reverse("study_lists:add"),
+        study_list_form(
+            "学习任务一",
+            pages,
+            [readers],
+            [unit],
+            deadline=deadline,
+            note="结合本单位实际认真学习。",
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     made = StudyList.objects.get(title="学习任务一")
@@ -72,7 +62,9 @@ def test_readers_and_reviewers_have_no_study_admin(client, reader, reviewer):
 
 def test_a_list_needs_a_title_deadline_and_a_page(client, editor):
     client.force_login(editor)
-    response = client.post(reverse("study_lists:add"), list_form("", timezone.localdate(), []))
+    response = client.post(
+        reverse("study_lists:add"), study_list_form("", [], deadline=timezone.localdate())
+    )
     assert response.status_code == 200
     assert not StudyList.objects.exists()
 

@@ -3,38 +3,17 @@ whose people may not see one of its pages is refused through the admin's POST, w
 message saying which page and unit and what to change, and never the title of a page the one
 who saves may not see."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 
 from study.models import OfficialProfile, StudyList, Unit
 from tests.factories import CaseStudyPageFactory, UserFactory
+from tests.support.study_forms import study_list_form
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "仅纪检监察可看的案例"
-
-
-def list_form(title, pages, groups=(), units=()):
-    data = {
-        "title": title,
-        "deadline": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
-        "note": "",
-        "groups": [g.pk for g in groups],
-        "units": [u.pk for u in units],
-        "items-TOTAL_FORMS": str(len(pages)),
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "1",
-        "items-MAX_NUM_FORMS": "1000",
-    }
-    for n, page in enumerate(pages):
-        data.update(
-            {f"items-{n}-page": page.pk, f"items-{n}-ORDER": str(n + 1), f"items-{n}-id": ""}
-        )
-    return data
 
 
 def unit_of(name, *groups):
@@ -55,7 +34,7 @@ def test_a_unit_with_someone_who_may_not_see_a_page_is_refused(client, disciplin
     open_page = CaseStudyPageFactory(title="人人可看的案例")
     client.force_login(discipline_user)
     response = client.post(
-        reverse("study_lists:add"), list_form("单位学习", [open_page, secret], units=[mixed])
+        reverse("study_lists:add"), study_list_form("单位学习", [open_page, secret], units=[mixed])
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -70,7 +49,7 @@ def test_a_unit_whose_people_all_see_the_pages_is_saved(client, discipline_user,
     empty = Unit.objects.create(name="新设单位")
     client.force_login(discipline_user)
     response = client.post(
-        reverse("study_lists:add"), list_form("纪检学习", [secret], units=[inside, empty])
+        reverse("study_lists:add"), study_list_form("纪检学习", [secret], units=[inside, empty])
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     made = StudyList.objects.get(title="纪检学习")
@@ -83,7 +62,7 @@ def test_an_open_page_is_fine_for_any_unit_and_group(client, editor):
     client.force_login(editor)
     response = client.post(
         reverse("study_lists:add"),
-        list_form("全员学习", [CaseStudyPageFactory()], groups=[readers], units=[unit]),
+        study_list_form("全员学习", [CaseStudyPageFactory()], groups=[readers], units=[unit]),
     )
     assert response.status_code == 302
 
@@ -91,7 +70,9 @@ def test_an_open_page_is_fine_for_any_unit_and_group(client, editor):
 def test_the_refusal_never_names_a_page_hidden_from_the_one_who_saves(client, editor, secret):
     unit = unit_of("区教育局", "读者")
     client.force_login(editor)
-    response = client.post(reverse("study_lists:add"), list_form("伪造", [secret], units=[unit]))
+    response = client.post(
+        reverse("study_lists:add"), study_list_form("伪造", [secret], units=[unit])
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert SECRET not in body
@@ -104,13 +85,13 @@ def test_editing_a_list_to_add_such_a_unit_is_refused(client, discipline_user, s
     client.force_login(discipline_user)
     assert (
         client.post(
-            reverse("study_lists:add"), list_form("纪检学习", [secret], units=[inside])
+            reverse("study_lists:add"), study_list_form("纪检学习", [secret], units=[inside])
         ).status_code
         == 302
     )
     made = StudyList.objects.get(title="纪检学习")
     mixed = unit_of("鉴湖区水务局", "读者")
-    data = list_form("纪检学习", [secret], units=[inside, mixed])
+    data = study_list_form("纪检学习", [secret], units=[inside, mixed])
     data["items-INITIAL_FORMS"] = "1"
     data["items-0-id"] = str(made.items.get().pk)
     response = client.post(reverse("study_lists:edit", args=[made.pk]), data)

@@ -19,32 +19,13 @@ from casestudies.models import CaseIndexPage
 from study import marks
 from study.models import OfficialProfile, StudyList, StudyListItem, StudyRecord, Unit
 from tests.factories import CaseStudyPageFactory, ExemplarPageFactory, UserFactory
+from tests.support.study_forms import study_list_form
 
 pytestmark = pytest.mark.django_db
 
 RECORD = "/study/mark/record/"
 STATE = "/study/mark/"
 SECRET = "纪检监察专属的未公开案例"
-
-
-def list_form(title, pages, groups=(), units=(), deadline=None):
-    deadline = deadline or timezone.localdate() + datetime.timedelta(days=7)
-    data = {
-        "title": title,
-        "deadline": deadline.isoformat(),
-        "note": "",
-        "groups": [g.pk for g in groups],
-        "units": [u.pk for u in units],
-        "items-TOTAL_FORMS": str(len(pages)),
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "1",
-        "items-MAX_NUM_FORMS": "1000",
-    }
-    for n, page_id in enumerate(pages):
-        data.update(
-            {f"items-{n}-page": page_id, f"items-{n}-ORDER": str(n + 1), f"items-{n}-id": ""}
-        )
-    return data
 
 
 @pytest.fixture
@@ -165,7 +146,7 @@ def test_a_study_list_refuses_a_page_hidden_from_the_one_who_saves(client, edito
     readers = Group.objects.get(name="读者")
     client.force_login(editor)
     response = client.post(
-        reverse("study_lists:add"), list_form("伪造的学习任务", [secret.pk], [readers])
+        reverse("study_lists:add"), study_list_form("伪造的学习任务", [secret.pk], [readers])
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -179,7 +160,7 @@ def test_a_study_list_takes_only_studied_page_types(client, editor):
     client.force_login(editor)
     index = CaseIndexPage.objects.get()
     response = client.post(
-        reverse("study_lists:add"), list_form("栏目页当学习内容", [index.pk], [readers])
+        reverse("study_lists:add"), study_list_form("栏目页当学习内容", [index.pk], [readers])
     )
     assert response.status_code == 200
     assert "只能选择" in response.content.decode()
@@ -190,14 +171,14 @@ def test_a_study_list_refuses_a_page_a_chosen_group_may_not_see(client, discipli
     readers = Group.objects.get(name="读者")
     client.force_login(discipline_user)
     response = client.post(
-        reverse("study_lists:add"), list_form("给读者的限定案例", [secret.pk], [readers])
+        reverse("study_lists:add"), study_list_form("给读者的限定案例", [secret.pk], [readers])
     )
     assert response.status_code == 200
     assert "“读者”组看不到" in response.content.decode()
     assert not StudyList.objects.filter(title="给读者的限定案例").exists()
     discipline = Group.objects.get(name="纪检监察")
     saved = client.post(
-        reverse("study_lists:add"), list_form("给纪检的限定案例", [secret.pk], [discipline])
+        reverse("study_lists:add"), study_list_form("给纪检的限定案例", [secret.pk], [discipline])
     )
     assert saved.status_code == 302
 
@@ -239,7 +220,7 @@ def test_an_editor_reads_no_title_nor_count_of_a_restricted_page_in_a_list(
     # And the list cannot be edited or deleted around what the editor may not see.
     edit = client.post(
         reverse("study_lists:edit", args=[discipline_list.pk]),
-        list_form("改过的任务", [discipline_list.items.last().page_id]),
+        study_list_form("改过的任务", [discipline_list.items.last().page_id]),
     )
     assert edit.status_code in (403, 404)
     assert client.post(reverse("study_lists:delete", args=[discipline_list.pk])).status_code in (
@@ -291,7 +272,9 @@ def test_a_study_list_posted_with_no_page_id_is_a_form_error(client, editor, val
     client.raise_request_exception = False
     client.force_login(editor)
     readers = Group.objects.get(name="读者")
-    response = client.post(reverse("study_lists:add"), list_form("无效编号", [value], [readers]))
+    response = client.post(
+        reverse("study_lists:add"), study_list_form("无效编号", [value], [readers])
+    )
     assert response.status_code == 200
     assert "表单里有选择框的值不是有效的编号" in response.content.decode()
     assert not StudyList.objects.exists()
