@@ -3,6 +3,7 @@
 import datetime
 import io
 
+from django.urls import reverse
 from docx import Document
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -90,3 +91,15 @@ def bulletin_form(studies, title="纪检写的通报", slug="bulletin-9"):
             ),
         }
     )
+
+
+def approve_step(client, user, bulletin):
+    """``user`` approves the bulletin's current review step, as 待我审核's 同意 posts it;
+    returns the response."""
+    client.force_login(user)
+    state = BulletinPage.objects.get(pk=bulletin.pk).current_workflow_state
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[bulletin.pk, "approve", state.current_task_state.pk],
+    )
+    return client.post(url, {"comment": "同意"})

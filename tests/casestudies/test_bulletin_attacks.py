@@ -18,6 +18,7 @@ from casestudies.models import BulletinItem, BulletinPage, CaseFile, CaseStudyPa
 from casestudies.statistics import Level, Period, figures
 from jingjian.core import page_cache
 from tests.casestudies.bulletin_support import (
+    approve_step,
     bulletin_form,
     bulletin_index,
     make_bulletin,
@@ -84,15 +85,7 @@ def test_a_reviewer_reads_the_bulletin_waiting_for_them_unless_an_item_is_hidden
     second = make_study(SECRET)
     bulletin = make_bulletin([first, second], publish=False)
     bulletin.get_workflow().start(bulletin, discipline_user)
-    client.force_login(discipline_user)
-    state = BulletinPage.objects.get(pk=bulletin.pk).current_workflow_state
-    client.post(
-        reverse(
-            "wagtailadmin_pages:workflow_action",
-            args=[bulletin.pk, "approve", state.current_task_state.pk],
-        ),
-        {"comment": "同意"},
-    )
+    approve_step(client, discipline_user, bulletin)
     client.force_login(reviewer)  # 案例复审 waits for 审核
     edit = reverse("wagtailadmin_pages:edit", args=[bulletin.pk])
     assert client.get(edit).status_code == 200
@@ -143,13 +136,7 @@ def test_the_last_approval_is_refused_in_chinese_when_an_item_no_longer_qualifie
     for step, user in enumerate([discipline_user, reviewer, discipline_user]):
         if step == 2:
             make_page_visible(second, "restricted", ["纪检监察"])
-        client.force_login(user)
-        state = BulletinPage.objects.get(pk=bulletin.pk).current_workflow_state
-        url = reverse(
-            "wagtailadmin_pages:workflow_action",
-            args=[bulletin.pk, "approve", state.current_task_state.pk],
-        )
-        response = client.post(url, {"comment": "同意"})
+        response = approve_step(client, user, bulletin)
         assert response.status_code in (200, 302)
     assert not Page.objects.get(pk=bulletin.pk).live
     shown = client.get(reverse("wagtailadmin_pages:edit", args=[bulletin.pk])).content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casestudies.models import BulletinPage
-from tests.casestudies.bulletin_support import make_bulletin, make_study
+from tests.casestudies.bulletin_support import approve_step, make_bulletin, make_study
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +21,7 @@ def at_second_review(client, discipline_user):
     second = make_study(SECRET)
     bulletin = make_bulletin([first, second], publish=False)
     bulletin.get_workflow().start(bulletin, discipline_user)
-    client.force_login(discipline_user)
-    state = BulletinPage.objects.get(pk=bulletin.pk).current_workflow_state
-    client.post(
-        reverse(
-            "wagtailadmin_pages:workflow_action",
-            args=[bulletin.pk, "approve", state.current_task_state.pk],
-        ),
-        {"comment": "同意"},
-    )
+    approve_step(client, discipline_user, bulletin)
     client.logout()
     return bulletin, second
 
