@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-from jingjian.core import page_cache, review
+from jingjian.core import auth_version, page_cache, review
 
 
 class CoreConfig(AppConfig):
@@ -31,4 +31,8 @@ class CoreConfig(AppConfig):
                 visibility.forget_restriction_roots, dispatch_uid=f"jingjian_forget_roots_{signal}"
             )
         page_cache.connect()
+        # The triggers behind the reader cards, back after any migration that rebuilt a table.
+        post_migrate.connect(
+            auth_version.after_migrate, sender=self, dispatch_uid="jingjian_auth_version"
+        )
         content_types.register_taxonomy("core.WorkArea", order=20)

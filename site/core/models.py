@@ -81,3 +81,21 @@ class PageCacheDebt(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuthVersion(models.Model):
+    """One row whose ``version`` the database itself moves on every write that can change who a
+    logged-in reader is: their account (password, whether active or a superuser, their name),
+    their groups and permissions, and their session (changed or ended). Triggers do it
+    (``core.auth_version``), whatever Django call, bulk action or raw SQL made the write, so a
+    reader card kept under it (``page_cache``) can never outlive such a change. Each move sets
+    a new random number (a rolled-back write's number never comes back)."""
+
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "登录状态版本"
+        verbose_name_plural = "登录状态版本"
+
+    def __str__(self):
+        return str(self.version)

@@ -11,9 +11,13 @@ query string) and the reader's *scope*:
   nothing else for someone without admin access (``visibility._user_passes``), so two readers
   with the same groups see the same page, and readers with different groups never share one.
 
-Whether a logged-in reader has admin access (two queries) is kept too, per user under the
-*auth generation*, a token replaced on every write to users, groups and permissions, as the page
-generation is on content; their login and groups are read on every request (``reader_scope``).
+A logged-in reader's scope is kept per session, in a *reader card*: the user the session logs
+in, their display name, their scope, and until when the session lasts (``reader_scope``). A card
+is read only under the database's auth version (``core.auth_version``), which triggers move on
+every write to an account, a membership, a permission or a session, however it is made (a
+queryset update, raw SQL), and under the *auth generation*, a token replaced on restores and
+after faults; so a stored page costs a reader one small query, and a card can never outlive a
+change to who the reader is.
 
 Per-reader fragments are not stored: the header's name and logout form (with its CSRF token)
 are a marker in the stored copy, filled in for each reader when the copy is served
@@ -53,6 +57,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -91,6 +96,7 @@ UNRENDERED = {
     "syndication.delivery",
     "casestudies.gatestatus",
     "core.pagecachedebt",
+    "core.authversion",
     # django-axes: every login attempt is written; none is shown on a reader's page.
     "axes.accessattempt",
     "axes.accessattemptexpiration",
@@ -365,13 +371,18 @@ def reader_scope(request):
     """The scope a response for ``request`` may be shared within, or ``None`` (never stored:
     editors, superusers, a session holding more than the login).
 
-    The user is loaded as Django loads them (the session's login still valid, the account
-    active) and their groups are read; whether they have admin access comes from their card
-    (``_admin_access_from_card``). A response is stored only if the scope worked out again as it
-    is stored is the same (``_store``): a group changed during the request never stores a page
-    under the scope it had."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    From the session's *reader card* when one is kept (``_card_of``); otherwise the user is
+    loaded as Django loads them (the session's login still valid, the account active), their
+    groups and whether they have admin access are read, and a card is kept for the session. A response is stored
+    only if the scope worked out again as it is stored is the same (``_store``): a group changed
+    during the request never stores a page under the scope it had."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session_key is None:
         return "anonymous"
+    card = _card_of(request, session_key)
+    if card is not None:
+        request.page_cache_reader = card
+        return card["scope"]
     session = request.session
     extra = set(session.keys()) - AUTH_SESSION_KEYS
     if extra:
@@ -379,9 +390,100 @@ def reader_scope(request):
     user = request.user
     if not user.is_authenticated:
         return "anonymous"
-    if user.is_superuser or _admin_access_from_card(request, user):
+    # Asked afresh (two queries, once per card): the card then holds it.
+    scope = _scope_of(user)
+    _keep_card(request, session_key, user, scope)
+    return scope
+
+
+# --- reader cards: who a session is, kept under the database's auth version -------------------
+
+
+class CardReader:
+    """The reader a card names, for the header's per-reader part (``reader_nav.html``)."""
+
+    is_authenticated = True
+
+    def __init__(self, card):
+        self.pk = card["user"]
+        self.name = card["name"]
+
+    def get_full_name(self):
+        return self.name
+
+    def get_username(self):
+        return self.name
+
+
+def _session_card_key(session_key, session_data, version, auth_generation):
+    # Per session and its data: the session key itself never reaches the cache, nor does a
+    # card outlive SECRET_KEY (which signs the data).
+    mac = hmac.new(settings.SECRET_KEY.encode(), session_key.encode(), "sha256")
+    mac.update(b"\n" + session_data.encode())
+    return f"session:{auth_generation}:{version}:{mac.hexdigest()[:40]}"
+
+
+def _card_of(request, session_key):
+    """The session's card, or ``None``.
+
+    A card says which user a session's data logs in, their display name and their scope. It is
+    kept per session key and session data, under the database's auth version
+    (``core.auth_version``: moved by triggers on every write to an account, a membership or a
+    permission, however made) and under the auth generation (replaced on restores and after
+    faults), and read only while all are the ones it was made under. One query reads the
+    version and the session's row together (a session ended, expired or changed is then seen as
+    Django sees it); the version is read before anything a card is made from, so no card is older
+    than a change it does not reflect."""
+    from jingjian.core import auth_version  # Here, not at the top: apps load first.
+
+    if len(session_key) > 64:
         return None
-    return _groups_scope(user)
+    version, session_data = auth_version.read(session_key)
+    request.page_cache_auth = (version, session_data)
+    if version is None or session_data is None:
+        return None
+    try:
+        auth_generation = _cache().get(AUTH_GENERATION_KEY)
+        if auth_generation is None:
+            return None
+        card = _cache().get(
+            _session_card_key(session_key, session_data, version, auth_generation[0])
+        )
+    except Exception as error:
+        _failed(error, "reading")
+        return None
+    return card
+
+
+def _keep_card(request, session_key, user, scope):
+    """Keep what was just read of this session under the auth version read before it."""
+    version, session_data = getattr(request, "page_cache_auth", (None, None))
+    session = request.session
+    if version is None or session_data is None or session.session_key != session_key:
+        return
+    if session.decode(session_data) != dict(session.items()):
+        return  # the session changed after the version was read: its card waits for next time
+    card = {"user": user.pk, "name": user.get_full_name() or user.get_username(), "scope": scope}
+    lasts = int(min(session.get_expiry_age(), settings.SESSION_COOKIE_AGE))
+    if lasts <= 0:
+        return
+    try:
+        auth_generation = _cache().get(AUTH_GENERATION_KEY)
+        if auth_generation is None:
+            return  # never a card without a generation restores and faults replace
+        key = _session_card_key(session_key, session_data, version, auth_generation[0])
+        _cache().set(key, card, lasts)
+    except Exception as error:
+        _failed(error, "storing")
+
+
+def reader_of(request):
+    """The reader a response is for: their card's when the scope came from one (the user is
+    then never loaded), else ``request.user``."""
+    card = getattr(request, "page_cache_reader", None)
+    if card is not None:
+        return CardReader(card)
+    return request.user
 
 
 def _scope_still(request, scope):
@@ -442,7 +544,8 @@ def defers_reader_nav(request):
 
 
 def render_reader_nav(request):
-    return render_to_string("includes/reader_nav.html", {"user": request.user}, request=request)
+    context = {"user": reader_of(request), "request": request, "csrf_token": get_token(request)}
+    return render_to_string("includes/reader_nav.html", context)
 
 
 def _fill_in(content, request):
@@ -495,7 +598,7 @@ def _etag(content_digest, request, scope):
     if scope == "anonymous":
         return f'"{content_digest}"'
     # The served copy holds this reader's name and token: so does its tag.
-    own = f"{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
+    own = f"{reader_of(request).pk}:{request.META.get('CSRF_COOKIE', '')}"
     mixed = hashlib.sha256(f"{content_digest}:{own}".encode()).hexdigest()[:32]
     return f'"{mixed}"'
 
