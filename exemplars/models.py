@@ -101,6 +101,9 @@ LISTING_DEFERRED = ("deeds", "citation")
 class ExemplarPage(SyndicatedPageMixin):
     """One exemplary official's profile."""
 
+    # Fetched with the page when its kept route serves it (``core.routing``).
+    serve_select_related = ("category", "portrait")
+
     date = models.DateField("发布日期")
     name = models.CharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices)

@@ -153,6 +153,10 @@ class CaseStudyPageForm(SyndicatedPageForm):
 class CaseStudyPage(SyndicatedPageMixin):
     """One anonymized warning case (典型案例)."""
 
+    # Fetched with the page when its kept route serves it (``core.routing``): the template
+    # shows each of them.
+    serve_select_related = ("unit_type", "work_area", "governance_priority")
+
     subject = models.CharField(
         "当事人（脱敏）",
         max_length=200,

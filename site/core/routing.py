@@ -80,7 +80,11 @@ def _kept_route(request, path, site, routes):
     if kept is None:
         return False
     page_id, model, remaining = kept
-    page = model.objects.filter(pk=page_id).first()
+    pages = model.objects.filter(pk=page_id)
+    related = getattr(model, "serve_select_related", ())
+    if related:  # what the page's template shows of its foreign keys, in the same query
+        pages = pages.select_related(*related)
+    page = pages.first()
     if page is None:
         return False
     try:

@@ -73,6 +73,26 @@ def test_a_kept_address_costs_one_query_and_serves_the_same_page():
     assert queries(lambda: routing.route(RequestFactory().get("/" + path), path)) > walked
 
 
+def test_a_kept_case_and_profile_come_with_what_their_templates_show_of_their_keys():
+    """A case's unit type, work area and governance priority (and a profile's category) are
+    read with the page from a kept route: no query of their own as the template shows them."""
+    from exemplars.models import ExemplarPage
+    from tests.factories import ExemplarPageFactory
+
+    case = CaseStudyPageFactory(title="带着分类的案例")
+    profile = ExemplarPageFactory(title="带着类别的典型")
+    for page, model, shown in (
+        (case, CaseStudyPage, ("unit_type", "work_area", "governance_priority")),
+        (profile, ExemplarPage, ("category",)),
+    ):
+        path = address(page)
+        assert Client().get("/" + path).status_code == 200  # the route is kept from here
+        kept, _args, _kwargs = routing.route(RequestFactory().get("/" + path), path)
+        assert type(kept) is model
+        assert queries(lambda kept=kept, shown=shown: [getattr(kept, n) for n in shown]) == 0
+        assert Client().get("/" + path).status_code == 200
+
+
 def test_a_listing_route_of_a_routable_page_is_kept_too():
     path = address(CaseIndexPage.objects.get()) + "feed/"
     assert kept_answer(path) == fresh_answer(path)
