@@ -26,6 +26,7 @@ import re
 import secrets
 
 from django.db import connections, transaction
+from django.utils import timezone
 
 TABLE = "core_authversion"
 PREFIX = "auth_version_"
@@ -34,6 +35,7 @@ ACCOUNT_COLUMNS = ("password", "is_active", "is_superuser", "username", "first_n
 
 def _watched():
     """[(table, [events])]; an event is "insert", "delete", "update" or ("update", columns)."""
+    # Here, not at the top: the app config imports this module before the models are ready.
     from django.contrib.auth.models import Group, Permission, User
 
     every = ["insert", "update", "delete"]
@@ -171,8 +173,8 @@ def after_migrate(sender, using="default", **kwargs):
 def read(session_key=None, using="default"):
     """(the current version or ``None`` when there is no row yet, the data of the session
     ``session_key`` if it exists and has not expired, else ``None``): one query."""
+    # Here, not at the top: the app config imports this module before the models are ready.
     from django.contrib.sessions.models import Session
-    from django.utils import timezone
 
     with connections[using].cursor() as cursor:
         if session_key is None:
