@@ -72,6 +72,8 @@ AUTH_GENERATION_KEY = "auth-generation"
 AUTH_MODELS = {"auth.user", "auth.group", "auth.permission"}
 AUTH_RELATIONS = {"auth.user_groups", "auth.user_user_permissions", "auth.group_permissions"}
 AUTH_SESSION_KEYS = {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
+# Reader cards read the session's row with the auth version: only for database sessions.
+DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
 # Written often and shown on no reader's page: their writes do not purge. Everything else does
 # (a new model purges until someone decides otherwise).
 UNRENDERED = {
@@ -436,8 +438,8 @@ def _card_of(request, session_key):
     than a change it does not reflect."""
     from jingjian.core import auth_version  # Here, not at the top: apps load first.
 
-    if len(session_key) > 64:
-        return None
+    if len(session_key) > 64 or settings.SESSION_ENGINE != DATABASE_SESSIONS:
+        return None  # what the query reads is the database's session table
     version, session_data = auth_version.read(session_key)
     request.page_cache_auth = (version, session_data)
     if version is None or session_data is None:
@@ -453,6 +455,19 @@ def _card_of(request, session_key):
         _failed(error, "reading")
         return None
     return card
+
+
+def _prime_session(request):
+    """Give the session what the card's query read of it (a live row's data, decoded as
+    Django's database backend decodes it), so a page rendered after a card hit does not read
+    the session again."""
+    _version, session_data = getattr(request, "page_cache_auth", (None, None))
+    session = getattr(request, "session", None)
+    if session_data is None or session is None or hasattr(session, "_session_cache"):
+        return
+    if session.session_key != request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return
+    session._session_cache = session.decode(session_data)
 
 
 def _keep_card(request, session_key, user, scope):
@@ -644,6 +659,7 @@ class PageCacheMiddleware:
             return self._uncached(request)
         if entry is not None and entry["generation"] == generation[0]:
             return self._from_entry(request, entry, scope, generation)
+        _prime_session(request)
         response = self.get_response(request)
         return self._store(request, response, key, scope, generation)
 
@@ -660,6 +676,7 @@ class PageCacheMiddleware:
         )
 
     def _uncached(self, request):
+        _prime_session(request)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "Cache-Control" not in response:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -216,6 +217,35 @@ def test_a_session_that_gains_a_key_behind_the_cards_back_is_served_fresh(
         session_data=Session.objects.encode(data)
     )  # a queryset update: no signal
     assert state(browser.get(restricted_page.url)) is None
+
+
+def test_a_page_rendered_after_a_card_hit_reads_the_session_once(
+    reader, restricted_page, outsiders
+):
+    reader.groups.add(outsiders)
+    browser = logged_in(reader)
+    cached(browser, restricted_page.url)
+    with CaptureQueriesContext(connection) as captured:
+        response = browser.get(restricted_page.url + "?fresh=1")  # not stored yet: rendered
+    assert response.status_code == 200 and state(response) == "miss"
+    sessions = [q["sql"] for q in captured.captured_queries if "django_session" in q["sql"]]
+    assert len(sessions) == 1 and "core_authversion" in sessions[0], sessions
+
+
+def test_sessions_kept_elsewhere_than_the_database_get_no_card(
+    settings, reader, restricted_page, outsiders
+):
+    """The card's query reads the database's session table: with another session engine the
+    scope is worked out on every request, as before cards."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    reader.groups.add(outsiders)
+    browser = logged_in(reader)
+    cached(browser, restricted_page.url)
+    with CaptureQueriesContext(connection) as captured:
+        assert state(browser.get(restricted_page.url)) == "hit"
+    assert not any("core_authversion" in q["sql"] for q in captured.captured_queries)
+    reader.groups.remove(outsiders)
+    assert browser.get(restricted_page.url).status_code == 403
 
 
 def test_a_card_of_another_reader_is_never_used(reader, restricted_page, outsiders):
