@@ -157,6 +157,20 @@ class Part:
 
 
 @dataclass(frozen=True)
+class YearPart(Part):
+    """A year of a date (``date_handled__year``), filtered as a range of the date: Django
+    turns ``__year`` into ``BETWEEN`` its first and last day, which the date's index answers,
+    where ``__year__in`` asks the database to extract the year of every row (on SQLite a Python
+    function per row: 21 ms of a filtered listing at 10,000 cases)."""
+
+    def q(self, values):
+        years = [int(v) for v in self.stored(values) if v.isdigit()]
+        if not years:
+            return None
+        return reduce(or_, (Q(**{self.lookup: year}) for year in years))
+
+
+@dataclass(frozen=True)
 class Facet:
     """A filter of one content type: its name (the query parameter and the search document's
     field), its label, its parts, and the values it offers with their labels."""
@@ -290,4 +304,4 @@ def taxonomy_choices(model):
 def year_facet(lookup, label="年份", **options):
     """The year a page belongs to (``date_handled__year``), offered as ``allowed_years`` allows."""
     options.setdefault("order", "choices")
-    return Facet.on("year", label, lookup, year_choices, multiple=False, **options)
+    return Facet("year", label, (YearPart(lookup),), year_choices, multiple=False, **options)

@@ -222,6 +222,31 @@ def test_a_year_that_began_after_the_process_started_filters(client, cases, monk
     assert filtered.context["ignored_values"] == []
 
 
+def test_a_year_takes_its_first_and_last_day_and_nothing_beside(client, cases):
+    for title, day in (
+        ("元旦处理的案例", datetime.date(2023, 1, 1)),
+        ("除夕处理的案例", datetime.date(2023, 12, 31)),
+        ("前一年末的案例", datetime.date(2022, 12, 31)),
+        ("后一年初的案例", datetime.date(2024, 1, 1)),
+    ):
+        CaseStudyPageFactory(title=title, date_handled=day)
+    response = client.get("/cases/")
+    (form,) = forms_labelled(response.content.decode(), "应用筛选")
+    filtered = choose(client, form, "/cases/", year="2023")
+    assert sorted(listed_titles(filtered)) == sorted(["元旦处理的案例", "除夕处理的案例"])
+
+
+def test_the_year_filter_is_a_range_of_the_date_its_index_answers(cases):
+    """``__year`` becomes a range of the date; ``__year__in`` extracted the year of every row
+    (a Python function per row on SQLite)."""
+    from casestudies.models import CaseStudyPage
+    from casestudies.search import YEAR as year
+
+    sql = str(CaseStudyPage.objects.filter(year.q(["2023"])).query).upper()
+    assert "BETWEEN" in sql and "EXTRACT" not in sql, sql
+    assert CaseStudyPage.objects.filter(year.q(["abc"])).count() == 0
+
+
 def test_a_year_before_2015_is_offered_and_filters(client, cases):
     CaseStudyPageFactory(
         title="二〇一〇年的案例",
