@@ -79,3 +79,28 @@ def test_a_failed_csrf_check_is_answered_in_chinese(reader):
     assert response.status_code == 403
     body = response.content.decode()
     assert "表单已过期" in body and "CSRF" not in body
+
+
+def rendition_cache(env):
+    """The class of the cache Wagtail keeps renditions in, under ``env``."""
+    full_env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    full_env.update(env, DJANGO_SETTINGS_MODULE="jingjian.settings.dev")
+    code = "from wagtail.images import get_image_model as g; "
+    code += "print(type(g().get_rendition_model().cache_backend).__name__)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_renditions_are_not_written_to_cache_files_but_are_kept_in_redis():
+    """Wagtail writes each rendition it serves back to its cache: in files, a file per image
+    per page; so the embedded default keeps none (the row is read), Redis keeps them."""
+    assert rendition_cache({}) == "DummyCache"
+    assert rendition_cache({"REDIS_URL": "redis://127.0.0.1:1/0"}) == "TolerantRedisCache"
