@@ -1,7 +1,9 @@
+import html
+
 from django import forms, template
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
 from jingjian.core import page_cache, visibility
@@ -101,15 +103,23 @@ def shown(context, media):
     return media if visibility.can_see_media(media, user, roots) else None
 
 
+def _escaped(value):
+    """``conditional_escape`` without its lazy-argument wrapper (the filters call it some 300
+    times per listing): safe strings as they are, anything else escaped as Django escapes."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
+
+
 def _attributes(attrs):
     """HTML attributes as Django's widget templates write them (``True`` alone, ``False`` and
     ``None`` left out)."""
     parts = []
     for name, value in attrs.items():
         if value is True:
-            parts.append(format_html(" {}", name))
+            parts.append(" " + _escaped(name))
         elif value is not False and value is not None:
-            parts.append(format_html(' {}="{}"', name, value))
+            parts.append(f' {_escaped(name)}="{_escaped(value)}"')
     return mark_safe("".join(parts))
 
 
@@ -139,12 +149,8 @@ def filter_options(field, label_class="filters__option"):
             attrs["value"] = option["value"]
         attrs.update(option["attrs"])
         rows.append(
-            format_html(
-                '<label class="{}"><input{}> {}</label>',
-                label_class,
-                _attributes(attrs),
-                option["label"],
-            )
+            f'<label class="{_escaped(label_class)}"><input{_attributes(attrs)}> '
+            f"{_escaped(option['label'])}</label>"
         )
     return mark_safe("\n".join(rows))
 
@@ -161,12 +167,8 @@ def filter_select(field):
         return str(field)
     attrs = {"name": data["name"], **data["attrs"]}
     options = [
-        format_html(
-            '  <option value="{}"{}>{}</option>',
-            "" if option["value"] is None else option["value"],
-            mark_safe(" selected") if option["selected"] else "",
-            option["label"],
-        )
+        f'  <option value="{"" if option["value"] is None else _escaped(option["value"])}"'
+        f"{' selected' if option['selected'] else ''}>{_escaped(option['label'])}</option>"
         for option in _options(data)
     ]
     return format_html(
