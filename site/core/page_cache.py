@@ -484,8 +484,11 @@ def _keep_card(request, session_key, user, scope):
         return
     try:
         auth_generation = _cache().get(AUTH_GENERATION_KEY)
-        if auth_generation is None:
-            return  # never a card without a generation restores and faults replace
+        if auth_generation is None:  # evicted or flushed: a new one (random: nothing old revives)
+            _cache().add(AUTH_GENERATION_KEY, _new_generation(), timeout=None)
+            auth_generation = _cache().get(AUTH_GENERATION_KEY)
+            if auth_generation is None:
+                return  # never a card without a generation restores and faults replace
         key = _session_card_key(session_key, session_data, version, auth_generation[0])
         _cache().set(key, card, lasts)
     except Exception as error:

@@ -248,6 +248,23 @@ def test_sessions_kept_elsewhere_than_the_database_get_no_card(
     assert browser.get(restricted_page.url).status_code == 403
 
 
+def test_cards_are_kept_again_after_the_cache_lost_its_auth_generation(
+    reader, restricted_page, outsiders, django_assert_num_queries
+):
+    from django.core.cache import caches
+
+    from jingjian.core import page_cache
+
+    reader.groups.add(outsiders)
+    browser = logged_in(reader)
+    cached(browser, restricted_page.url)
+    caches["pages"].delete(page_cache.AUTH_GENERATION_KEY)  # evicted, or Redis flushed
+    for _ in range(2):
+        browser.get(restricted_page.url)
+    with django_assert_num_queries(1):
+        assert state(browser.get(restricted_page.url)) == "hit"
+
+
 def test_a_card_of_another_reader_is_never_used(reader, restricted_page, outsiders):
     reader.groups.add(outsiders)
     mine = logged_in(reader)
