@@ -108,6 +108,20 @@ IDENTIFIER_RULES = [
         r"|证号码|照号码|证件号码|证件号|注册号|证书号码|护照号|照号|证书编码|信用代码)(?:为|是)?[:：\s]*(?:No\.?|NO\.?)?"
         r"[\u4e00-\u9fff]{0,2}[A-Za-z0-9][A-Za-z0-9（）()第号\-]{4,30}",
     ),
+    # Mobiles after a country code (+86, 0086, (+86)): 11 digits from 13–19 in the 3-4-4
+    # grouping of YD/T 2305, before the account rule would read the 13 or 15 digits as one.
+    (
+        "mobile",
+        r"(?<![0-9])(?:(?:\+|00)86" + _SEP + r"?|[(（]\+?86[)）]" + _SEP + r"?)"
+        r"1[3-9]\d" + _SEP + r"?\d{4}" + _SEP + r"?\d{4}(?![0-9])",
+    ),
+    # The last four digits of a mobile (尾号8765): still a person's number; not after 车牌 or a
+    # card, and not a year or an amount (尾号2023年).
+    (
+        "mobile",
+        r"(?:(?<=尾号)|(?<=尾号为)|(?<=尾号是)|(?<=尾数为))(?<!车牌尾号)(?<!车号尾号)(?<!卡尾号)"
+        r"\d{4}(?![0-9年月日元万亿%％.])",
+    ),
     ("bank_account", r"(?<![0-9])(?:\d{4}[ -]?){3,4}\d{1,4}(?![0-9])"),
     # Mobiles: 11 digits from 13–19, in groups 3-4-4 with any separator, after +86, 0086 or (+86)
     # (never other groupings: 1998.1-2003.12 is a span of years).
@@ -140,12 +154,23 @@ IDENTIFIER_RULES = [
         + r"?\d{4}"
         r"(?![0-9])(?:(?:转|分机|ext\.?|" + _SEP + r")\d{1,5}(?![0-9]))?",
     ),
+    # Plates of GA 36-2018: the new-energy small car, D or F right after the issuing letter and
+    # five characters, a separator allowed on either side of the D or F (浙BD-67890, 浙B·F67890).
     (
         "licence_plate",
         r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-.—–－ \u3000]?[A-Za-z]"
-        r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
+        r"[·・•\-.—–－ \u3000]?[DFdf][·・•\-.—–－ \u3000]?[A-HJ-NP-Za-hj-np-z0-9]\d{4}(?![A-Za-z0-9])",
+    ),
+    # …the ordinary plate, the large new-energy one (D or F last), and the suffixes 学 警 挂 港 澳
+    # 领 使 (a learner's, police, trailer, Hong Kong, Macao, consulate and embassy cars).
+    (
+        "licence_plate",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·・•\-.—–－ \u3000]?[A-Za-z]"
+        r"[·・•\-.—–－ \u3000]?(?:[A-Za-z0-9] ?){4}[A-Za-z0-9学警挂港澳领使](?:[A-Za-z0-9](?![A-Za-z0-9]))?"
         r"(?![A-Za-z0-9])",
     ),
+    # Plates of embassies: 使 and six digits (the first three the embassy's number).
+    ("licence_plate", r"使[·・•\- \u3000]?\d{3}[ ·・]?\d{3}(?![0-9.%％万亿元个名人户次件])"),
     # Plates of the armed police: WJ, the province, then the number (WJ浙12345, WJ·浙1234X).
     (
         "licence_plate",
@@ -497,6 +522,7 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
         for rule, pattern in _IDENTIFIERS:
             for match in pattern.finditer(folded):
                 plan.add(match.start(), match.end(), MASK, rule)
+    identifiers = plan.taken[:] if plan.items else None  # where identifiers were masked
     # 2. Listed units, longest first (a unit name may contain a place or a person's name).
     for unit in sorted(units, key=lambda u: len(u.name), reverse=True):
         for match in re.finditer(re.escape(unit.name), text):
@@ -517,6 +543,8 @@ def anonymize(text, persons=(), units=(), options=None, pseudonyms=None):
             name = text[found.start : found.end]  # as written (the detector reads ・ as ·)
             if any(name in p.name or p.name in name for p in persons):
                 continue
+            if identifiers and any(identifiers[found.start : found.end]):
+                continue  # 和京 of 和京B 67890F: no name is written inside a number or a plate
             candidates.append(Candidate(found.start, found.end, name, found.reason))
             if found.of:
                 # A part of a dotted name written alone is that person (阿不都热西提 after

@@ -494,10 +494,11 @@ def _list_of_exemplars(text, end):
     return bool(after and after.group().endswith(("学习", "那样", "榜样", "精神", "事迹")))
 
 
-def _a_festival(text, item):
+def _a_festival(reading, item):
     """Whether the name found is a festival or a date: a given name that is a festival or a
     solar term (贺中秋, 庆元宵, 贺新春), unless a post names the person or what follows takes a
     person (江立春说); a festival followed by a word of time (…中秋节前, …端午前夕) is the day."""
+    text = reading.text
     for size in (2, 3):
         word = item.name[-size:]
         if word not in FESTIVALS or item.kind != "han":
@@ -507,8 +508,21 @@ def _a_festival(text, item):
         if DATE_AFTER.match(text, item.end) and not text.startswith(tuple(AFTER_ONLY), item.end):
             return True
         if item.strength <= TAGGED and not text.startswith(PERSON_AFTER, item.end):
-            return True
+            return not (word != item.name and _in_a_persons_slot(reading, item.start, item.end))
     return False
+
+
+def _in_a_persons_slot(reading, start, end):
+    """Whether a surname and a festival word (姜清明, 魏冬至) stand where a clause's subject or
+    a person governed by 对, 和, 让 … stands, with a verb, an adverb or a function character
+    after them (对姜清明违规…, ，魏冬至驾驶…, 卢中秋和…): the day would be followed by a word
+    of time or a mark, and would not open a clause before a verb."""
+    text = reading.text
+    if end >= len(text) or not is_han(text[end]):
+        return False
+    if not (_opens_clause(text, start) or text[start - 1] in TAKES_A_PERSON):
+        return False
+    return _reads_on(reading, end, strictly=True)
 
 
 # After a name, words that say a person is meant, whatever the name looks like (江立春说).
@@ -988,7 +1002,7 @@ class _Finder:
                 continue
             if item.strength < CONTEXT and _beside_a_place(self.text, item.start, item.end):
                 continue
-            if _a_festival(self.text, item):
+            if _a_festival(self.reading, item):
                 continue
             if item.strength <= TAGGED and _in_quoted_words(self.text, item.start):
                 continue
