@@ -576,6 +576,25 @@ def _exemplar(text, start, end):
     return bool(after and (before or after.group().endswith(("精神", "事迹", "名言", "榜样"))))
 
 
+_LONGEST_POST = max(map(len, POSTS))
+
+
+def _past_a_post(text, start, end):
+    """Where a candidate starting at ``start`` begins once a post the text writes across that
+    start is left out: a name never begins inside a post (会计费明: the post 会计, then 费明;
+    not 计费明, which the segmenter reads as 计费 and 明)."""
+    for size in range(_LONGEST_POST, 1, -1):
+        for back in range(1, size):
+            begin = start - back
+            if (
+                begin >= 0
+                and start < begin + size <= end - 2
+                and text[begin : begin + size] in POSTS
+            ):
+                return begin + size
+    return start
+
+
 class _Finder:
     def __init__(self, text, known):
         self.text = text
@@ -584,6 +603,7 @@ class _Finder:
         self.found = []
 
     def add(self, start, end, reason, strength, kind="han", of=""):
+        start = _past_a_post(self.text, start, end)
         name = self.text[start:end]
         if name in self.known or len(name) < 2 or "某" in name or name in POSTS:
             return None  # a post is no name (、苏木达阿拉腾: the item is a post, then a name)
