@@ -14,11 +14,10 @@ when anything had to be created the whole summary is counted again and the versi
 figure read from the summary, or from the cache, is then wrong).
 """
 
-import re
-
 from django.db import connections, transaction
 
 from casestudies.statistics import summary
+from jingjian.core import db_triggers
 
 FILE = "casestudies_casefile"
 PERSON = "casestudies_casefileperson"
@@ -188,46 +187,24 @@ def statements(vendor):
     return found
 
 
-def _normal(sql):
-    return re.sub(r"\s+", " ", sql or "").strip()
-
-
 def _ensure_sqlite(cursor):
-    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-    held = {name: _normal(sql) for name, sql in cursor.fetchall()}
-    created = []
+    triggers = {}
     for table, columns, month_of in _definitions("sqlite"):
-        for name, sql in _sqlite(table, columns, month_of).items():
-            if held.get(name) == _normal(sql):
-                continue
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(sql)
-            created.append(name)
-    return created
+        triggers.update(_sqlite(table, columns, month_of))
+    return db_triggers.ensure_sqlite(cursor, triggers)
 
 
 def _ensure_postgresql(cursor):
-    cursor.execute(
-        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
-    )
-    held = set(cursor.fetchall())
-    cursor.execute(
-        "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace "
-        "AND proname LIKE 'register_%'"
-    )
-    bodies = {name: _normal(source) for name, source in cursor.fetchall()}
+    bodies = db_triggers.postgresql_function_sources(cursor, "register_%")
     created = []
+    triggers = {}
     for table, columns, month_of in _definitions("postgresql"):
         body = _postgresql_body(columns, month_of)
-        if bodies.get(f"register_{table}") != _normal(body):
+        if bodies.get(f"register_{table}") != db_triggers.normal(body):
             cursor.execute(_function(table, body))
             created.append(f"register_{table}()")
-        for name, sql in _postgresql_triggers(table).items():
-            if (name, table) not in held:
-                cursor.execute(sql)
-                created.append(name)
-    return created
+        triggers.update({(name, table): sql for name, sql in _postgresql_triggers(table).items()})
+    return created + db_triggers.ensure_postgresql_triggers(cursor, triggers)
 
 
 def _installed(connection):

@@ -22,11 +22,12 @@ Like the register's triggers, this module is their current definition: after eve
 table's triggers when a migration rebuilds the table), and moves the version when it had to.
 """
 
-import re
 import secrets
 
 from django.db import connections, transaction
 from django.utils import timezone
+
+from jingjian.core import db_triggers
 
 TABLE = "core_authversion"
 PREFIX = "auth_version_"
@@ -91,47 +92,16 @@ def _postgresql_triggers():
     return found
 
 
-def _normal(sql):
-    return re.sub(r"\s+", " ", sql or "").strip()
-
-
-def _ensure_sqlite(cursor):
-    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-    held = {name: _normal(sql) for name, sql in cursor.fetchall()}
-    created = []
-    for name, sql in _sqlite_triggers().items():
-        if held.get(name) == _normal(sql):
-            continue
-        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cursor.execute(sql)
-        created.append(name)
-    return created
-
-
 def _ensure_postgresql(cursor):
-    cursor.execute(
-        "SELECT prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace "
-        "AND proname = %s",
-        [FUNCTION],
-    )
-    row = cursor.fetchone()
     created = []
-    if row is None or _normal(row[0]) != _normal(FUNCTION_BODY):
+    sources = db_triggers.postgresql_function_sources(cursor, FUNCTION)
+    if sources.get(FUNCTION) != db_triggers.normal(FUNCTION_BODY):
         cursor.execute(
             f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql "
             f"AS $${FUNCTION_BODY}$$"
         )
         created.append(f"{FUNCTION}()")
-    cursor.execute(
-        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
-    )
-    held = set(cursor.fetchall())
-    for (name, table), sql in _postgresql_triggers().items():
-        if (name, table) not in held:
-            cursor.execute(sql)
-            created.append(name)
-    return created
+    return created + db_triggers.ensure_postgresql_triggers(cursor, _postgresql_triggers())
 
 
 def _installed(connection):
@@ -159,7 +129,7 @@ def ensure(using="default"):
             if connection.vendor == "postgresql":
                 created = _ensure_postgresql(cursor)
             else:
-                created = _ensure_sqlite(cursor)
+                created = db_triggers.ensure_sqlite(cursor, _sqlite_triggers())
         if created:
             bump(using)
     return created
