@@ -4,17 +4,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from casestudies.anonymization import Options, Person, anonymize
+from casestudies.anonymization import Person, anonymize
 from casestudies.anonymization import tagger as name_model
 from casestudies.anonymization.contexts import FOLLOWERS, POSTS
 from casestudies.anonymization.places import SUFFIXES
 from casestudies.anonymization.surnames import AMBIGUOUS, RARE, SINGLE
-
-KEEP = Options(replace_unlisted=False)
-
-
-def found(text, persons=()):
-    return [c.text for c in anonymize(text, persons, options=KEEP).candidates]
+from tests.support.anonymizer import KEEP, found
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,8 @@
 
 import pytest
 
-from casestudies.anonymization import Options, Person, anonymize
-
-KEEP = Options(replace_unlisted=False)
-RULES_ONLY = Options(detect_unlisted=False)
-
-
-def found(text, persons=()):
-    return [c.text for c in anonymize(text, persons, options=KEEP).candidates]
-
-
-def masked(text):
-    return anonymize(text, options=RULES_ONLY).text
+from casestudies.anonymization import Person, anonymize
+from tests.support.anonymizer import found, masked
 
 
 @pytest.mark.parametrize(

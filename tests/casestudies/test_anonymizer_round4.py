@@ -2,18 +2,8 @@
 
 import pytest
 
-from casestudies.anonymization import Options, anonymize
-
-KEEP = Options(replace_unlisted=False)
-RULES_ONLY = Options(detect_unlisted=False)
-
-
-def found(text, persons=()):
-    return [c.text for c in anonymize(text, persons, options=KEEP).candidates]
-
-
-def rules(text):
-    return [(r.original, r.rule) for r in anonymize(text, options=RULES_ONLY).replacements]
+from casestudies.anonymization import anonymize
+from tests.support.anonymizer import found, rules
 
 
 @pytest.mark.parametrize(

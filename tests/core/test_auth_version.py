@@ -17,30 +17,9 @@ from hypothesis import strategies as st
 from jingjian.core import auth_version
 from jingjian.core.visibility import Visibility, set_visibility
 from tests.factories import CaseStudyPageFactory, UserFactory
+from tests.support.page_cache import logged_in, state
 
 pytestmark = pytest.mark.django_db
-
-
-def state(response):
-    return response.get("X-Page-Cache")
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def outsiders():
-    return Group.objects.create(name="宣传员")
-
-
-@pytest.fixture
-def restricted_page(outsiders):
-    page = CaseStudyPageFactory(title="限定宣传员阅读的案例")
-    set_visibility(page, Visibility.RESTRICTED, groups=["宣传员"])
-    return page
 
 
 def raw(sql, params=()):

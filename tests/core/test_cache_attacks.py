@@ -17,37 +17,12 @@ from jingjian.core.models import PageCacheDebt
 from jingjian.core.visibility import Visibility, set_visibility
 from jingjian.settings.base import redis_caches
 from tests.factories import CaseStudyPageFactory, UserFactory, case_index
+from tests.support.page_cache import body, logged_in, state
 from tests.support.redis import closed_port
 
 pytestmark = pytest.mark.django_db
 
 RESTRICTED_TITLE = "限定宣传员阅读的案例"
-
-
-def state(response):
-    return response.get("X-Page-Cache")
-
-
-def body(response):
-    return response.content.decode()
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def outsiders():
-    return Group.objects.create(name="宣传员")
-
-
-@pytest.fixture
-def restricted_page(outsiders):
-    page = CaseStudyPageFactory(title=RESTRICTED_TITLE)
-    set_visibility(page, Visibility.RESTRICTED, groups=["宣传员"])
-    return page
 
 
 def use_redis(settings, url):

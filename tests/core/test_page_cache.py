@@ -21,6 +21,7 @@ from jingjian.settings.base import redis_caches
 from jingjian.syndication.choices import ChannelKind
 from jingjian.syndication.models import Channel
 from tests.factories import CaseStudyPageFactory, UserFactory, case_index
+from tests.support.page_cache import body, logged_in, state
 from tests.support.redis import closed_port
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +29,8 @@ pytestmark = pytest.mark.django_db
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
-def state(response):
-    return response.get("X-Page-Cache")
-
-
 def directives(response):
     return {part.strip() for part in response["Cache-Control"].split(",")}
-
-
-def body(response):
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -50,25 +43,6 @@ def intranet_page():
     page = CaseStudyPageFactory(title="内部通报的案例")
     set_visibility(page, Visibility.INTRANET)
     return page
-
-
-@pytest.fixture
-def outsiders():
-    """A group of readers without admin access, other than 读者."""
-    return Group.objects.create(name="宣传员")
-
-
-@pytest.fixture
-def restricted_page(outsiders):
-    page = CaseStudyPageFactory(title="限定宣传员阅读的案例")
-    set_visibility(page, Visibility.RESTRICTED, groups=["宣传员"])
-    return page
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- anonymous readers -------------------------------------------------------------------------
